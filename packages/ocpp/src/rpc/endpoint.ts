@@ -1,0 +1,346 @@
+// One symmetric OCPP-J endpoint for both roles (design habit 6): `handle(action, fn)` answers the
+// peer's CALLs and SENDs, `call(action, payload)` and `send(action, payload)` go the other way.
+// Transport-agnostic: feed it text with receive(), tell it about the close with closed().
+import { randomUUID } from 'node:crypto';
+import { actions, type Action, type ActionMap } from '../generated/actions.ts';
+import { OcppError, RpcError, isRpcErrorCode } from './errors.ts';
+import { CallQueue, type QueuedCall } from './call-queue.ts';
+import {
+  CALL, CALLERROR, CALLRESULT, CALLRESULTERROR, SEND,
+  parseFrame, serializeCall, serializeError, serializeResult, serializeSend,
+  type CallErrorFrame, type CallFrame, type CallResultFrame, type OcppVersion, type SendFrame,
+} from './frame.ts';
+import { resolveLimits, type Limits } from './limits.ts';
+import { isActionOf, validatePayload } from './validate.ts';
+import type { EndpointHooks, LoggerLike } from './hooks.ts';
+
+export type Role = 'csms' | 'station';
+
+/** The minimum a transport must offer; see ws-transport.ts and memory-transport.ts. */
+export interface Transport {
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface CallContext {
+  action: string;
+  messageId: string;
+  version: OcppVersion;
+  identity: string;
+  endpoint: OcppEndpoint;
+  /** true for a SEND (no response will be sent, whatever the handler returns) */
+  isSend: boolean;
+}
+
+export type Handler<A extends Action = Action> = (
+  ctx: CallContext,
+  request: ActionMap[A]['request'],
+) => Promise<ActionMap[A]['response'] | void> | ActionMap[A]['response'] | void;
+
+export type HandlerTable = { [A in Action]?: Handler<A> };
+
+export interface EndpointOptions {
+  version: OcppVersion;
+  role: Role;
+  identity: string;
+  transport: Transport;
+  limits?: Partial<Limits>;
+  hooks?: EndpointHooks;
+  log?: LoggerLike;
+  /** Validate every inbound and outbound payload against the schemas (default true). */
+  validate?: boolean;
+  /** See ParseOptions.unknownMessageType; default 'error' under 2.0.1, 'ignore' under 2.1. */
+  unknownMessageType?: 'ignore' | 'error';
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+type ActionMeta = { direction: 'toCsms' | 'toStation' | 'both'; send: boolean; versions: readonly string[] };
+const meta = actions as unknown as Record<string, ActionMeta>;
+
+/** May `role` send `action` (as CALL or SEND)? From the generated registry. */
+export function maySend(role: Role, action: string): boolean {
+  const m = meta[action];
+  if (!m) return false;
+  return m.direction === 'both' || (m.direction === 'toCsms') === (role === 'station');
+}
+
+export class OcppEndpoint {
+  readonly version: OcppVersion;
+  readonly role: Role;
+  readonly identity: string;
+  readonly limits: Limits;
+  private readonly transport: Transport;
+  private readonly hooks: EndpointHooks;
+  private readonly log: LoggerLike | undefined;
+  private readonly doValidate: boolean;
+  private readonly unknownMessageType: 'ignore' | 'error';
+  private readonly handlers = new Map<string, Handler>();
+  private readonly calls: CallQueue;
+  private readonly inbound = new Set<string>();
+  private inboundChain: Promise<void> = Promise.resolve();
+  private badTimes: number[] = [];
+  private isClosed = false;
+  private readonly closeWaiters: Array<(info: { code: number; reason: string }) => void> = [];
+
+  constructor(opts: EndpointOptions) {
+    this.version = opts.version;
+    this.role = opts.role;
+    this.identity = opts.identity;
+    this.transport = opts.transport;
+    this.limits = resolveLimits(opts.limits);
+    this.hooks = opts.hooks ?? {};
+    this.log = opts.log;
+    this.doValidate = opts.validate ?? true;
+    this.unknownMessageType = opts.unknownMessageType ?? (opts.version === '2.0.1' ? 'error' : 'ignore');
+    this.calls = new CallQueue({
+      maxQueued: this.limits.maxQueuedCalls,
+      write: (text) => this.write(text),
+      onGiveUp: (c, reason) => this.callEnded(c, reason === 'timeout' ? 'timeout' : 'aborted'),
+    });
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Register the handler for an inbound CALL or SEND action. */
+  handle<A extends Action>(action: A, fn: Handler<A>): this {
+    if (this.handlers.has(action)) throw new OcppError('OCPP_ERR_HANDLER_EXISTS', `handler for ${action} already registered`);
+    if (!meta[action]) throw new OcppError('OCPP_ERR_UNKNOWN_ACTION', `unknown action ${action}`);
+    if (maySend(this.role, action) && meta[action]?.direction !== 'both') {
+      throw new OcppError('OCPP_ERR_WRONG_DIRECTION', `a ${this.role} does not receive ${action}`);
+    }
+    this.handlers.set(action, fn as unknown as Handler);
+    return this;
+  }
+
+  /** Register a whole table (e.g. a functional block's handlers). */
+  handleAll(table: HandlerTable): this {
+    for (const [action, fn] of Object.entries(table)) if (fn) this.handle(action as Action, fn as Handler<Action>);
+    return this;
+  }
+
+  /** Send a CALL and wait for its CALLRESULT. Rejects with RpcError (peer said no) or OcppError. */
+  call<A extends Action>(action: A, payload: ActionMap[A]['request'], opts: CallOptions = {}): Promise<ActionMap[A]['response']> {
+    return new Promise((resolve, reject) => {
+      const err = this.checkOutbound(action, 'request', payload, false);
+      if (err) return reject(err);
+      const messageId = randomUUID();
+      const call: QueuedCall = {
+        messageId,
+        action,
+        text: serializeCall(messageId, action, payload),
+        timeoutMs: opts.timeoutMs ?? this.limits.callTimeoutMs,
+        signal: opts.signal,
+        resolve: resolve as (p: Record<string, unknown>) => void,
+        reject,
+      };
+      this.calls.enqueue(call);
+    });
+  }
+
+  /** (2.1) Send an unconfirmed SEND message; it may go while a CALL is outstanding (§4.2.4). */
+  send<A extends Action>(action: A, payload: ActionMap[A]['request']): void {
+    if (this.version !== '2.1') throw new OcppError('OCPP_ERR_SEND_UNSUPPORTED');
+    const err = this.checkOutbound(action, 'request', payload, true);
+    if (err) throw err;
+    this.write(serializeSend(randomUUID(), action, payload));
+  }
+
+  /** Feed one text frame from the transport. */
+  receive(text: string): void {
+    if (this.isClosed) return;
+    this.hooks.onFrame?.({ direction: 'in', text, at: Date.now() });
+    const parsed = parseFrame(text, { version: this.version, unknownMessageType: this.unknownMessageType });
+    if (!parsed.ok) {
+      if (parsed.reply) {
+        this.write(serializeError(CALLERROR, parsed.messageId, parsed.error.code, parsed.error.message, parsed.error.details));
+        this.bad(text, parsed.error.message, parsed.error);
+      } else {
+        this.log?.debug?.({ reason: parsed.reason }, 'frame ignored');
+        if (parsed.error) this.bad(text, parsed.reason, parsed.error);
+        if (parsed.messageId && parsed.error) this.calls.take(parsed.messageId)?.reject(parsed.error);
+      }
+      return;
+    }
+    const f = parsed.frame;
+    switch (f.type) {
+      case CALL:
+      case SEND:
+        return this.onRequest(f, text);
+      case CALLRESULT:
+        return this.onResult(f);
+      case CALLERROR:
+        return this.onCallError(f);
+      case CALLRESULTERROR:
+        return this.onCallResultError(f);
+    }
+  }
+
+  /** Tell the endpoint the transport has closed: pending calls reject with OCPP_ERR_CLOSED. */
+  transportClosed(code = 1006, reason = ''): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.calls.close(new OcppError('OCPP_ERR_CLOSED', `connection closed (${code}${reason ? ` ${reason}` : ''})`));
+    for (const w of this.closeWaiters.splice(0)) w({ code, reason });
+  }
+
+  /** Close the transport (and the endpoint). */
+  close(code = 1000, reason = ''): void {
+    this.transport.close(code, reason);
+    this.transportClosed(code, reason);
+  }
+
+  /** Resolves when the endpoint closes. */
+  whenClosed(): Promise<{ code: number; reason: string }> {
+    if (this.isClosed) return Promise.resolve({ code: 1006, reason: '' });
+    return new Promise((r) => this.closeWaiters.push(r));
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private write(text: string): void {
+    if (this.isClosed) return;
+    this.hooks.onFrame?.({ direction: 'out', text, at: Date.now() });
+    this.transport.send(text);
+  }
+
+  private checkOutbound(action: string, kind: 'request', payload: unknown, asSend: boolean): Error | null {
+    if (this.isClosed) return new OcppError('OCPP_ERR_CLOSED');
+    const m = meta[action];
+    if (!m || !isActionOf(this.version, action)) return new OcppError('OCPP_ERR_UNKNOWN_ACTION', `${action} is not an OCPP ${this.version} action`);
+    if (!maySend(this.role, action)) return new OcppError('OCPP_ERR_WRONG_DIRECTION', `a ${this.role} does not send ${action}`);
+    if (m.send !== asSend) {
+      return new OcppError('OCPP_ERR_WRONG_DIRECTION', asSend ? `${action} is a CALL, use call()` : `${action} is sent with SEND, use send()`);
+    }
+    if (this.doValidate) {
+      const err = validatePayload(this.version, action, kind, payload);
+      if (err) return new OcppError('OCPP_ERR_INVALID_OUTBOUND', err.message, err);
+    }
+    return null;
+  }
+
+  private bad(text: string, reason: string, error?: RpcError): void {
+    this.hooks.onBadMessage?.({ text, reason, error });
+    const now = Date.now();
+    const windowStart = now - this.limits.badMessageWindowMs;
+    this.badTimes = this.badTimes.filter((t) => t > windowStart);
+    this.badTimes.push(now);
+    if (this.limits.maxBadMessages > 0 && this.badTimes.length > this.limits.maxBadMessages) {
+      this.log?.warn?.({ count: this.badTimes.length }, 'bad-message budget exhausted; closing');
+      this.close(1002, 'too many malformed messages');
+    }
+  }
+
+  private onRequest(f: CallFrame | SendFrame, text: string): void {
+    const isSend = f.type === SEND;
+    const fail = (err: RpcError): void => {
+      // [FR.07 (2.1)] a SEND is never answered, not even with an error
+      if (!isSend) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, err.details));
+      this.bad(text, err.message, err);
+    };
+    const m = meta[f.action];
+    if (!m || !isActionOf(this.version, f.action)) {
+      return fail(new RpcError('NotImplemented', `Action ${f.action} is not known in OCPP ${this.version}`));
+    }
+    if (m.send !== isSend) {
+      return fail(new RpcError('RpcFrameworkError', `${f.action} must be sent as ${m.send ? 'SEND' : 'CALL'}`));
+    }
+    if (this.doValidate) {
+      // [FR.03] an invalid request is answered with a CALLERROR
+      const err = validatePayload(this.version, f.action, 'request', f.payload);
+      if (err) return fail(err);
+    }
+    const handler = this.handlers.get(f.action);
+    if (!handler) {
+      const err = new RpcError('NotSupported', `Action ${f.action} is not supported by this ${this.role}`);
+      if (!isSend) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, {}));
+      return;
+    }
+    if (!isSend) {
+      if (this.inbound.has(f.messageId)) {
+        return fail(new RpcError('RpcFrameworkError', `A CALL with messageId ${f.messageId} is already being handled`));
+      }
+      if (this.inbound.size >= this.limits.maxPendingInbound) {
+        const err = new RpcError('GenericError', 'Too many concurrent CALLs; send one at a time (Part 4 §4.1.1)');
+        this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, {}));
+        return;
+      }
+      this.inbound.add(f.messageId);
+    }
+    // Inbound CALLs are handled one after another, in arrival order.
+    this.inboundChain = this.inboundChain.then(() => this.runHandler(handler, f, isSend));
+  }
+
+  private async runHandler(handler: Handler, f: CallFrame | SendFrame, isSend: boolean): Promise<void> {
+    const started = performance.now();
+    const ctx: CallContext = { action: f.action, messageId: f.messageId, version: this.version, identity: this.identity, endpoint: this, isSend };
+    let outcome: 'result' | 'error' = 'result';
+    let errorCode: string | undefined;
+    try {
+      const res = await handler(ctx, f.payload as never);
+      if (isSend || this.isClosed) return;
+      const payload = res ?? {};
+      if (this.doValidate) {
+        const err = validatePayload(this.version, f.action, 'response', payload);
+        if (err) {
+          this.log?.error?.({ action: f.action, err: err.message }, 'handler returned an invalid response');
+          throw new RpcError('InternalError', `Response could not be built: ${err.message}`);
+        }
+      }
+      this.write(serializeResult(f.messageId, payload));
+    } catch (e) {
+      outcome = 'error';
+      const err = e instanceof RpcError ? e : new RpcError('InternalError', 'Internal error while handling the request');
+      errorCode = err.code;
+      if (!(e instanceof RpcError)) this.log?.error?.({ action: f.action, err: e }, 'handler threw');
+      if (!isSend && !this.isClosed) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, err.details));
+    } finally {
+      this.inbound.delete(f.messageId);
+      this.hooks.onCall?.({ direction: 'in', action: f.action, messageId: f.messageId, durationMs: performance.now() - started, outcome, errorCode });
+    }
+  }
+
+  private onResult(f: CallResultFrame): void {
+    const c = this.calls.take(f.messageId);
+    if (!c) {
+      this.log?.debug?.({ messageId: f.messageId }, 'CALLRESULT for no outstanding call (late or unknown) ignored');
+      return;
+    }
+    if (this.doValidate) {
+      const err = validatePayload(this.version, c.action, 'response', f.payload);
+      if (err) {
+        // [FR.06 (2.1)] an invalid response is answered with CALLRESULTERROR (2.1 only)
+        if (this.version === '2.1') this.write(serializeError(CALLRESULTERROR, f.messageId, err.code, err.message, err.details));
+        this.callEnded(c, 'error', err.code);
+        return c.reject(new OcppError('OCPP_ERR_INVALID_RESPONSE', err.message, err));
+      }
+    }
+    this.callEnded(c, 'result');
+    c.resolve(f.payload);
+  }
+
+  private onCallError(f: CallErrorFrame): void {
+    const c = this.calls.take(f.messageId);
+    if (!c) return;
+    const code = isRpcErrorCode(f.errorCode) ? f.errorCode : 'GenericError';
+    this.callEnded(c, 'error', code);
+    c.reject(new RpcError(code, f.errorDescription, { ...f.errorDetails, ...(code !== f.errorCode ? { errorCode: f.errorCode } : {}) }, true));
+  }
+
+  private onCallResultError(f: CallErrorFrame): void {
+    this.log?.warn?.({ messageId: f.messageId, errorCode: f.errorCode, errorDescription: f.errorDescription }, 'peer rejected our CALLRESULT');
+    this.hooks.onCallResultError?.({ messageId: f.messageId, errorCode: f.errorCode, errorDescription: f.errorDescription, errorDetails: f.errorDetails });
+  }
+
+  private callEnded(c: QueuedCall, outcome: 'result' | 'error' | 'timeout' | 'aborted', errorCode?: string): void {
+    this.hooks.onCall?.({
+      direction: 'out', action: c.action, messageId: c.messageId,
+      durationMs: c.sentAt ? Date.now() - c.sentAt : 0, outcome, errorCode,
+    });
+  }
+}

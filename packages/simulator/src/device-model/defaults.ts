@@ -1,0 +1,227 @@
+// Station profile -> device model entries, with the default values a real station needs.
+// Characteristics (dataType, unit, valuesList, limits) come from the generated standard table,
+// overridden per entry where the simulated station differs (e.g. a concrete valuesList).
+import type { AttributeEnumType, ComponentType, DataEnumType, MutabilityEnumType } from './ocpp-shapes.ts';
+import type { AttributeState, VariableEntry } from './model-types.ts';
+import { STANDARD_VARIABLES } from './standard-variables.ts';
+
+export interface StationProfile {
+  /** EVSE 1..n, each with its number of connectors (1..m). */
+  evses: { connectors: number; maxPowerW?: number }[];
+  /** Controller components to include; defaults to DEFAULT_CONTROLLERS. */
+  controllers?: string[];
+  /** Value overrides in shortcut notation: 'OCPPCommCtrlr.HeartbeatInterval' or 'DeviceDataCtrlr.ItemsPerMessage[GetReport]'. */
+  values?: Record<string, string>;
+  /** Identity reported in SecurityCtrlr.Identity. */
+  identity?: string;
+}
+
+export const DEFAULT_CONTROLLERS = [
+  'OCPPCommCtrlr', 'SecurityCtrlr', 'AuthCtrlr', 'AuthCacheCtrlr', 'LocalAuthListCtrlr', 'TxCtrlr', 'SampledDataCtrlr',
+  'AlignedDataCtrlr', 'DeviceDataCtrlr', 'ClockCtrlr', 'ReservationCtrlr', 'SmartChargingCtrlr',
+] as const;
+
+export const TX_START_STOP_POINTS = 'ParkingBayOccupancy,EVConnected,Authorized,DataSigned,PowerPathClosed,EnergyTransfer';
+export const SUPPORTED_MEASURANDS = 'Energy.Active.Import.Register,Energy.Active.Export.Register,Power.Active.Import,Power.Active.Export,Power.Offered,Current.Import,Current.Export,Current.Offered,Voltage,Frequency,SoC';
+
+/** One default: `v` = value of Actual; RO/RW/WO = mutability of Actual. */
+export interface DefaultSpec {
+  variable: string; instance?: string; v?: string; m?: MutabilityEnumType;
+  dataType?: DataEnumType; unit?: string; valuesList?: string; minLimit?: number; maxLimit?: number; maxElements?: number;
+  extra?: Partial<Record<Exclude<AttributeEnumType, 'Actual'>, AttributeState>>;
+  rebootRequired?: boolean;
+}
+
+const RO = 'ReadOnly' as const, RW = 'ReadWrite' as const, WO = 'WriteOnly' as const;
+
+export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
+  OCPPCommCtrlr: [
+    { variable: 'ActiveNetworkProfile', v: '0', m: RO, dataType: 'integer' },
+    { variable: 'FileTransferProtocols', v: 'HTTP,HTTPS', m: RO, valuesList: 'FTP,FTPS,HTTP,HTTPS,SFTP' },
+    { variable: 'HeartbeatInterval', v: '300', m: RW, minLimit: 1, maxLimit: 86400 },
+    { variable: 'MessageTimeout', instance: 'Default', v: '30', m: RO },
+    { variable: 'MessageAttempts', instance: 'TransactionEvent', v: '3', m: RW, minLimit: 1, maxLimit: 10 },
+    { variable: 'MessageAttemptInterval', instance: 'TransactionEvent', v: '60', m: RW, unit: 's', minLimit: 0, maxLimit: 3600 },
+    { variable: 'NetworkConfigurationPriority', v: '0', m: RW, rebootRequired: true },
+    { variable: 'NetworkProfileConnectionAttempts', v: '3', m: RW, minLimit: 1 },
+    { variable: 'OfflineThreshold', v: '300', m: RW, minLimit: 0 },
+    { variable: 'QueueAllMessages', v: 'false', m: RW },
+    { variable: 'ResetRetries', v: '2', m: RW, minLimit: 0 },
+    { variable: 'RetryBackOffWaitMinimum', v: '5', m: RW, unit: 's', minLimit: 0 },
+    { variable: 'RetryBackOffRandomRange', v: '10', m: RW, unit: 's', minLimit: 0 },
+    { variable: 'RetryBackOffRepeatTimes', v: '5', m: RW, minLimit: 0 },
+    { variable: 'UnlockOnEVSideDisconnect', v: 'true', m: RW },
+    { variable: 'WebSocketPingInterval', v: '30', m: RW, minLimit: 0 },
+  ],
+  SecurityCtrlr: [
+    { variable: 'BasicAuthPassword', m: WO, dataType: 'string', minLimit: 16, maxLimit: 40, rebootRequired: true },
+    { variable: 'CertificateEntries', v: '0', m: RO },
+    { variable: 'Identity', v: 'CW-SIM-0001', m: RW, maxLimit: 48, rebootRequired: true },
+    { variable: 'OrganizationName', v: 'Chargewire', m: RW },
+    { variable: 'SecurityProfile', v: '1', m: RO, dataType: 'integer' },
+  ],
+  AuthCtrlr: [
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'AuthorizeRemoteStart', v: 'false', m: RW },
+    { variable: 'LocalAuthorizeOffline', v: 'true', m: RW },
+    { variable: 'LocalPreAuthorize', v: 'false', m: RW },
+    { variable: 'OfflineTxForUnknownIdEnabled', v: 'false', m: RW },
+    { variable: 'DisableRemoteAuthorization', v: 'false', m: RW },
+  ],
+  AuthCacheCtrlr: [
+    { variable: 'Available', v: 'true', m: RO },
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'LifeTime', v: '86400', m: RW, unit: 's', minLimit: 0 },
+    { variable: 'Policy', v: 'LRU', m: RW, dataType: 'OptionList', valuesList: 'LRU,LFU,FIFO' },
+    { variable: 'Storage', v: '0', m: RO, maxLimit: 65536 },
+    { variable: 'DisablePostAuthorize', v: 'false', m: RW },
+  ],
+  LocalAuthListCtrlr: [
+    { variable: 'Available', v: 'true', m: RO },
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'Entries', v: '0', m: RO, maxLimit: 1000 },
+    { variable: 'ItemsPerMessage', v: '100', m: RO },
+    { variable: 'BytesPerMessage', v: '65536', m: RO },
+    { variable: 'Storage', v: '0', m: RO, maxLimit: 1048576 },
+    { variable: 'DisablePostAuthorize', v: 'false', m: RW },
+  ],
+  TxCtrlr: [
+    { variable: 'EVConnectionTimeOut', v: '120', m: RW, minLimit: 0 },
+    { variable: 'MaxEnergyOnInvalidId', v: '0', m: RW, unit: 'Wh', minLimit: 0 },
+    { variable: 'StopTxOnEVSideDisconnect', v: 'true', m: RW },
+    { variable: 'StopTxOnInvalidId', v: 'true', m: RW },
+    { variable: 'TxBeforeAcceptedEnabled', v: 'false', m: RW },
+    { variable: 'TxStartPoint', v: 'PowerPathClosed', m: RW, valuesList: TX_START_STOP_POINTS },
+    { variable: 'TxStopPoint', v: 'EVConnected,Authorized', m: RW, valuesList: TX_START_STOP_POINTS },
+  ],
+  SampledDataCtrlr: [
+    { variable: 'Available', v: 'true', m: RO },
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'SignReadings', v: 'false', m: RW },
+    { variable: 'RegisterValuesWithoutPhases', v: 'true', m: RW },
+    { variable: 'TxStartedMeasurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
+    { variable: 'TxUpdatedMeasurands', v: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC', m: RW, valuesList: SUPPORTED_MEASURANDS },
+    { variable: 'TxEndedMeasurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
+    { variable: 'TxUpdatedInterval', v: '60', m: RW, minLimit: 0 },
+    { variable: 'TxEndedInterval', v: '0', m: RW, minLimit: 0 },
+  ],
+  AlignedDataCtrlr: [
+    { variable: 'Available', v: 'true', m: RO },
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'Interval', v: '900', m: RW, minLimit: 0 },
+    { variable: 'Measurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
+    { variable: 'SendDuringIdle', v: 'false', m: RW },
+    { variable: 'SignReadings', v: 'false', m: RW },
+    { variable: 'TxEndedInterval', v: '0', m: RW, minLimit: 0 },
+    { variable: 'TxEndedMeasurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
+  ],
+  DeviceDataCtrlr: [
+    { variable: 'ItemsPerMessage', instance: 'GetReport', v: '100', m: RO },
+    { variable: 'ItemsPerMessage', instance: 'GetVariables', v: '50', m: RO },
+    { variable: 'ItemsPerMessage', instance: 'SetVariables', v: '50', m: RO },
+    { variable: 'BytesPerMessage', instance: 'GetReport', v: '65536', m: RO },
+    { variable: 'BytesPerMessage', instance: 'GetVariables', v: '65536', m: RO },
+    { variable: 'BytesPerMessage', instance: 'SetVariables', v: '65536', m: RO },
+    { variable: 'ConfigurationValueSize', v: '1000', m: RO, maxLimit: 2500 },
+    { variable: 'ReportingValueSize', v: '2500', m: RO, maxLimit: 2500 },
+  ],
+  ClockCtrlr: [
+    { variable: 'DateTime', m: RO },
+    { variable: 'TimeSource', v: 'Heartbeat', m: RW, dataType: 'SequenceList', valuesList: 'Heartbeat,NTP,GPS,RealTimeClock,MobileNetwork,RadioTimeTransmitter' },
+    { variable: 'TimeZone', v: '', m: RW, dataType: 'string' },
+  ],
+  ReservationCtrlr: [
+    { variable: 'Available', v: 'true', m: RO },
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'NonEvseSpecific', v: 'true', m: RO },
+  ],
+  SmartChargingCtrlr: [
+    { variable: 'Available', v: 'true', m: RO },
+    { variable: 'Enabled', v: 'true', m: RW },
+    { variable: 'Entries', instance: 'ChargingProfiles', v: '0', m: RO, maxLimit: 50 },
+    { variable: 'LimitChangeSignificance', v: '0.1', m: RW, dataType: 'decimal', minLimit: 0, maxLimit: 1 },
+    { variable: 'PeriodsPerSchedule', v: '24', m: RO, dataType: 'integer' },
+    { variable: 'ProfileStackLevel', v: '10', m: RO, dataType: 'integer' },
+    { variable: 'RateUnit', v: 'A,W', m: RO, dataType: 'MemberList', valuesList: 'A,W' },
+    { variable: 'ExternalControlSignalsEnabled', v: 'false', m: RW },
+  ],
+};
+
+function standardFor(component: string, variable: string, instance?: string) {
+  return STANDARD_VARIABLES.find((s) => s.component === component && s.variable === variable && s.instance === instance)
+    ?? STANDARD_VARIABLES.find((s) => s.component === component && s.variable === variable);
+}
+
+export function makeEntry(component: ComponentType, d: DefaultSpec): VariableEntry {
+  const std = standardFor(component.name, d.variable, d.instance);
+  const pick = <K extends 'unit' | 'valuesList' | 'minLimit' | 'maxLimit'>(k: K) => (d[k] !== undefined ? d[k] : std?.[k]);
+  const characteristics: VariableEntry['characteristics'] = { dataType: d.dataType ?? std?.dataType ?? 'string', supportsMonitoring: false };
+  for (const k of ['unit', 'valuesList', 'minLimit', 'maxLimit'] as const) {
+    const v = pick(k);
+    if (v !== undefined) (characteristics as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (d.maxElements !== undefined) characteristics.maxElements = d.maxElements;
+  const mutability = d.m ?? std?.mutability ?? 'ReadWrite';
+  const actual: AttributeState = { mutability, persistent: mutability !== 'ReadOnly', constant: false };
+  if (d.v !== undefined) actual.value = d.v;
+  return {
+    component, variable: d.instance !== undefined ? { name: d.variable, instance: d.instance } : { name: d.variable },
+    characteristics, attributes: { Actual: actual, ...(d.extra ?? {}) },
+    ...(d.rebootRequired ? { rebootRequired: true } : {}),
+  };
+}
+
+/** Physical components: ChargingStation, EVSE 1..n, Connector 1..m per EVSE. */
+function physicalEntries(profile: StationProfile): VariableEntry[] {
+  const out: VariableEntry[] = [];
+  const common = (phases = '3'): DefaultSpec[] => [
+    { variable: 'AvailabilityState', v: 'Available', m: RO, dataType: 'OptionList', valuesList: 'Available,Occupied,Reserved,Unavailable,Faulted' },
+    { variable: 'Available', v: 'true', m: RO, dataType: 'boolean' },
+    { variable: 'SupplyPhases', v: phases, m: RO, dataType: 'integer', minLimit: 0, maxLimit: 3 },
+    { variable: 'Problem', v: 'false', m: RO, dataType: 'boolean' },
+  ];
+  const cs: ComponentType = { name: 'ChargingStation' };
+  for (const d of common()) out.push(makeEntry(cs, d));
+  profile.evses.forEach((evse, i) => {
+    const id = i + 1;
+    const ec: ComponentType = { name: 'EVSE', evse: { id } };
+    for (const d of common()) out.push(makeEntry(ec, d));
+    const maxW = String(evse.maxPowerW ?? 22000);
+    // Power: Actual (measured), Target (setpoint, unset until set), MaxSet (rated maximum).
+    out.push(makeEntry(ec, {
+      variable: 'Power', v: '0', m: RO, dataType: 'decimal', unit: 'W', minLimit: 0, maxLimit: Number(maxW),
+      extra: { Target: { mutability: RW, persistent: true, constant: false }, MaxSet: { value: maxW, mutability: RO, persistent: true, constant: true } },
+    }));
+    for (let c = 1; c <= evse.connectors; c++) {
+      const cc: ComponentType = { name: 'Connector', evse: { id, connectorId: c } };
+      for (const d of common()) out.push(makeEntry(cc, d));
+      out.push(makeEntry(cc, { variable: 'ConnectorType', v: 'cType2', m: RO, dataType: 'string' }));
+    }
+  });
+  return out;
+}
+
+/** Parses shortcut notation `Component[inst].Variable[inst]`. */
+export function parseShortcut(ref: string): { component: string; componentInstance?: string; variable: string; variableInstance?: string } {
+  const m = /^([^.[\]]+)(?:\[([^\]]*)\])?\.([^.[\]]+)(?:\[([^\]]*)\])?$/.exec(ref);
+  if (!m) throw new Error(`bad device model reference: ${ref}`);
+  return { component: m[1]!, variable: m[3]!, ...(m[2] ? { componentInstance: m[2] } : {}), ...(m[4] ? { variableInstance: m[4] } : {}) };
+}
+
+export function buildEntries(profile: StationProfile): VariableEntry[] {
+  const out = physicalEntries(profile);
+  for (const ctrl of profile.controllers ?? DEFAULT_CONTROLLERS) {
+    const defs = CONTROLLER_DEFAULTS[ctrl];
+    if (!defs) throw new Error(`no defaults for controller ${ctrl}`);
+    for (const d of defs) out.push(makeEntry({ name: ctrl }, d));
+  }
+  const overrides: Record<string, string> = { ...(profile.identity ? { 'SecurityCtrlr.Identity': profile.identity } : {}), ...profile.values };
+  for (const [ref, value] of Object.entries(overrides)) {
+    const r = parseShortcut(ref);
+    const e = out.find((x) => x.component.name === r.component && x.component.instance === r.componentInstance && !x.component.evse
+      && x.variable.name === r.variable && x.variable.instance === r.variableInstance);
+    if (!e?.attributes.Actual) throw new Error(`unknown device model variable in profile: ${ref}`);
+    e.attributes.Actual.value = value;
+  }
+  return out;
+}
