@@ -84,7 +84,6 @@ export class CallQueue {
         this.opts.onGiveUp(next, 'timeout');
         next.reject(new OcppError('OCPP_ERR_CALL_TIMEOUT', `${next.action} ${next.messageId}: no response within ${next.timeoutMs} ms`));
       }, next.timeoutMs);
-      next.timer.unref?.();
     }
     try {
       this.opts.write(next.text);

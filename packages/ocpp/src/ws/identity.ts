@@ -8,7 +8,7 @@ export type IdentityResult = { ok: true; identity: string; prefix: string } | { 
 export function parseIdentity(url: string | undefined): IdentityResult {
   if (!url) return { ok: false, reason: 'no request URL' };
   const path = url.split('?')[0] ?? '';
-  const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
+  const trimmed = path;
   const cut = trimmed.lastIndexOf('/');
   const segment = trimmed.slice(cut + 1);
   if (!segment) return { ok: false, reason: 'no station identity in the URL path' };
