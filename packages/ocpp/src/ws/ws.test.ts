@@ -129,8 +129,9 @@ describe('WebSocket server and client over loopback', () => {
     const s = await startServer();
     stops.push(s.stop);
     const ws = new WebSocket(`${s.url}/CSZ`, ['ocpp2.1'], { perMessageDeflate: true });
+    const opened = new Promise((r) => ws.once('open', r));
     const header = await new Promise<string>((r) => ws.on('upgrade', (res) => r(String(res.headers['sec-websocket-extensions']))));
-    await new Promise((r) => ws.once('open', r));
+    await opened;
     assert.match(header, /permessage-deflate/);
     assert.match(header, /server_no_context_takeover/);
     assert.match(header, /client_no_context_takeover/);
