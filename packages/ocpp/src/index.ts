@@ -14,3 +14,4 @@ export * from './ws/subprotocol.ts';
 export { actions, blocks } from './generated/actions.ts';
 export type { Action, ActionMap, ActionRequest, ActionResponse, BlockId, Direction } from './generated/actions.ts';
 export type * as OcppTypes from './generated/types.ts';
+export { loadSchema, schemaFileName } from './schemas.ts';

@@ -17,7 +17,7 @@ function rawCsms(version: '2.0.1' | '2.1', opts: Parameters<typeof createEndpoin
 
 for (const version of ['2.0.1', '2.1'] as const) {
   describe(`endpoint (${version})`, () => {
-    test('typed call round trip, both directions', async () => {
+    test('[FR.02] a valid request is answered with CALLRESULT; typed calls both directions', async () => {
       const { csms, station } = createEndpointPair({ version });
       csms.handle('BootNotification', async (ctx, req) => {
         assert.equal(ctx.identity, 'CS001');
