@@ -1,0 +1,9 @@
+// Every functional block the CSMS registers; the dispatch table is derived from this list
+// (design habit 1). Add a block by importing it here; never a central switch.
+import type { Block } from '../runtime.ts';
+import { provisioning } from './provisioning.ts';
+import { availability } from './availability.ts';
+import { dataTransferBlock } from './data-transfer.ts';
+import { diagnostics } from './diagnostics.ts';
+
+export const blocks: readonly Block[] = [provisioning, availability, diagnostics, dataTransferBlock];

@@ -1,0 +1,231 @@
+// Configuration: defaults < JSON file (--config) < environment (CHARGEWIRE_*). Validated at start;
+// every bad value is reported with its env name, its path in the file, and what was expected.
+import { readFileSync } from 'node:fs';
+import type { OcppVersion } from '@chargewire/ocpp';
+import { CsmsError } from './errors.ts';
+
+export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
+
+export interface CsmsConfig {
+  /** quickstart: unknown stations are registered on first connect (warning logged); production: 404. */
+  mode: 'quickstart' | 'production';
+  dataDir: string;
+  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  http: { host: string; port: number };
+  ocpp: {
+    host: string;
+    /** Plain ws:// listener (security profile 1, or none for password-less quick-start stations); -1 = off. */
+    port: number;
+    versions: OcppVersion[];
+    maxPayloadBytes: number;
+    callTimeoutMs: number;
+    pingIntervalMs: number;
+  };
+  tls: {
+    /** wss:// with Basic auth (security profile 2); -1 = off. */
+    port: number;
+    /** wss:// with client certificates (security profile 3); -1 = off. */
+    mtlsPort: number;
+    certFile: string;
+    keyFile: string;
+    /** Second certificate for the ECDSA cipher suites (A00.FR.318). */
+    ecdsaCertFile: string;
+    ecdsaKeyFile: string;
+    /** CA bundle that signs station certificates (profile 3). */
+    caFile: string;
+    /** Required O (organizationName) of station certificates (A00.FR.404); empty = not checked. */
+    operatorOrg: string;
+  };
+  boot: { defaultStatus: BootStatus; heartbeatIntervalS: number; retryIntervalS: number; fetchInventory: boolean };
+  reports: { timeoutMs: number };
+  shutdown: { graceMs: number };
+}
+
+export const defaultConfig: CsmsConfig = {
+  mode: 'quickstart',
+  dataDir: './data',
+  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire' },
+  log: { level: 'info', pretty: false },
+  http: { host: '0.0.0.0', port: 8080 },
+  ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000 },
+  tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', operatorOrg: '' },
+  boot: { defaultStatus: 'Accepted', heartbeatIntervalS: 300, retryIntervalS: 30, fetchInventory: true },
+  reports: { timeoutMs: 120_000 },
+  shutdown: { graceMs: 10_000 },
+};
+
+type Kind =
+  | { t: 'string'; nonEmpty?: boolean }
+  | { t: 'int'; min: number; max: number }
+  | { t: 'bool' }
+  | { t: 'enum'; values: readonly string[] }
+  | { t: 'versions' };
+
+interface Option { path: string; env: string; kind: Kind; help: string }
+
+const port = { t: 'int', min: -1, max: 65535 } as const;
+/** Every option: its path in the JSON file, its environment variable, its type, and help text. */
+export const options: readonly Option[] = [
+  { path: 'mode', env: 'CHARGEWIRE_MODE', kind: { t: 'enum', values: ['quickstart', 'production'] }, help: 'quickstart registers unknown stations on first connect; production refuses them (HTTP 404)' },
+  { path: 'dataDir', env: 'CHARGEWIRE_DATA_DIR', kind: { t: 'string', nonEmpty: true }, help: 'directory for the SQLite database and the admin token' },
+  { path: 'store.kind', env: 'CHARGEWIRE_STORE', kind: { t: 'enum', values: ['sqlite', 'postgres', 'memory'] }, help: 'store adapter' },
+  { path: 'store.sqlitePath', env: 'CHARGEWIRE_SQLITE_PATH', kind: { t: 'string' }, help: 'SQLite file (default <dataDir>/chargewire.db)' },
+  { path: 'store.postgresUrl', env: 'CHARGEWIRE_POSTGRES_URL', kind: { t: 'string', nonEmpty: true }, help: 'PostgreSQL connection URL' },
+  { path: 'log.level', env: 'CHARGEWIRE_LOG_LEVEL', kind: { t: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, help: 'pino log level' },
+  { path: 'log.pretty', env: 'CHARGEWIRE_LOG_PRETTY', kind: { t: 'bool' }, help: 'one short human-readable line per log entry instead of JSON' },
+  { path: 'http.host', env: 'CHARGEWIRE_HTTP_HOST', kind: { t: 'string', nonEmpty: true }, help: 'REST API / dashboard bind address' },
+  { path: 'http.port', env: 'CHARGEWIRE_HTTP_PORT', kind: port, help: 'REST API / dashboard port (0 = ephemeral, -1 = off)' },
+  { path: 'ocpp.host', env: 'CHARGEWIRE_OCPP_HOST', kind: { t: 'string', nonEmpty: true }, help: 'OCPP listeners bind address' },
+  { path: 'ocpp.port', env: 'CHARGEWIRE_OCPP_PORT', kind: port, help: 'ws:// port, security profile 1 (-1 = off)' },
+  { path: 'ocpp.versions', env: 'CHARGEWIRE_OCPP_VERSIONS', kind: { t: 'versions' }, help: 'comma-separated OCPP versions in order of preference (2.1,2.0.1)' },
+  { path: 'ocpp.maxPayloadBytes', env: 'CHARGEWIRE_MAX_PAYLOAD_BYTES', kind: { t: 'int', min: 1024, max: 64 * 1024 * 1024 }, help: 'largest accepted message; larger ones close with 1009' },
+  { path: 'ocpp.callTimeoutMs', env: 'CHARGEWIRE_CALL_TIMEOUT_MS', kind: { t: 'int', min: 100, max: 600_000 }, help: 'how long a CSMS-to-station CALL waits for its answer' },
+  { path: 'ocpp.pingIntervalMs', env: 'CHARGEWIRE_PING_INTERVAL_MS', kind: { t: 'int', min: 0, max: 3_600_000 }, help: 'WebSocket ping interval (0 = off)' },
+  { path: 'tls.port', env: 'CHARGEWIRE_TLS_PORT', kind: port, help: 'wss:// port with Basic auth, security profile 2 (-1 = off)' },
+  { path: 'tls.mtlsPort', env: 'CHARGEWIRE_MTLS_PORT', kind: port, help: 'wss:// port with client certificates, security profile 3 (-1 = off)' },
+  { path: 'tls.certFile', env: 'CHARGEWIRE_TLS_CERT', kind: { t: 'string' }, help: 'PEM server certificate (RSA) for the TLS ports' },
+  { path: 'tls.keyFile', env: 'CHARGEWIRE_TLS_KEY', kind: { t: 'string' }, help: 'PEM private key of tls.certFile' },
+  { path: 'tls.ecdsaCertFile', env: 'CHARGEWIRE_TLS_ECDSA_CERT', kind: { t: 'string' }, help: 'PEM server certificate (ECDSA) for the ECDHE_ECDSA suites' },
+  { path: 'tls.ecdsaKeyFile', env: 'CHARGEWIRE_TLS_ECDSA_KEY', kind: { t: 'string' }, help: 'PEM private key of tls.ecdsaCertFile' },
+  { path: 'tls.caFile', env: 'CHARGEWIRE_TLS_CA', kind: { t: 'string' }, help: 'PEM CA bundle that signs station certificates (profile 3)' },
+  { path: 'tls.operatorOrg', env: 'CHARGEWIRE_OPERATOR_ORG', kind: { t: 'string' }, help: 'required O= of station certificates (A00.FR.404); empty = unchecked' },
+  { path: 'boot.defaultStatus', env: 'CHARGEWIRE_BOOT_STATUS', kind: { t: 'enum', values: ['Accepted', 'Pending', 'Rejected'] }, help: 'BootNotification answer for stations without their own policy' },
+  { path: 'boot.heartbeatIntervalS', env: 'CHARGEWIRE_HEARTBEAT_INTERVAL_S', kind: { t: 'int', min: 1, max: 86_400 }, help: 'heartbeat interval sent with Accepted' },
+  { path: 'boot.retryIntervalS', env: 'CHARGEWIRE_BOOT_RETRY_INTERVAL_S', kind: { t: 'int', min: 0, max: 86_400 }, help: 'retry interval sent with Pending/Rejected' },
+  { path: 'boot.fetchInventory', env: 'CHARGEWIRE_FETCH_INVENTORY', kind: { t: 'bool' }, help: 'request a FullInventory report at a station\'s first boot (B07.FR.14)' },
+  { path: 'reports.timeoutMs', env: 'CHARGEWIRE_REPORT_TIMEOUT_MS', kind: { t: 'int', min: 100, max: 3_600_000 }, help: 'how long to wait for all NotifyReport parts' },
+  { path: 'shutdown.graceMs', env: 'CHARGEWIRE_SHUTDOWN_GRACE_MS', kind: { t: 'int', min: 0, max: 600_000 }, help: 'time given to in-flight calls on shutdown' },
+];
+
+function get(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function set(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[keys[keys.length - 1]!] = value;
+}
+
+/** Parse one value (a string from the env, or any JSON value from the file); returns [value] or an error text. */
+function coerce(kind: Kind, raw: unknown): { ok: true; value: unknown } | { ok: false; expected: string } {
+  switch (kind.t) {
+    case 'string':
+      if (typeof raw !== 'string') return { ok: false, expected: 'a string' };
+      if (kind.nonEmpty && raw.trim() === '') return { ok: false, expected: 'a non-empty string' };
+      return { ok: true, value: raw };
+    case 'int': {
+      const n = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+      const expected = `an integer from ${kind.min} to ${kind.max}`;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < kind.min || n > kind.max) return { ok: false, expected };
+      return { ok: true, value: n };
+    }
+    case 'bool':
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      if (raw === 'true' || raw === '1') return { ok: true, value: true };
+      if (raw === 'false' || raw === '0') return { ok: true, value: false };
+      return { ok: false, expected: 'true or false' };
+    case 'enum':
+      if (typeof raw === 'string' && kind.values.includes(raw)) return { ok: true, value: raw };
+      return { ok: false, expected: `one of ${kind.values.join(', ')}` };
+    case 'versions': {
+      const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
+      const expected = 'a non-empty list of 2.1 and/or 2.0.1 without repeats';
+      if (!Array.isArray(list) || list.length === 0 || new Set(list).size !== list.length) return { ok: false, expected };
+      if (!list.every((v) => v === '2.1' || v === '2.0.1')) return { ok: false, expected };
+      return { ok: true, value: list };
+    }
+  }
+}
+
+export interface LoadOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Programmatic overrides (tests), applied last, same shape as the file. */
+  overrides?: DeepPartial<CsmsConfig>;
+}
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+/** Build and validate the configuration. Throws CsmsError('CSMS_ERR_CONFIG_INVALID') listing every bad value. */
+export function loadConfig(opts: LoadOptions = {}): CsmsConfig {
+  let fileObj: unknown = {};
+  if (opts.file) {
+    try {
+      fileObj = JSON.parse(readFileSync(opts.file, 'utf8'));
+    } catch (err) {
+      throw new CsmsError('CSMS_ERR_CONFIG_FILE', `cannot read config file ${opts.file}: ${(err as Error).message}`);
+    }
+    if (fileObj === null || typeof fileObj !== 'object' || Array.isArray(fileObj)) {
+      throw new CsmsError('CSMS_ERR_CONFIG_FILE', `config file ${opts.file} must contain a JSON object`);
+    }
+  }
+  const env = opts.env ?? {};
+  const cfg = structuredClone(defaultConfig) as unknown as Record<string, unknown>;
+  const problems: string[] = [];
+  const known = new Set(options.map((o) => o.path));
+  for (const path of leafPaths(fileObj)) if (!known.has(path)) problems.push(`${path} (config file): unknown option`);
+  for (const o of options) {
+    const sources: Array<[string, unknown]> = [];
+    const fromFile = get(fileObj, o.path);
+    if (fromFile !== undefined) sources.push([`${o.path} (config file)`, fromFile]);
+    if (env[o.env] !== undefined) sources.push([`${o.env}`, env[o.env]]);
+    const fromOverride = get(opts.overrides, o.path);
+    if (fromOverride !== undefined) sources.push([`${o.path}`, fromOverride]);
+    for (const [where, raw] of sources) {
+      const r = coerce(o.kind, raw);
+      if (r.ok) set(cfg, o.path, r.value);
+      else problems.push(`${where}: expected ${r.expected}, got ${JSON.stringify(raw)}`);
+    }
+  }
+  const c = cfg as unknown as CsmsConfig;
+  problems.push(...crossCheck(c));
+  if (problems.length) {
+    throw new CsmsError('CSMS_ERR_CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, { problems });
+  }
+  return c;
+}
+
+function leafPaths(obj: unknown, prefix = ''): string[] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return prefix ? [prefix] : [];
+  return Object.entries(obj).flatMap(([k, v]) => {
+    const p = prefix ? `${prefix}.${k}` : k;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? leafPaths(v, p) : [p];
+  });
+}
+
+function crossCheck(c: CsmsConfig): string[] {
+  const out: string[] = [];
+  const tlsOn = c.tls.port >= 0 || c.tls.mtlsPort >= 0;
+  if (tlsOn && !(c.tls.certFile && c.tls.keyFile) && !(c.tls.ecdsaCertFile && c.tls.ecdsaKeyFile)) {
+    out.push('CHARGEWIRE_TLS_CERT/CHARGEWIRE_TLS_KEY (tls.certFile/tls.keyFile): a TLS port is on, so a server certificate and key are required');
+  }
+  if (Boolean(c.tls.certFile) !== Boolean(c.tls.keyFile)) out.push('tls.certFile and tls.keyFile must be given together');
+  if (Boolean(c.tls.ecdsaCertFile) !== Boolean(c.tls.ecdsaKeyFile)) out.push('tls.ecdsaCertFile and tls.ecdsaKeyFile must be given together');
+  if (c.tls.mtlsPort >= 0 && !c.tls.caFile) out.push('CHARGEWIRE_TLS_CA (tls.caFile): security profile 3 (tls.mtlsPort) needs the CA that signs station certificates');
+  const ports = [c.ocpp.port, c.tls.port, c.tls.mtlsPort, c.http.port].filter((p) => p > 0);
+  if (new Set(ports).size !== ports.length) out.push('ocpp.port, tls.port, tls.mtlsPort and http.port must differ');
+  return out;
+}
+
+/** `--help` text: every option with its env variable and default. */
+export function helpText(): string {
+  const lines = [
+    'Usage: npm start -- [--config file.json] [--help]',
+    '',
+    'Chargewire CSMS. Options come from defaults, then the JSON file (--config, nested keys as shown),',
+    'then environment variables. Every value is validated at start.',
+    '',
+  ];
+  for (const o of options) {
+    const def = JSON.stringify(get(defaultConfig, o.path));
+    lines.push(`  ${o.env.padEnd(34)} ${o.path.padEnd(24)} ${o.help} (default ${def})`);
+  }
+  return lines.join('\n');
+}

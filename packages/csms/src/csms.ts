@@ -1,0 +1,245 @@
+// createCsms(config) -> { runtime, start(), stop() }: the running CSMS (CsmsRuntime of runtime.ts),
+// its listeners, sessions, metrics, journal and graceful shutdown.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createOcppServer, OcppError, type Action, type ActionMap, type CallOptions, type LoggerLike, type OcppServer } from '@chargewire/ocpp';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
+import type { CsmsConfig } from './config.ts';
+import type { Block, CsmsRuntime } from './runtime.ts';
+import type { Store } from './store/store.ts';
+import type { EventBus } from './bus/bus.ts';
+import { createMemoryBus } from './bus/memory.ts';
+import { createLogger, stationLogger } from './log.ts';
+import { createMetrics, recordCall, type CsmsMetrics } from './metrics.ts';
+import { authenticateStation, type AuthContext } from './auth.ts';
+import { buildDispatchTable, registerHandlers } from './dispatch.ts';
+import { createSession, type LiveSession } from './station-session.ts';
+import { createJournal } from './journal.ts';
+import { closeServer, createListeners, listen, listenerProfile, type Listener } from './server.ts';
+import { createHttpApp } from './http.ts';
+import { CsmsError } from './errors.ts';
+import { blocks as defaultBlocks } from './blocks/index.ts';
+
+export interface CreateCsmsOptions {
+  /** Use this store instead of the configured one (tests: the memory store). */
+  store?: Store;
+  bus?: EventBus;
+  logger?: Logger;
+  blocks?: readonly Block[];
+  /** Mount the REST API on the HTTP app (default true when http.port >= 0). */
+  api?: boolean;
+}
+
+export interface CsmsAddresses {
+  /** Bound ports (useful with port 0); undefined = listener off. */
+  ocpp?: number;
+  tls?: number;
+  mtls?: number;
+  http?: number;
+}
+
+export interface Csms {
+  runtime: CsmsRuntime;
+  start(): Promise<CsmsAddresses>;
+  stop(): Promise<void>;
+  readonly addresses: CsmsAddresses;
+  /** The Fastify app (after start, when http.port >= 0). */
+  readonly app: FastifyInstance | undefined;
+  /** Internal state some tests look at. */
+  readonly metrics: CsmsMetrics;
+}
+
+/** Open the store the configuration names (store/index.ts createStore). */
+export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
+  const { createStore } = await import('./store/index.ts');
+  if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
+  if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl });
+  mkdirSync(cfg.dataDir, { recursive: true });
+  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db') });
+}
+
+export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Csms {
+  const log = opts.logger ?? createLogger(config.log);
+  const bus = opts.bus ?? createMemoryBus((err) => log.error({ err }, 'bus listener threw'));
+  const metrics = createMetrics({ defaultMetrics: true });
+  const table = buildDispatchTable(opts.blocks ?? defaultBlocks);
+  const sessions = new Map<string, LiveSession>();
+  const inboundInflight = new Set<Promise<unknown>>();
+  const lastTouch = new Map<string, number>();
+  let store: Store | undefined = opts.store;
+  let ocpp: OcppServer | undefined;
+  let listeners: Listener[] = [];
+  let app: FastifyInstance | undefined;
+  let accepting = false;
+  let stopping: Promise<void> | undefined;
+  const addresses: CsmsAddresses = {};
+
+  const runtime: CsmsRuntime = {
+    config,
+    get store(): Store {
+      if (!store) throw new CsmsError('CSMS_ERR_SHUTTING_DOWN', 'the store is not open (start() not called)');
+      return store;
+    },
+    bus,
+    log,
+    metrics: metrics.registry,
+    sessions,
+    async callStation<A extends Action>(stationId: string, action: A, payload: ActionMap[A]['request'], callOpts?: CallOptions): Promise<ActionMap[A]['response']> {
+      if (stopping) throw new CsmsError('CSMS_ERR_SHUTTING_DOWN');
+      const s = sessions.get(stationId);
+      if (!s || s.connection.endpoint.closed) throw new OcppError('OCPP_ERR_CLOSED', `station ${stationId} is not connected`);
+      // [B03.FR.03] after Rejected the CSMS initiates nothing (but may trigger a new boot, TC_B_31_CSMS)
+      if (!s.gate.mayCall(action, payload)) throw new CsmsError('CSMS_ERR_STATION_REJECTED', `station ${stationId} was Rejected at boot; ${action} not sent`);
+      const settle = s.gate.expect(action, payload);
+      const p = s.connection.endpoint.call(action, payload, { timeoutMs: config.ocpp.callTimeoutMs, ...callOpts });
+      s.inflight.add(p);
+      try {
+        const res = await p;
+        settle(res);
+        return res;
+      } catch (err) {
+        settle(undefined);
+        throw err;
+      } finally {
+        s.inflight.delete(p);
+      }
+    },
+  };
+
+  function touch(stationId: string, at: number): void {
+    const s = sessions.get(stationId);
+    if (s) s.lastSeen = new Date(at);
+    // [G02.FR.04] any message means the station is available: persist last-seen, at most once a second.
+    if ((lastTouch.get(stationId) ?? 0) + 1000 > at) return;
+    lastTouch.set(stationId, at);
+    store?.touchStation(stationId, new Date(at)).catch((err: unknown) => log.error({ err, stationId }, 'touchStation failed'));
+  }
+
+  function createServer(): OcppServer {
+    return createOcppServer({
+      versions: config.ocpp.versions,
+      limits: { maxPayloadBytes: config.ocpp.maxPayloadBytes, callTimeoutMs: config.ocpp.callTimeoutMs, pingIntervalMs: config.ocpp.pingIntervalMs },
+      log: log as unknown as LoggerLike,
+      authenticate: async (info) => {
+        const result = await authenticateStation(
+          { store: runtime.store, log, mode: config.mode, operatorOrg: config.tls.operatorOrg },
+          info,
+          listenerProfile(info.request),
+        );
+        metrics.connectAttempts.inc({ result: result.ok ? 'accepted' : String(result.status) });
+        if (!result.ok) log.info({ stationId: info.identity, status: result.status, reason: result.message, remote: info.remoteAddress }, 'connection refused');
+        return result;
+      },
+      logger: (identity, version) => stationLogger(log, identity, `ocpp${version}`) as unknown as LoggerLike,
+      hooks: (identity) => {
+        const journal = createJournal(identity, runtime.store, log, (e) => {
+          if (e.messageType === 2) bus.publish({ type: 'message', stationId: identity, direction: e.direction, ...(e.action ? { action: e.action } : {}), at: new Date().toISOString() });
+        });
+        return {
+          onFrame: (ev) => {
+            journal.onFrame(ev);
+            if (ev.direction === 'in') touch(identity, ev.at);
+          },
+          onCall: (ev) => recordCall(metrics, ev),
+          onBadMessage: () => metrics.badMessages.inc(),
+        };
+      },
+      onConnection: (conn) => {
+        const ctx = conn.context as AuthContext;
+        const slog = stationLogger(log, conn.identity, `ocpp${conn.version}`);
+        const session = createSession({ connection: conn, station: ctx.station, securityProfile: ctx.securityProfile, log: slog, triggerWindowMs: config.ocpp.callTimeoutMs });
+        const previous = sessions.get(conn.identity);
+        if (previous) slog.info({ previousSince: previous.connectedAt.toISOString() }, 'newer connection replaces the previous one');
+        sessions.set(conn.identity, session);
+        registerHandlers(conn.endpoint, table, runtime, session, (p) => {
+          inboundInflight.add(p);
+          void p.finally(() => inboundInflight.delete(p)).catch(() => {});
+        });
+        const labels = { version: conn.version, profile: String(ctx.securityProfile) };
+        metrics.connections.inc(labels);
+        const at = new Date();
+        slog.info({ securityProfile: ctx.securityProfile, bootStatus: session.bootStatus, remote: conn.handshake.remoteAddress }, 'connected');
+        runtime.store.recordConnection(conn.identity, { at, version: `ocpp${conn.version}`, connected: true }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
+        bus.publish({ type: 'station.connected', stationId: conn.identity, version: conn.version, at: at.toISOString() });
+        void conn.endpoint.whenClosed().then(({ code, reason }) => {
+          metrics.connections.dec(labels);
+          const current = sessions.get(conn.identity) === session;
+          if (current) sessions.delete(conn.identity);
+          slog.info({ code, reason, replaced: !current }, 'disconnected');
+          if (!current) return; // the newer connection owns the station's connection state
+          const end = new Date();
+          store?.recordConnection(conn.identity, { at: end, connected: false }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
+          bus.publish({ type: 'station.disconnected', stationId: conn.identity, code, reason, at: end.toISOString() });
+        });
+      },
+    });
+  }
+
+  async function start(): Promise<CsmsAddresses> {
+    store ??= await openConfiguredStore(config);
+    registerStoreMetrics(metrics, store);
+    ocpp = createServer();
+    listeners = createListeners(config, ocpp, () => accepting);
+    for (const l of listeners) {
+      await listen(l.server, l.port(), config.ocpp.host, `OCPP security profile ${l.profile} listener`);
+    }
+    accepting = true;
+    for (const l of listeners) addresses[l.profile === 1 ? 'ocpp' : l.profile === 2 ? 'tls' : 'mtls'] = l.port();
+    if (config.http.port >= 0) {
+      app = await createHttpApp(runtime, { api: opts.api ?? true });
+      await app.listen({ port: config.http.port, host: config.http.host });
+      addresses.http = (app.server.address() as { port: number }).port;
+    }
+    log.info({ ...addresses, mode: config.mode, store: store.kind, versions: config.ocpp.versions }, 'CSMS started');
+    return { ...addresses };
+  }
+
+  async function doStop(): Promise<void> {
+    accepting = false;
+    log.info({ sessions: sessions.size }, 'shutting down');
+    // 1. stop accepting new connections
+    const closing = listeners.map((l) => closeServer(l.server));
+    // 2. answer in-flight calls (both directions), bounded by the grace period
+    const inflight = [...inboundInflight, ...[...sessions.values()].flatMap((s) => [...s.inflight])];
+    if (inflight.length) {
+      await Promise.race([
+        Promise.allSettled(inflight),
+        new Promise((r) => setTimeout(r, config.shutdown.graceMs).unref()),
+      ]);
+    }
+    // 3. close every station connection (1001 going away), then the listeners and the HTTP app
+    await ocpp?.close();
+    await Promise.all(closing);
+    await app?.close();
+    // 4. flush and close the store, then the bus
+    if (store) {
+      await store.flush().catch((err: unknown) => log.error({ err }, 'store flush failed'));
+      if (!opts.store) await store.close();
+    }
+    if (!opts.bus) await bus.close();
+    log.info('stopped');
+  }
+
+  return {
+    runtime,
+    start,
+    stop() {
+      stopping ??= doStop();
+      return stopping;
+    },
+    addresses,
+    get app() {
+      return app;
+    },
+    metrics,
+  };
+}
+
+function registerStoreMetrics(m: CsmsMetrics, store: Store): void {
+  if (m.registry.getSingleMetric('chargewire_store_batches_total')) return;
+  new Gauge({ name: 'chargewire_store_batches_total', help: 'Group-commit batches committed', registers: [m.registry], collect() { this.set(store.stats().batches); } });
+  new Gauge({ name: 'chargewire_store_batch_items_total', help: 'Items written through group commit', registers: [m.registry], collect() { this.set(store.stats().items); } });
+  new Gauge({ name: 'chargewire_store_batch_max', help: 'Largest group-commit batch', registers: [m.registry], collect() { this.set(store.stats().maxBatch); } });
+}

@@ -1,0 +1,49 @@
+// Prometheus metrics on runtime.metrics (a prom-client Registry of our own, never the global one, so
+// several CSMS instances can live in one process, e.g. in tests).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CallEvent } from '@chargewire/ocpp';
+
+export interface CsmsMetrics {
+  registry: Registry;
+  connections: Gauge;
+  messages: Counter;
+  callLatency: Histogram;
+  badMessages: Counter;
+  connectAttempts: Counter;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'chargewire_' });
+  return {
+    registry,
+    connections: new Gauge({ name: 'chargewire_ocpp_connections', help: 'Open OCPP connections', labelNames: ['version', 'profile'], registers: [registry] }),
+    messages: new Counter({
+      name: 'chargewire_ocpp_messages_total',
+      help: 'OCPP CALLs handled (direction in) or sent (direction out), by action and outcome',
+      labelNames: ['direction', 'action', 'outcome'],
+      registers: [registry],
+    }),
+    callLatency: new Histogram({
+      name: 'chargewire_ocpp_call_duration_seconds',
+      help: 'Time from CALL to answer, by direction and action',
+      labelNames: ['direction', 'action'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    badMessages: new Counter({ name: 'chargewire_ocpp_bad_messages_total', help: 'Malformed or schema-invalid inbound messages', registers: [registry] }),
+    connectAttempts: new Counter({
+      name: 'chargewire_ocpp_connect_attempts_total',
+      help: 'WebSocket upgrade attempts by result (accepted, 401, 404, …)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+  };
+}
+
+export function recordCall(m: CsmsMetrics, ev: CallEvent): void {
+  m.messages.inc({ direction: ev.direction, action: ev.action, outcome: ev.errorCode ? `${ev.outcome}:${ev.errorCode}` : ev.outcome });
+  if (ev.outcome === 'result' || ev.outcome === 'error') {
+    m.callLatency.observe({ direction: ev.direction, action: ev.action }, ev.durationMs / 1000);
+  }
+}

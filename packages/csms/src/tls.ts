@@ -1,0 +1,74 @@
+// TLS listeners for security profiles 2 and 3 (Part 2 A00): TLS 1.2 or above, the four cipher suites
+// OCPP requires, RSA and ECDSA server certificates side by side, client certificates for profile 3.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { CsmsConfig } from './config.ts';
+import { CsmsError } from './errors.ts';
+
+/**
+ * [A00.FR.318] [A00.FR.421] the four required TLS 1.2 suites (OpenSSL names), RSA ones need the RSA
+ * certificate, ECDSA ones the ECDSA certificate; plus ECDHE-RSA with the same AEADs and the TLS 1.3
+ * suites. [A00.FR.320] [A00.FR.423] nothing unsuitable for legacy use (no CBC, RC4, 3DES, SHA-1 MACs).
+ */
+export const OCPP_TLS12_REQUIRED = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256', // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+  'ECDHE-ECDSA-AES256-GCM-SHA384', // TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+  'AES128-GCM-SHA256', // TLS_RSA_WITH_AES_128_GCM_SHA256
+  'AES256-GCM-SHA384', // TLS_RSA_WITH_AES_256_GCM_SHA384
+] as const;
+export const TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+  'AES128-GCM-SHA256',
+].join(':');
+
+function read(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new CsmsError('CSMS_ERR_TLS_FILES', `cannot read ${what} ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** An https server (no request handler: it only carries WebSocket upgrades) for profile 2 or 3. */
+export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsServer {
+  const certs: Buffer[] = [];
+  const keys: Buffer[] = [];
+  if (tls.certFile) {
+    certs.push(read(tls.certFile, 'tls.certFile'));
+    keys.push(read(tls.keyFile, 'tls.keyFile'));
+  }
+  if (tls.ecdsaCertFile) {
+    certs.push(read(tls.ecdsaCertFile, 'tls.ecdsaCertFile'));
+    keys.push(read(tls.ecdsaKeyFile, 'tls.ecdsaKeyFile'));
+  }
+  const server = createHttpsServer({
+    // [A00.FR.306] [A00.FR.307] we are the TLS server and present the CSMS certificate(s)
+    cert: certs,
+    key: keys,
+    // [A00.FR.313] [A00.FR.416] TLS 1.2 or above only; [A00.FR.315] older clients fail the handshake
+    minVersion: 'TLSv1.2',
+    ciphers: TLS_CIPHERS,
+    honorCipherOrder: true,
+    // [A00.FR.321] no TLS compression: Node's OpenSSL is built without it.
+    ...(profile === 3
+      ? {
+          // [A00.FR.402] [A00.FR.403] [A00.FR.407] client certificate required and verified against the CA
+          requestCert: true,
+          rejectUnauthorized: true,
+          ca: read(tls.caFile, 'tls.caFile'),
+        }
+      : {}),
+  });
+  server.on('request', (_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+    res.end('OCPP-J: connect with a WebSocket upgrade to /ocpp/<identity>\n');
+  });
+  return server;
+}

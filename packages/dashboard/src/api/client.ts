@@ -1,0 +1,131 @@
+// The REST client: bearer token from the session, JSON in and out, `{ error: { code, message, field } }`
+// turned into ApiError. The dashboard talks to nothing but /api, /openapi.json and the SSE stream.
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+  rpcCode?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly rpcCode: string | undefined;
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code;
+    this.field = body.field;
+    this.rpcCode = body.rpcCode;
+  }
+}
+
+const TOKEN_KEY = 'chargewire.token';
+
+export function getToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token: string | null): void {
+  if (token === null) sessionStorage.removeItem(TOKEN_KEY);
+  else sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** What to tell the operator for an error, with a hint what to do. */
+export function explain(err: unknown): string {
+  if (err instanceof ApiError) {
+    switch (err.code) {
+      case 'API_ERR_UNAUTHORIZED':
+        return `${err.message}. Sign in again with a valid API token.`;
+      case 'API_ERR_FORBIDDEN':
+        return `${err.message}. Ask an administrator for an admin token.`;
+      case 'API_ERR_STATION_OFFLINE':
+        return `${err.message}. Commands need a live connection; wait until the station reconnects.`;
+      case 'API_ERR_STATION_TIMEOUT':
+        return `${err.message}. The station did not answer in time; check its connection and retry.`;
+      case 'API_ERR_STATION_ERROR':
+        return `The station refused the request (${err.rpcCode ?? 'CALLERROR'}): ${err.message}`;
+      case 'API_ERR_NOT_FOUND':
+        return `This CSMS does not offer this feature yet (${err.message}).`;
+      case 'API_ERR_NOT_READY':
+        return `${err.message}. The CSMS store is unavailable; check the server logs.`;
+      default:
+        return err.field ? `${err.message} (field ${err.field})` : err.message;
+    }
+  }
+  if (err instanceof TypeError) return `Cannot reach the CSMS (${err.message}). Check that the server is running and reload.`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A route that the CSMS does not have (yet): the generic 404 for unknown routes. */
+export function isMissingRoute(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404 && err.code === 'API_ERR_NOT_FOUND';
+}
+
+let onUnauthorized: (() => void) | undefined;
+/** Called when any request answers 401 (the token was revoked): the app signs out. */
+export function setUnauthorizedHandler(fn: (() => void) | undefined): void {
+  onUnauthorized = fn;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, token: string | null = getToken()): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const e = (json as { error?: ApiErrorBody } | undefined)?.error;
+    const err = new ApiError(res.status, e ?? { code: `HTTP_${res.status}`, message: `${method} ${path} answered HTTP ${res.status}` });
+    if (res.status === 401 && token === getToken()) onUnauthorized?.();
+    throw err;
+  }
+  return json as T;
+}
+
+export const get = <T>(path: string, query?: Query) => api<T>('GET', withQuery(path, query));
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body ?? {});
+export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, body ?? {});
+export const del = <T>(path: string) => api<T>('DELETE', path);
+
+export type Role = 'admin' | 'readonly';
+
+/**
+ * The token's role. The API has no "whoami"; GET /api/tokens is admin-only, so 200 = admin and
+ * 403 = readonly. Any other failure (401) is thrown.
+ */
+export async function detectRole(token: string): Promise<Role> {
+  await api('GET', '/api/stations?limit=1', undefined, token);
+  try {
+    await api('GET', '/api/tokens', undefined, token);
+    return 'admin';
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403) return 'readonly';
+    throw err;
+  }
+}

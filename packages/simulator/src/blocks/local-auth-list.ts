@@ -1,0 +1,24 @@
+// D — Local Authorization List Management, station side: SendLocalList (D01), GetLocalListVersion (D02).
+import type { Block } from '../block.ts';
+
+export const block: Block = {
+  id: 'D',
+  name: 'Local Authorization List Management',
+  handlers: {
+    SendLocalList: (st, req) => {
+      // [D01.FR.02] the response tells whether the update was applied.
+      const status = st.auth.applyList(req, maxEntries(st));
+      if (status === 'Accepted') {
+        // [D01.FR.12] LocalAuthListCtrlr.Entries tracks the number of entries.
+        try { st.dm.setInternal({ name: 'LocalAuthListCtrlr' }, { name: 'Entries' }, String(st.auth.listSize)); } catch { /* not modelled */ }
+      }
+      return { status };
+    },
+    // [D02.FR.01] [D02.FR.02] version of the installed list; 0 when none is installed.
+    GetLocalListVersion: (st) => ({ versionNumber: st.auth.listVersion }),
+  },
+};
+
+function maxEntries(st: Parameters<NonNullable<Block['handlers']['SendLocalList']>>[0]): number {
+  return st.dm.report('FullInventory').find((r) => r.component.name === 'LocalAuthListCtrlr' && r.variable.name === 'Entries')?.variableCharacteristics?.maxLimit ?? 1000;
+}

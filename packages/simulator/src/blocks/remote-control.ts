@@ -1,0 +1,110 @@
+// F — Remote Control, station side: RequestStartTransaction (F01/F02), RequestStopTransaction
+// (F03/F04), UnlockConnector (F05), TriggerMessage (F06).
+import type { OcppTypes } from '@chargewire/ocpp';
+import type { Block } from '../block.ts';
+import { connectorStatus } from '../evse.ts';
+import type { Station } from '../station.ts';
+import { sendTxEvent } from '../tx-engine.ts';
+import { armEvTimeout, authorizeToken, localStop } from './authorization.ts';
+import { boot } from './provisioning.ts';
+import { sendStatus } from './availability.ts';
+import { sendMeterValues } from './meter-values.ts';
+
+type Trigger = OcppTypes.MessageTriggerEnumType;
+
+async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionRequest): Promise<OcppTypes.RequestStartTransactionResponse> {
+  // [B02.FR.05] not while Pending.
+  if (st.registration !== 'Accepted') return { status: 'Rejected' };
+  // [F01.FR.20] no evseId: pick a free, operative EVSE (one with an EV waiting first).
+  const evse = req.evseId !== undefined ? st.evses.find((e) => e.id === req.evseId)
+    : st.evses.find((e) => e.plugged !== undefined && !e.auth && e.operative) ?? st.evses.find((e) => !e.auth && !e.tx && e.operative);
+  if (!evse) return { status: 'Rejected', statusInfo: { reasonCode: 'NoEvse' } };
+  // [F01.FR.23] Unavailable/Faulted EVSE -> Rejected.
+  if (!st.operative || !evse.operative || evse.connectors.every((c) => connectorStatus(evse, c, st.operative) === 'Unavailable' && evse.plugged !== c.id)) {
+    return { status: 'Rejected', statusInfo: { reasonCode: 'Unavailable' } };
+  }
+  // [F01.FR.24] an authorized transaction on it -> Rejected.
+  if (evse.auth) return { status: 'Rejected', statusInfo: { reasonCode: 'Occupied' } };
+  // [F01.FR.13] a transaction exists but is not yet authorized: return its transactionId.
+  const existing = evse.tx?.id;
+  st.afterResponse(async () => {
+    // [F01.FR.01] AuthorizeRemoteStart = true: authorize as for a local token first; [F01.FR.02] otherwise not.
+    if (st.bool('AuthCtrlr', 'AuthorizeRemoteStart', false)) {
+      const d = await authorizeToken(st, req.idToken);
+      if (d?.info.status !== 'Accepted') return;
+    }
+    evse.auth = { idToken: req.idToken, remoteStartId: req.remoteStartId, ...(req.groupIdToken ? { groupIdToken: req.groupIdToken } : {}) };
+    // [F01.FR.25] [F02.FR.01] the remoteStartId goes into the (next or first) TransactionEvent.
+    if (evse.tx) evse.tx.remoteStartId = req.remoteStartId;
+    armEvTimeout(st, evse); // [F02.FR.07] EVConnectionTimeOut
+    // [F01.FR.19] [F02.FR.21] the next TransactionEvent has triggerReason RemoteStart.
+    st.refresh(evse, 'RemoteStart');
+  });
+  // [F01.FR.12] a ChargingProfile is ignored (no smart charging in the simulator).
+  return { status: 'Accepted', ...(existing ? { transactionId: existing } : {}) };
+}
+
+function trigger(st: Station, req: OcppTypes.TriggerMessageRequest): OcppTypes.TriggerMessageResponse {
+  const what = req.requestedMessage as Trigger;
+  const evses = req.evse ? st.evses.filter((e) => e.id === req.evse!.id) : st.evses; // [F06.FR.11] absent = all
+  if (req.evse && !evses.length) return { status: 'Rejected' };
+  const later = (fn: () => unknown): OcppTypes.TriggerMessageResponse => { st.afterResponse(fn); return { status: 'Accepted' }; }; // [F06.FR.04]
+  switch (what) {
+    case 'BootNotification':
+      // [F06.FR.17] already Accepted -> Rejected.
+      if (st.registration === 'Accepted') return { status: 'Rejected' };
+      return later(() => boot(st, true));
+    case 'Heartbeat':
+      return later(() => st.call('Heartbeat', {}, { triggered: true }));
+    case 'StatusNotification': {
+      // [F06.FR.12] connector level only.
+      const c = req.evse?.connectorId !== undefined ? evses[0]?.connectors.find((x) => x.id === req.evse!.connectorId) : undefined;
+      if (!c) return { status: 'Rejected' };
+      const evse = evses[0]!;
+      return later(() => sendStatus(st, evse.id, c.id, connectorStatus(evse, c, st.operative), true));
+    }
+    case 'MeterValues':
+      // [F06.FR.06] current values of the AlignedDataCtrlr.Measurands.
+      return later(async () => { for (const e of evses) await sendMeterValues(st, e, 'Trigger', true); });
+    case 'TransactionEvent': {
+      // [F06.FR.07] TransactionEvent(Updated, Trigger) with chargingState and current meter values.
+      const busy = evses.filter((e) => e.tx);
+      if (!busy.length) return { status: 'Rejected' };
+      return later(() => { for (const e of busy) sendTxEvent(st, e, 'Updated', 'Trigger'); });
+    }
+    case 'LogStatusNotification':
+      return later(() => st.call('LogStatusNotification', { status: 'Idle' }, { triggered: true })); // [F06.FR.15]
+    case 'FirmwareStatusNotification':
+      return later(() => st.call('FirmwareStatusNotification', { status: 'Idle' }, { triggered: true })); // [F06.FR.16]
+    default:
+      return { status: 'NotImplemented' }; // [F06.FR.08]
+  }
+}
+
+export const block: Block = {
+  id: 'F',
+  name: 'Remote Control',
+  handlers: {
+    RequestStartTransaction: requestStart,
+    RequestStopTransaction: (st, req) => {
+      // [B02.FR.05] not while Pending.
+      if (st.registration !== 'Accepted') return { status: 'Rejected' };
+      const evse = st.evses.find((e) => e.tx?.id === req.transactionId);
+      // [F03.FR.08] unknown transaction -> Rejected.
+      if (!evse) return { status: 'Rejected' };
+      // [F03.FR.02] [F03.FR.03] [F04.FR.02] stop the energy offer: Ended(RemoteStop, Remote) if the stop point says so, else Updated.
+      st.afterResponse(() => localStop(st, evse, 'RemoteStop', 'Remote'));
+      return { status: 'Accepted' }; // [F03.FR.07]
+    },
+    UnlockConnector: (st, req) => {
+      const evse = st.evses.find((e) => e.id === req.evseId);
+      // [F05.FR.03] unknown connector.
+      if (!evse?.connectors.some((c) => c.id === req.connectorId)) return { status: 'UnknownConnector' };
+      // [F05.FR.02] an authorized transaction on it: do not unlock.
+      if (evse.tx && evse.auth && (evse.plugged === undefined || evse.plugged === req.connectorId)) return { status: 'OngoingAuthorizedTransaction' };
+      // [F05.FR.04] [F05.FR.06] unlock (even without a cable).
+      return { status: 'Unlocked' };
+    },
+    TriggerMessage: trigger,
+  },
+};

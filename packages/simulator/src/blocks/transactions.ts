@@ -1,0 +1,20 @@
+// E — Transactions, station side: the state machine lives in ../tx-engine.ts; this block answers
+// GetTransactionStatus (E14) and exposes the station-initiated TransactionEvent flow.
+import type { Block } from '../block.ts';
+export { evaluate, startTx, endTx, sendTxEvent } from '../tx-engine.ts';
+
+export const block: Block = {
+  id: 'E',
+  name: 'Transactions',
+  handlers: {
+    GetTransactionStatus: (st, req) => {
+      if (req.transactionId === undefined) {
+        // [E14.FR.06] [E14.FR.07] [E14.FR.08] without transactionId: no ongoingIndicator, whether anything is queued.
+        return { messagesInQueue: st.outbox.size > 0 };
+      }
+      // [E14.FR.01]..[E14.FR.05] ongoingIndicator and messagesInQueue for that transaction.
+      const ongoing = st.evses.some((e) => e.tx?.id === req.transactionId);
+      return { ongoingIndicator: ongoing, messagesInQueue: st.outbox.queue.countFor(req.transactionId) > 0 };
+    },
+  },
+};

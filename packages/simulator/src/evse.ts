@@ -1,0 +1,111 @@
+// The physical side of a simulated station: EVSEs, connectors, the EV on the cable, availability.
+// Pure state + derived values (connector status, power path, delivered power, charging state).
+import type { OcppTypes } from '@chargewire/ocpp';
+import type { TimerHandle } from './clock.ts';
+import { Meter, deliveredPower } from './meter.ts';
+
+export type IdToken = OcppTypes.IdTokenType;
+export type ConnectorStatus = OcppTypes.ConnectorStatusEnumType;
+export type ChargingState = OcppTypes.ChargingStateEnumType;
+export type TriggerReason = OcppTypes.TriggerReasonEnumType;
+export type StoppedReason = OcppTypes.ReasonEnumType;
+export type TxPoint = 'ParkingBayOccupancy' | 'EVConnected' | 'Authorized' | 'DataSigned' | 'PowerPathClosed' | 'EnergyTransfer';
+
+export interface ConnectorState {
+  id: number;
+  type: string;
+  maxPowerW: number;
+  /** Explicit availability set by ChangeAvailability (persisted, G03.FR.08). */
+  operative: boolean;
+  /** Last status reported to the CSMS (to send only changes, G01/B04). */
+  reported?: ConnectorStatus;
+}
+
+export interface Authorization {
+  idToken: IdToken;
+  groupIdToken?: IdToken;
+  remoteStartId?: number;
+  /** Authorized while offline (C15): the CSMS verdict arrives in a TransactionEventResponse. */
+  offline?: boolean;
+}
+
+export interface TxState {
+  id: string;
+  /** seqNo of the next TransactionEvent (E01.FR.xx: starts at 0, +1 per message). */
+  seqNo: number;
+  startedAt: number;
+  chargingState: ChargingState;
+  /** Conditions that held at some point during the transaction (stop points fire on true -> false). */
+  seen: Set<TxPoint>;
+  idTokenSent: boolean;
+  remoteStartId?: number;
+  /** A stop was requested but TxStopPoint keeps the transaction open (e.g. only EVConnected). */
+  pendingStop?: StoppedReason;
+  cancelPeriodic?: () => void;
+}
+
+export interface EvseState {
+  id: number;
+  maxPowerW: number;
+  connectors: ConnectorState[];
+  operative: boolean;
+  scheduledAvailability?: boolean;
+  /** Connector the EV is plugged into (undefined = no EV). */
+  plugged?: number;
+  /** What the EV draws when allowed (W); 0 = EV suspends. */
+  evDemandW: number;
+  /** Station-side limit on this EVSE (W), e.g. from the console or smart charging. */
+  limitW?: number;
+  auth?: Authorization;
+  tx?: TxState;
+  meter: Meter;
+  evTimeout?: TimerHandle;
+  /** Conditions that were true when the last transaction ended: they must drop before they can start a new one. */
+  spent?: Set<TxPoint>;
+}
+
+export function connectorMaxW(evse: EvseState): number {
+  const c = evse.connectors.find((x) => x.id === evse.plugged);
+  return Math.min(evse.maxPowerW, c?.maxPowerW ?? evse.maxPowerW);
+}
+
+/** Energy may flow: EV connected, authorized, EVSE operative (G03.FR.06). */
+export function powerPathClosed(evse: EvseState, stationOperative: boolean): boolean {
+  return evse.plugged !== undefined && evse.auth !== undefined && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined);
+}
+
+export function deliveredW(evse: EvseState, stationOperative: boolean): number {
+  return deliveredPower({
+    pathClosed: powerPathClosed(evse, stationOperative), evDrawW: evse.evDemandW, connectorMaxW: connectorMaxW(evse),
+    ...(evse.limitW !== undefined ? { limitW: evse.limitW } : {}),
+  });
+}
+
+export function chargingState(evse: EvseState, stationOperative: boolean): ChargingState {
+  if (evse.plugged === undefined) return 'Idle';
+  if (!powerPathClosed(evse, stationOperative)) return 'EVConnected';
+  if (evse.evDemandW <= 0) return 'SuspendedEV';
+  return deliveredW(evse, stationOperative) > 0 ? 'Charging' : 'SuspendedEVSE';
+}
+
+/** G01: the status of one connector, from availability and occupancy. */
+export function connectorStatus(evse: EvseState, c: ConnectorState, stationOperative: boolean): ConnectorStatus {
+  if (evse.plugged === c.id) return 'Occupied';
+  // [G03.FR.06] [G04.FR.07] an inoperative station or EVSE makes its connectors Unavailable (after any transaction).
+  if (!c.operative || ((!evse.operative || !stationOperative) && evse.tx === undefined)) return 'Unavailable';
+  if (evse.plugged !== undefined) return 'Unavailable'; // another connector of this EVSE is in use
+  return 'Available';
+}
+
+/** Conditions for TxStartPoint / TxStopPoint (E01). */
+export function txConditions(evse: EvseState, stationOperative: boolean): Record<TxPoint, boolean> {
+  const plugged = evse.plugged !== undefined;
+  return {
+    ParkingBayOccupancy: plugged,
+    EVConnected: plugged,
+    Authorized: evse.auth !== undefined,
+    DataSigned: false,
+    PowerPathClosed: powerPathClosed(evse, stationOperative),
+    EnergyTransfer: deliveredW(evse, stationOperative) > 0,
+  };
+}

@@ -1,0 +1,104 @@
+// Scenario files (YAML or JSON): a list of steps run against one station, non-interactively.
+//   identity: CS001          # optional, CLI --id wins
+//   variables: { TxCtrlr.TxStartPoint: EVConnected }
+//   steps:
+//     - plug: { evse: 1, connector: 1 }
+//     - token: { idToken: AABBCCDD, type: ISO14443 }
+//     - expectSent: TransactionEvent          # the station sent it (and the CSMS answered)
+//       match: { eventType: Started }         # subset of the request
+//       response: { }                          # optional subset of the CSMS response
+//     - expectRequest: RequestStopTransaction  # the CSMS sent it to the station
+//     - wait: 1000                             # ms
+//     - unplug: { evse: 1 }
+// Step actions: plug, unplug, token, start, stop, power, limit, offline, online, wait.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { Station } from './station.ts';
+
+export type ScenarioStep = Record<string, any>;
+export interface Scenario { identity?: string; version?: string; variables?: Record<string, string>; steps: ScenarioStep[] }
+export interface ScenarioResult { ok: boolean; failures: string[]; steps: number }
+
+export class ScenarioError extends Error {
+  constructor(readonly code: 'OCPP_ERR_SCENARIO_FORMAT', message: string) { super(message); this.name = 'ScenarioError'; }
+}
+
+export function loadScenario(path: string): Scenario {
+  const text = readFileSync(path, 'utf8');
+  const data = (path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Scenario | ScenarioStep[];
+  const sc = Array.isArray(data) ? { steps: data } : data;
+  if (!sc || !Array.isArray(sc.steps)) throw new ScenarioError('OCPP_ERR_SCENARIO_FORMAT', `${path}: expected a list of steps or { steps: [...] }`);
+  return sc;
+}
+
+/** Does `actual` contain everything in `expected` (deep subset)? */
+export function matches(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return actual === expected || (typeof actual === 'number' && Number(expected) === actual && expected !== '');
+  if (Array.isArray(expected)) return Array.isArray(actual) && expected.every((e, i) => matches(actual[i], e));
+  if (actual === null || typeof actual !== 'object') return false;
+  return Object.entries(expected as Record<string, unknown>).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v));
+}
+
+interface Seen { kind: 'sent' | 'request'; action: string; payload: unknown; response?: unknown; used: boolean }
+
+export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line: string) => void; defaultTimeoutMs?: number } = {}): Promise<ScenarioResult> {
+  const log = opts.log ?? (() => {});
+  const seen: Seen[] = [];
+  const onSent = (e: { action: string; payload: unknown; response?: unknown }) => seen.push({ kind: 'sent', action: e.action, payload: e.payload, response: e.response, used: false });
+  const onReq = (e: { action: string; payload: unknown; response?: unknown }) => seen.push({ kind: 'request', action: e.action, payload: e.payload, response: e.response, used: false });
+  st.on('sent', onSent);
+  st.on('request', onReq);
+  const failures: string[] = [];
+  try {
+    for (const [i, step] of sc.steps.entries()) {
+      const label = `step ${i + 1}`;
+      const arg = (k: string) => (typeof step[k] === 'object' && step[k] !== null ? step[k] : { value: step[k] });
+      if ('expectSent' in step || 'expectRequest' in step) {
+        const kind = 'expectSent' in step ? 'sent' : 'request';
+        const action = String(step.expectSent ?? step.expectRequest);
+        const timeout = Number(step.timeoutMs ?? opts.defaultTimeoutMs ?? 10_000);
+        const end = Date.now() + timeout;
+        let hit: Seen | undefined;
+        while (!(hit = seen.find((s) => !s.used && s.kind === kind && s.action === action && matches(s.payload, step.match ?? {}) && (step.response === undefined || matches(s.response, step.response))))) {
+          if (Date.now() > end) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        if (!hit) {
+          const near = seen.filter((s) => s.kind === kind && s.action === action).map((s) => JSON.stringify({ payload: s.payload, response: s.response })).slice(-3);
+          failures.push(`${label}: expected ${kind === 'sent' ? 'station to send' : 'CSMS to request'} ${action} ${JSON.stringify(step.match ?? {})}${step.response ? ` -> ${JSON.stringify(step.response)}` : ''}; saw ${near.length ? near.join(' | ') : 'none'}`);
+          log(`✖ ${failures.at(-1)}`);
+          break;
+        }
+        // Everything before the match is consumed too: expectations are ordered.
+        for (const s of seen.slice(0, seen.indexOf(hit) + 1)) if (s.kind === kind && s.action === action) s.used = true;
+        log(`✔ ${label}: ${action}`);
+        continue;
+      }
+      const [verb] = Object.keys(step);
+      const a = arg(verb!);
+      switch (verb) {
+        case 'plug': st.plugIn(a.evse ?? 1, a.connector ?? 1, { ...(a.powerW !== undefined ? { powerW: a.powerW } : {}) }); break;
+        case 'unplug': st.unplug(a.evse ?? 1); break;
+        case 'token': {
+          const r = await st.presentToken(String(a.idToken ?? a.value), a.type ?? 'ISO14443', a.evse);
+          if (a.expect && r.status !== a.expect) { failures.push(`${label}: token ${a.idToken ?? a.value} -> ${r.status}, expected ${a.expect}`); log(`✖ ${failures.at(-1)}`); }
+          break;
+        }
+        case 'start': st.startCharging(a.evse ?? 1, a.powerW); break;
+        case 'stop': st.stopCharging(a.evse ?? 1); break;
+        case 'power': st.setPower(a.evse ?? 1, Number(a.watts ?? a.value)); break;
+        case 'limit': st.setLimit(a.evse ?? 1, a.watts === undefined && a.value === undefined ? undefined : Number(a.watts ?? a.value)); break;
+        case 'offline': await st.goOffline(); break;
+        case 'online': await st.goOnline(); break;
+        case 'wait': await new Promise((r) => setTimeout(r, Number(a.ms ?? a.value))); break;
+        default: failures.push(`${label}: unknown step ${JSON.stringify(step)}`);
+      }
+      if (failures.length) break;
+      log(`✔ ${label}: ${verb}`);
+    }
+  } finally {
+    st.off('sent', onSent);
+    st.off('request', onReq);
+  }
+  return { ok: failures.length === 0, failures, steps: sc.steps.length };
+}

@@ -1,0 +1,89 @@
+// Options, events and the link abstraction of a simulated charging station.
+import type { EventEmitter } from 'node:events';
+import type { OcppClientOptions, OcppEndpoint, OcppVersion, Handler, Action, OcppTypes } from '@chargewire/ocpp';
+import type { Clock } from './clock.ts';
+import type { ConnectorStatus } from './evse.ts';
+
+export interface ConnectorOptions { type?: string; maxPowerW?: number }
+export interface EvseOptions { maxPowerW?: number; connectors?: ConnectorOptions[] }
+
+/** How the station reaches the CSMS: an OcppClient (WebSocket) or a MemoryLink in tests. */
+export interface StationLink extends Pick<EventEmitter, 'on' | 'off'> {
+  readonly endpoint: OcppEndpoint | undefined;
+  handle<A extends Action>(action: A, fn: Handler<A>): unknown;
+  connect(): Promise<unknown>;
+  close(code?: number, reason?: string): Promise<void>;
+  drop(): void;
+}
+
+export interface StationOptions {
+  identity: string;
+  vendorName?: string;
+  model?: string;
+  serialNumber?: string;
+  firmwareVersion?: string;
+  /** Default: one EVSE with one Type 2 connector of 22 kW. */
+  evses?: EvseOptions[];
+  /** CSMS OCPP-J endpoint, e.g. ws://localhost:9000/ocpp (the identity is appended). */
+  url?: string;
+  /** Basic auth password (security profiles 1 and 2). */
+  password?: string;
+  versions?: OcppVersion[];
+  /** 1: ws + Basic, 2: wss + Basic, 3: wss + client certificate. Reported in SecurityCtrlr.SecurityProfile. */
+  securityProfile?: 1 | 2 | 3;
+  tls?: OcppClientOptions['tls'];
+  /** Directory for the device model, auth list/cache, station state and the offline queue. */
+  dataDir?: string;
+  clock?: Clock;
+  /** A custom link (tests); default: an OcppClient built from url/password/tls. */
+  link?: StationLink;
+  /** Device model overrides in shortcut notation, e.g. { 'TxCtrlr.TxStartPoint': 'EVConnected' }. */
+  variables?: Record<string, string>;
+  /** Default EV demand in W when one plugs in (default 11000). */
+  evPowerW?: number;
+  /** Answer for incoming DataTransfer (P01); default UnknownVendorId. */
+  dataTransfer?: (req: OcppTypes.DataTransferRequest) => OcppTypes.DataTransferResponse | Promise<OcppTypes.DataTransferResponse>;
+  /** Delay before reconnecting after a Reset (ms, default 10). */
+  rebootDelayMs?: number;
+  callTimeoutMs?: number;
+  /** permessage-deflate on the WebSocket (default true; swarms turn it off). */
+  compression?: boolean;
+}
+
+export type Registration = 'Unknown' | 'Booting' | 'Pending' | 'Rejected' | 'Accepted';
+
+export interface StationEvents {
+  connected: [{ version: OcppVersion }];
+  disconnected: [{ code: number; reason: string }];
+  registration: [{ status: Registration; interval: number }];
+  status: [{ evseId: number; connectorId: number; status: ConnectorStatus }];
+  transactionEvent: [OcppTypes.TransactionEventRequest];
+  request: [{ action: string; payload: unknown; response?: unknown; error?: string }];
+  sent: [{ action: string; payload: unknown; response?: unknown; error?: Error; latencyMs: number }];
+  reboot: [{ reason: string }];
+  failure: [Error];
+}
+
+export interface EvseSnapshot {
+  id: number;
+  connectors: { id: number; type: string; maxPowerW: number; status: ConnectorStatus }[];
+  plugged?: number;
+  idToken?: string;
+  powerW: number;
+  energyWh: number;
+  chargingState: string;
+  transactionId?: string;
+  seqNo?: number;
+  operative: boolean;
+}
+
+export interface StationSnapshot {
+  identity: string;
+  connected: boolean;
+  version?: OcppVersion;
+  registration: Registration;
+  operative: boolean;
+  queued: number;
+  localListVersion: number;
+  evses: EvseSnapshot[];
+}

@@ -1,0 +1,389 @@
+// The simulated charging station: lifecycle, connection, registration gating, state and events.
+// Behaviour per functional block lives in blocks/*.ts; the transaction state machine in tx-engine.ts.
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { OcppClient, OcppError, RpcError, type Action, type ActionMap, type BackoffConfig, type OcppClientOptions, type OcppTypes } from '@chargewire/ocpp';
+import { DeviceModel } from './device-model/index.ts';
+import { readJsonIfExists, writeFileAtomic } from './device-model/persistence.ts';
+import { SystemClock, every, type Clock, type TimerHandle } from './clock.ts';
+import { Meter } from './meter.ts';
+import { DurableQueue } from './offline-queue.ts';
+import { Outbox } from './outbox.ts';
+import { AuthStore } from './auth-store.ts';
+import { connectorStatus, deliveredW, type EvseState, type TriggerReason } from './evse.ts';
+import { evaluate, recoverTransactions, onTxEventDelivered, type PersistedTx } from './tx-engine.ts';
+import { BLOCKS } from './blocks/index.ts';
+import { boot, startHeartbeat } from './blocks/provisioning.ts';
+import { reportStatuses } from './blocks/availability.ts';
+import { startAlignedData } from './blocks/meter-values.ts';
+import { presentToken, localStop } from './blocks/authorization.ts';
+import type { Registration, StationEvents, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
+
+interface SavedState {
+  operative: boolean;
+  evses: { id: number; operative: boolean; energyWh: number; connectors: { id: number; operative: boolean }[] }[];
+  transactions: PersistedTx[];
+}
+
+export class Station extends EventEmitter<StationEvents> {
+  readonly opts: StationOptions;
+  readonly clock: Clock;
+  readonly dm: DeviceModel;
+  readonly auth: AuthStore;
+  readonly outbox: Outbox;
+  readonly link: StationLink;
+  readonly evses: EvseState[];
+  operative = true;
+  scheduledStationAvailability: boolean | undefined;
+  registration: Registration = 'Unknown';
+  bootReason: OcppTypes.BootReasonEnumType = 'PowerUp';
+  pendingReset: OcppTypes.ResetRequest | undefined;
+  bootTimer: TimerHandle | undefined;
+  stopHeartbeat: (() => void) | undefined;
+  stopAligned: (() => void) | undefined;
+  offlineSince: number | undefined;
+  private lastTxLatencyMs = 0;
+  private running = false;
+  private offline = false;
+
+  constructor(opts: StationOptions) {
+    super();
+    this.opts = opts;
+    this.clock = opts.clock ?? new SystemClock();
+    const evseOpts = opts.evses ?? [{ maxPowerW: 22_000, connectors: [{ type: 'cType2', maxPowerW: 22_000 }] }];
+    const profile = {
+      identity: opts.identity,
+      evses: evseOpts.map((e) => ({ connectors: e.connectors?.length ?? 1, maxPowerW: e.maxPowerW ?? 22_000 })),
+      values: { 'SecurityCtrlr.SecurityProfile': String(opts.securityProfile ?? 1), ...opts.variables },
+    };
+    const file = (name: string) => (opts.dataDir ? join(opts.dataDir, name) : undefined);
+    const dmPath = file('device-model.json');
+    this.dm = dmPath ? DeviceModel.loadFrom(dmPath, profile) : DeviceModel.fromProfile(profile);
+    const saved = file('station-state.json') ? (readJsonIfExists(file('station-state.json')!) as SavedState | undefined) : undefined;
+    this.operative = saved?.operative ?? true;
+    this.evses = evseOpts.map((e, i): EvseState => {
+      const id = i + 1;
+      const s = saved?.evses.find((x) => x.id === id);
+      const conns = e.connectors?.length ? e.connectors : [{}];
+      return {
+        id, maxPowerW: e.maxPowerW ?? 22_000, operative: s?.operative ?? true, evDemandW: opts.evPowerW ?? 11_000,
+        meter: new Meter(this.clock, s?.energyWh ?? 0),
+        connectors: conns.map((c, j) => ({
+          id: j + 1, type: c.type ?? 'cType2', maxPowerW: c.maxPowerW ?? e.maxPowerW ?? 22_000,
+          operative: s?.connectors.find((x) => x.id === j + 1)?.operative ?? true,
+        })),
+      };
+    });
+    for (const e of this.evses) for (const c of e.connectors) {
+      try { this.dm.setInternal({ name: 'Connector', evse: { id: e.id, connectorId: c.id } }, { name: 'ConnectorType' }, c.type); } catch { /* not modelled */ }
+    }
+    if (dmPath) this.dm.onChange(() => this.dm.saveTo(dmPath));
+    this.dm.onChange((c) => this.onVariableChange(c.component.name, c.variable.name));
+    this.auth = new AuthStore(file('auth.json'));
+    this.outbox = new Outbox(new DurableQueue(file('queue.jsonl')), {
+      clock: this.clock,
+      canSend: () => this.connected && this.registration === 'Accepted',
+      call: async (action, payload) => {
+        const ep = this.link.endpoint;
+        if (!ep) throw new OcppError('OCPP_ERR_CLOSED', 'not connected');
+        const t0 = Date.now();
+        try {
+          return await (ep.call(action as Action, payload as never, { timeoutMs: this.messageTimeoutMs() }) as Promise<Record<string, unknown>>);
+        } finally { this.lastTxLatencyMs = Date.now() - t0; }
+      },
+      attempts: () => this.num('OCPPCommCtrlr', 'MessageAttempts', 3, 'TransactionEvent'),
+      intervalS: () => this.num('OCPPCommCtrlr', 'MessageAttemptInterval', 60, 'TransactionEvent'),
+      onDelivered: (m, resp) => {
+        this.emit('sent', { action: m.action, payload: m.payload, response: resp, latencyMs: this.lastTxLatencyMs });
+        onTxEventDelivered(this, m.payload as unknown as OcppTypes.TransactionEventRequest, resp as OcppTypes.TransactionEventResponse);
+      },
+      onDiscarded: (m, err) => this.emit('failure', new Error(`discarded ${m.action} after ${m.attempts} attempts: ${err.message}`)),
+    });
+    this.link = opts.link ?? new OcppClient({
+      url: opts.url ?? 'ws://127.0.0.1:9000/ocpp', identity: opts.identity, versions: opts.versions ?? ['2.1', '2.0.1'],
+      ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.tls ? { tls: opts.tls } : {}),
+      reconnect: this.backoff(), compression: opts.compression ?? true, limits: { callTimeoutMs: opts.callTimeoutMs ?? 30_000 },
+    });
+    for (const b of BLOCKS) {
+      for (const [action, fn] of Object.entries(b.handlers)) {
+        this.link.handle(action as Action, async (_ctx, req) => {
+          // [B03.FR.08] while Rejected, answer every CSMS request with SecurityError.
+          if (this.registration === 'Rejected') throw new RpcError('SecurityError', 'boot not accepted');
+          try {
+            const response = await (fn as (st: Station, r: unknown) => unknown)(this, req);
+            this.emit('request', { action, payload: req, response });
+            return response as never;
+          } catch (err) {
+            this.emit('request', { action, payload: req, error: (err as Error).message });
+            throw err;
+          }
+        });
+      }
+    }
+    this.link.on('open', (e: { version: '2.0.1' | '2.1' }) => this.onOpen(e.version));
+    this.link.on('close', (e: { code: number; reason: string }) => this.onClose(e));
+    this.link.on('error', (err: Error) => this.emit('failure', err));
+    recoverTransactions(this, saved?.transactions ?? []);
+  }
+
+  // ---- connection -------------------------------------------------------------------------------
+
+  get connected(): boolean { return this.link.endpoint !== undefined; }
+  get version(): '2.0.1' | '2.1' | undefined { return this.link.endpoint?.version; }
+
+  /** [Part 4 §5.4] reconnect back-off from OCPPCommCtrlr.RetryBackOff* variables. */
+  backoff(): BackoffConfig {
+    return {
+      waitMinimumS: this.num('OCPPCommCtrlr', 'RetryBackOffWaitMinimum', 5),
+      randomRangeS: this.num('OCPPCommCtrlr', 'RetryBackOffRandomRange', 10),
+      repeatTimes: this.num('OCPPCommCtrlr', 'RetryBackOffRepeatTimes', 5),
+    };
+  }
+
+  private onVariableChange(component: string, variable: string): void {
+    if (component !== 'OCPPCommCtrlr') return;
+    if (variable.startsWith('RetryBackOff') && this.link instanceof OcppClient) (this.link.opts as OcppClientOptions).reconnect = this.backoff();
+    if (variable === 'HeartbeatInterval' && this.registration === 'Accepted') startHeartbeat(this);
+  }
+
+  private onOpen(version: '2.0.1' | '2.1'): void {
+    this.emit('connected', { version });
+    if (this.registration !== 'Accepted') { void boot(this); return; }
+    // Reconnected after an offline period: heartbeat, changed statuses (B04), queued transaction events (E04).
+    const threshold = this.num('OCPPCommCtrlr', 'OfflineThreshold', 300) * 1000;
+    const all = this.offlineSince !== undefined && this.clock.now() - this.offlineSince > threshold;
+    this.offlineSince = undefined;
+    startHeartbeat(this);
+    // [B04.FR.01] offline longer than OfflineThreshold: all connectors; [B04.FR.02] otherwise only changed ones.
+    for (const e of this.evses) reportStatuses(this, e, all);
+    this.outbox.kick();
+  }
+
+  private onClose(e: { code: number; reason: string }): void {
+    this.offlineSince ??= this.clock.now();
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = undefined;
+    this.emit('disconnected', e);
+  }
+
+  /** Connect and boot (B01). Resolves once connected (registration continues in the background). */
+  async start(): Promise<void> {
+    this.running = true;
+    this.offline = false;
+    this.stopAligned = startAlignedData(this);
+    await this.link.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clock.clearTimeout(this.bootTimer);
+    this.stopHeartbeat?.();
+    this.stopAligned?.();
+    for (const e of this.evses) { e.tx?.cancelPeriodic?.(); this.clock.clearTimeout(e.evTimeout); }
+    await this.link.close(1000, 'stopping');
+    this.outbox.queue.close();
+  }
+
+  /** Simulate a network loss: close the connection and stay offline until goOnline(). */
+  async goOffline(): Promise<void> {
+    this.offline = true;
+    await this.link.close(1001, 'offline');
+  }
+
+  async goOnline(): Promise<void> {
+    if (!this.offline && this.connected) return;
+    this.offline = false;
+    await this.link.connect();
+  }
+
+  /** A reboot (Reset B11/B12): drop the connection, forget the registration, boot again. */
+  async reboot(reason: OcppTypes.BootReasonEnumType): Promise<void> {
+    this.emit('reboot', { reason });
+    this.clock.clearTimeout(this.bootTimer);
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = undefined;
+    this.registration = 'Unknown';
+    this.bootReason = reason;
+    this.pendingReset = undefined;
+    for (const e of this.evses) for (const c of e.connectors) c.reported = undefined;
+    await this.link.close(1000, 'reset');
+    await new Promise<void>((r) => setTimeout(r, this.opts.rebootDelayMs ?? 10));
+    if (this.running && !this.offline) await this.link.connect();
+  }
+
+  // ---- messaging ---------------------------------------------------------------------------------
+
+  messageTimeoutMs(): number { return this.num('OCPPCommCtrlr', 'MessageTimeout', 30, 'Default') * 1000; }
+
+  /**
+   * Send a CALL to the CSMS. [B02.FR.02] before Accepted only BootNotification, or messages the CSMS
+   * asked for (`triggered`). Returns undefined when not allowed, offline or failed.
+   */
+  async call<A extends Action>(action: A, payload: ActionMap[A]['request'], opts: { triggered?: boolean } = {}): Promise<ActionMap[A]['response'] | undefined> {
+    const ep = this.link.endpoint;
+    if (!ep) return undefined;
+    // [B03.FR.02] nothing but BootNotification while Rejected; [B01.FR.08] [B02.FR.02] likewise while Pending unless triggered.
+    if (action !== 'BootNotification' && this.registration !== 'Accepted' && !(opts.triggered && this.registration === 'Pending')) return undefined;
+    const t0 = Date.now();
+    try {
+      const response = await ep.call(action, payload, { timeoutMs: this.messageTimeoutMs() });
+      this.emit('sent', { action, payload, response, latencyMs: Date.now() - t0 });
+      return response;
+    } catch (err) {
+      this.emit('sent', { action, payload, error: err as Error, latencyMs: Date.now() - t0 });
+      return undefined;
+    }
+  }
+
+  /** Run after the current handler's response has been written (F06.FR.04: response first). */
+  afterResponse(fn: () => unknown): void {
+    setImmediate(() => { void Promise.resolve().then(fn).catch((err: Error) => this.emit('failure', err)); });
+  }
+
+  // ---- device model helpers ----------------------------------------------------------------------
+
+  str(component: string, variable: string, fallback: string, instance?: string): string {
+    return this.dm.value({ name: component }, instance ? { name: variable, instance } : { name: variable }) ?? fallback;
+  }
+  num(component: string, variable: string, fallback: number, instance?: string): number {
+    const v = Number(this.str(component, variable, '', instance));
+    return this.str(component, variable, '', instance) !== '' && Number.isFinite(v) ? v : fallback;
+  }
+  bool(component: string, variable: string, fallback: boolean): boolean {
+    const v = this.str(component, variable, '');
+    return v === '' ? fallback : v === 'true';
+  }
+  list(component: string, variable: string): string[] {
+    return this.str(component, variable, '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  // ---- state changes -----------------------------------------------------------------------------
+
+  evse(id: number): EvseState {
+    const e = this.evses.find((x) => x.id === id);
+    if (!e) throw new RangeError(`no EVSE ${id}`);
+    return e;
+  }
+
+  /** Recompute power, run the transaction state machine, report connector changes (G01). */
+  refresh(evse: EvseState, trigger: TriggerReason): void {
+    evse.meter.setPower(deliveredW(evse, this.operative));
+    evaluate(this, evse, trigger);
+    evse.meter.setPower(deliveredW(evse, this.operative));
+    reportStatuses(this, evse, false);
+    this.afterIdle();
+  }
+
+  /** Apply what was Scheduled for when transactions end (G03.FR.05, G04.FR.06, B12.FR.01). */
+  afterIdle(): void {
+    for (const e of this.evses) {
+      if (e.tx || e.scheduledAvailability === undefined) continue;
+      e.operative = e.scheduledAvailability;
+      e.scheduledAvailability = undefined;
+      this.saveState();
+      reportStatuses(this, e, false);
+    }
+    if (this.scheduledStationAvailability !== undefined && this.evses.every((e) => !e.tx)) {
+      this.operative = this.scheduledStationAvailability;
+      this.scheduledStationAvailability = undefined;
+      this.saveState();
+      for (const e of this.evses) reportStatuses(this, e, false);
+    }
+    const r = this.pendingReset;
+    if (r && (r.evseId === undefined ? this.evses.every((e) => !e.tx) : !this.evse(r.evseId).tx)) {
+      this.pendingReset = undefined;
+      if (r.evseId === undefined) void this.reboot('ScheduledReset');
+    }
+  }
+
+  saveState(): void {
+    if (!this.opts.dataDir) return;
+    const s: SavedState = {
+      operative: this.operative,
+      evses: this.evses.map((e) => ({ id: e.id, operative: e.operative, energyWh: e.meter.energyWh, connectors: e.connectors.map((c) => ({ id: c.id, operative: c.operative })) })),
+      transactions: this.evses.filter((e) => e.tx).map((e) => ({
+        evseId: e.id, id: e.tx!.id, seqNo: e.tx!.seqNo, startedAt: e.tx!.startedAt,
+        ...(e.tx!.remoteStartId !== undefined ? { remoteStartId: e.tx!.remoteStartId } : {}),
+        ...(e.auth ? { idToken: e.auth.idToken } : {}),
+      })),
+    };
+    writeFileAtomic(join(this.opts.dataDir, 'station-state.json'), JSON.stringify(s));
+  }
+
+  // ---- the driver's and the EV's actions --------------------------------------------------------
+
+  plugIn(evseId = 1, connectorId = 1, ev: { powerW?: number; socPercent?: number; capacityWh?: number } = {}): void {
+    const e = this.evse(evseId);
+    if (!e.connectors.some((c) => c.id === connectorId)) throw new RangeError(`no connector ${connectorId} on EVSE ${evseId}`);
+    if (e.plugged !== undefined) throw new Error(`EVSE ${evseId} already has an EV plugged in`);
+    e.plugged = connectorId;
+    if (ev.powerW !== undefined) e.evDemandW = ev.powerW;
+    e.meter.setBattery(ev.socPercent, ev.capacityWh);
+    this.clock.clearTimeout(e.evTimeout);
+    this.refresh(e, 'CablePluggedIn');
+  }
+
+  unplug(evseId = 1): void {
+    const e = this.evse(evseId);
+    if (e.plugged === undefined) return;
+    e.plugged = undefined;
+    // [E10] StopTxOnEVSideDisconnect: unplugging deauthorizes the transaction.
+    if (this.bool('TxCtrlr', 'StopTxOnEVSideDisconnect', true) && e.auth) e.auth = undefined;
+    this.refresh(e, 'EVCommunicationLost');
+  }
+
+  /** Present an idToken at the station (C01/C10–C15/D): authorizes, or stops the own transaction. */
+  presentToken(idToken: string, type = 'ISO14443', evseId?: number): Promise<{ status: string; evseId?: number }> {
+    return presentToken(this, { idToken, type } as OcppTypes.IdTokenType, evseId);
+  }
+
+  /** The EV resumes drawing power. */
+  startCharging(evseId = 1, powerW?: number): void {
+    const e = this.evse(evseId);
+    e.evDemandW = powerW ?? (e.evDemandW > 0 ? e.evDemandW : this.opts.evPowerW ?? 11_000);
+    this.refresh(e, 'ChargingStateChanged');
+  }
+
+  /** The driver ends the session at the station (local stop, E07: StopAuthorized / Local). */
+  stopCharging(evseId = 1): void {
+    localStop(this, this.evse(evseId), 'StopAuthorized', 'Local');
+  }
+
+  /** What the EV draws (W); 0 suspends the EV (SuspendedEV). */
+  setPower(evseId: number, watts: number): void {
+    const e = this.evse(evseId);
+    e.evDemandW = Math.max(0, watts);
+    this.refresh(e, 'ChargingStateChanged');
+  }
+
+  /** Station-side power limit on an EVSE (undefined removes it). */
+  setLimit(evseId: number, watts: number | undefined): void {
+    const e = this.evse(evseId);
+    if (watts === undefined) delete e.limitW; else e.limitW = Math.max(0, watts);
+    this.refresh(e, 'ChargingRateChanged');
+  }
+
+  state(): StationSnapshot {
+    return {
+      identity: this.opts.identity, connected: this.connected, ...(this.version ? { version: this.version } : {}),
+      registration: this.registration, operative: this.operative, queued: this.outbox.size, localListVersion: this.auth.listVersion,
+      evses: this.evses.map((e) => {
+        const r = e.meter.read();
+        return {
+          id: e.id, operative: e.operative, powerW: r.powerW, energyWh: r.energyWh,
+          chargingState: e.tx?.chargingState ?? (e.plugged ? 'EVConnected' : 'Idle'),
+          connectors: e.connectors.map((c) => ({ id: c.id, type: c.type, maxPowerW: c.maxPowerW, status: connectorStatus(e, c, this.operative) })),
+          ...(e.plugged !== undefined ? { plugged: e.plugged } : {}),
+          ...(e.auth ? { idToken: e.auth.idToken.idToken } : {}),
+          ...(e.tx ? { transactionId: e.tx.id, seqNo: e.tx.seqNo } : {}),
+        };
+      }),
+    };
+  }
+}
+
+export function createStation(opts: StationOptions): Station {
+  return new Station(opts);
+}
+
+export { every };

@@ -1,0 +1,166 @@
+// Security profiles 1–3 (Part 2 A00) and bad input, end to end over real sockets.
+import { test, describe, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect as tlsConnect } from 'node:tls';
+import WebSocket from 'ws';
+import { OcppClient } from '@chargewire/ocpp';
+import { hashPassword } from '@chargewire/csms';
+import { startTestCsms, eventually, type TestCsms } from '../fixtures/csms.ts';
+import { makePki, type TestPki } from '../fixtures/certs.ts';
+import { aBootNotification, aStatusNotification } from '../fixtures/builders.ts';
+
+const status = (err: unknown) => (err as { statusCode?: number }).statusCode;
+
+describe('security profile 1 and connection refusals', () => {
+  let t: TestCsms;
+  before(async () => {
+    t = await startTestCsms({ mode: 'production', ocpp: { maxPayloadBytes: 4096 } });
+    await t.store.registerStation({ id: 'SP1', securityProfile: 1, passwordHash: await hashPassword('correct-horse-battery') });
+  });
+  after(async () => { await t.stop(); });
+
+  test('[A00.FR.207] identity and Basic password match: connected', async () => {
+    const cs = await t.connect('SP1', { password: 'correct-horse-battery' });
+    assert.equal((await cs.call('BootNotification', aBootNotification())).status, 'Accepted');
+    await cs.close();
+  });
+
+  test('[A00.FR.207] wrong credentials get HTTP 401 before the upgrade; stored data intact', async () => {
+    const before = await t.store.getStation('SP1');
+    await assert.rejects(t.connect('SP1', { password: 'wrong-password-123' }), (e) => status(e) === 401);
+    await assert.rejects(t.connect('SP1'), (e) => status(e) === 401, 'no credentials');
+    const afterRec = await t.store.getStation('SP1');
+    assert.equal(afterRec?.passwordHash, before?.passwordHash);
+  });
+
+  test('production mode: an unknown identity gets HTTP 404 and is not registered', async () => {
+    await assert.rejects(t.connect('NOPE', { password: 'whatever-123456' }), (e) => status(e) === 404);
+    assert.equal(await t.store.getStation('NOPE'), undefined);
+  });
+
+  test('[FR.03] broken JSON, schema violations and unknown actions get the precise CALLERROR; data intact', async () => {
+    const ws = new WebSocket(`${t.url}/SP1`, ['ocpp2.0.1'], { headers: { Authorization: `Basic ${Buffer.from('SP1:correct-horse-battery').toString('base64')}` } });
+    const frames: unknown[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify([2, 'b1', 'BootNotification', aBootNotification()]));
+    await eventually(() => frames.length === 1);
+    const connectorsBefore = await t.store.listConnectors('SP1');
+    ws.send('[2, "x1", "StatusNotification", {');
+    ws.send(JSON.stringify([2, 'x2', 'StatusNotification', { ...aStatusNotification(), evseId: 'one' }]));
+    ws.send(JSON.stringify([2, 'x3', 'StatusNotification', { timestamp: new Date().toISOString(), evseId: 1, connectorId: 1 }]));
+    ws.send(JSON.stringify([2, 'x4', 'FlyToTheMoon', {}]));
+    await eventually(() => frames.length >= 4);
+    const errs = frames.slice(1) as Array<[number, string, string]>;
+    const byId = new Map(errs.map((f) => [f[1], f[2]]));
+    assert.equal(byId.get('x2'), 'TypeConstraintViolation');
+    assert.equal(byId.get('x3'), 'OccurrenceConstraintViolation');
+    assert.equal(byId.get('x4'), 'NotImplemented');
+    assert.ok(errs.every((f) => f[0] === 4));
+    assert.deepEqual(await t.store.listConnectors('SP1'), connectorsBefore);
+    ws.close();
+  });
+
+  test('an oversized frame closes the connection with 1009; stored data intact', async () => {
+    const cs = new OcppClient({ url: t.url, identity: 'SP1', password: 'correct-horse-battery', reconnect: false, versions: ['2.0.1'] });
+    await cs.connect();
+    await cs.call('BootNotification', aBootNotification());
+    const closed = new Promise<{ code: number }>((r) => cs.once('close', r));
+    void cs.call('DataTransfer', { vendorId: 'x', data: 'y'.repeat(10_000) }).catch(() => {});
+    assert.equal((await closed).code, 1009);
+    assert.equal((await t.store.getStation('SP1'))?.lastBoot?.status, 'Accepted');
+    await cs.close();
+  });
+});
+
+describe('quick-start mode', () => {
+  test('an unknown station is registered on first connect (with its password hashed)', async () => {
+    const t = await startTestCsms({ mode: 'quickstart' });
+    try {
+      const cs = await t.connect('NEW1', { password: 'first-use-password' });
+      await cs.call('BootNotification', aBootNotification());
+      const st = await t.store.getStation('NEW1');
+      assert.equal(st?.securityProfile, 1);
+      assert.match(st?.passwordHash ?? '', /^scrypt\$/);
+      await cs.close();
+      await assert.rejects(t.connect('NEW1', { password: 'another-password' }), (e) => status(e) === 401);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('security profiles 2 and 3 (TLS)', () => {
+  let pki: TestPki;
+  let t: TestCsms;
+  before(async () => {
+    pki = makePki();
+    t = await startTestCsms({
+      mode: 'production',
+      tls: { port: 0, mtlsPort: 0, certFile: pki.rsaCert, keyFile: pki.rsaKey, ecdsaCertFile: pki.ecCert, ecdsaKeyFile: pki.ecKey, caFile: pki.caFile, operatorOrg: 'Chargewire' },
+    });
+    await t.store.registerStation({ id: 'SP2', securityProfile: 2, passwordHash: await hashPassword('tls-password-0001') });
+    await t.store.registerStation({ id: 'SP3', securityProfile: 3 });
+  });
+  after(async () => { await t.stop(); });
+
+  const handshake = (port: number, o: { maxVersion?: 'TLSv1.1' | 'TLSv1.2'; minVersion?: 'TLSv1' | 'TLSv1.2'; ciphers?: string }) =>
+    new Promise<{ ok: boolean; cipher?: string; cert?: string }>((resolve) => {
+      const s = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.ca, ...o }, () => {
+        const r = { ok: true, cipher: s.getCipher().standardName, cert: s.getPeerCertificate().pubkey ? 'x' : 'y' };
+        s.end();
+        resolve(r);
+      });
+      s.on('error', () => resolve({ ok: false }));
+    });
+
+  test('[A00.FR.318] the four required cipher suites work over TLS 1.2 (RSA and ECDSA certificates)', async () => {
+    for (const [openssl, iana] of [
+      ['ECDHE-ECDSA-AES128-GCM-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+      ['ECDHE-ECDSA-AES256-GCM-SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
+      ['AES128-GCM-SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
+      ['AES256-GCM-SHA384', 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
+    ]) {
+      const r = await handshake(t.ports.tls!, { maxVersion: 'TLSv1.2', ciphers: openssl });
+      assert.equal(r.ok, true, openssl);
+      assert.equal(r.cipher, iana);
+    }
+  });
+
+  test('[A00.FR.313] [A00.FR.315] TLS below 1.2 is refused; [A00.FR.320] a CBC/SHA-1 suite is refused', async () => {
+    assert.equal((await handshake(t.ports.tls!, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' })).ok, false);
+    assert.equal((await handshake(t.ports.tls!, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' })).ok, false);
+  });
+
+  test('[A00.FR.324] profile 2: Basic auth over TLS; wrong password 401; [A00.FR.002] profile 1 port refused', async () => {
+    const url = `wss://localhost:${t.ports.tls}/ocpp`;
+    const ok = new OcppClient({ url, identity: 'SP2', password: 'tls-password-0001', reconnect: false, tls: { ca: pki.ca } });
+    await ok.connect();
+    assert.equal((await ok.call('BootNotification', aBootNotification())).status, 'Accepted');
+    assert.equal(t.csms.runtime.sessions.get('SP2')?.securityProfile, 2);
+    await ok.close();
+    const bad = new OcppClient({ url, identity: 'SP2', password: 'nope-nope-nope-1', reconnect: false, tls: { ca: pki.ca } });
+    await assert.rejects(bad.connect(), (e) => status(e) === 401);
+    await assert.rejects(t.connect('SP2', { password: 'tls-password-0001' }), (e) => status(e) === 401, 'a profile-2 station may not use the plain port');
+  });
+
+  test('[A00.FR.405] [A00.FR.404] profile 3: CN must equal the identity, O the operator; [B01.FR.11] serialNumber checked', async () => {
+    const url = `wss://localhost:${t.ports.mtls}/ocpp`;
+    const good = pki.client('SP3');
+    const ok = new OcppClient({ url, identity: 'SP3', reconnect: false, tls: { ca: pki.ca, cert: good.cert, key: good.key } });
+    await ok.connect();
+    assert.equal((await ok.call('BootNotification', aBootNotification({ serialNumber: 'SP3' }))).status, 'Accepted');
+    assert.equal(t.csms.runtime.sessions.get('SP3')?.securityProfile, 3);
+    // [B01.FR.12] a different serialNumber: the CSMS closes the connection
+    const closed = new Promise<{ code: number }>((r) => ok.once('close', r));
+    await assert.rejects(ok.call('BootNotification', aBootNotification({ serialNumber: 'OTHER' })));
+    assert.equal((await closed).code, 1008);
+    await ok.close();
+    const wrongCn = pki.client('SOMEONE');
+    await assert.rejects(new OcppClient({ url, identity: 'SP3', reconnect: false, tls: { ca: pki.ca, cert: wrongCn.cert, key: wrongCn.key } }).connect(), (e) => status(e) === 401);
+    const wrongOrg = pki.client('SP3', 'Evil Corp');
+    await assert.rejects(new OcppClient({ url, identity: 'SP3', reconnect: false, tls: { ca: pki.ca, cert: wrongOrg.cert, key: wrongOrg.key } }).connect(), (e) => status(e) === 401);
+    // [A00.FR.407] no client certificate: the TLS handshake fails
+    await assert.rejects(new OcppClient({ url, identity: 'SP3', reconnect: false, tls: { ca: pki.ca } }).connect());
+  });
+});
