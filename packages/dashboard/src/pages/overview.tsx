@@ -1,0 +1,96 @@
+// Overview: stations online/offline, connectors by status, active transactions, energy today and
+// messages per second, all from the live store (SSE), so it changes without reloads.
+import { useLive } from '../live/live-context.tsx';
+import { Link } from '../components/router.tsx';
+import { Badge, Empty, ErrorBox, formatWh, Loading } from '../components/status.tsx';
+import type { LiveEvent } from '../live/live-store.ts';
+
+const STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'];
+
+export function Overview() {
+  const live = useLive();
+  if (!live.loaded) return <Loading what="the network" />;
+  const stations = [...live.stations.values()];
+  const online = stations.filter((s) => s.online).length;
+  const byStatus = new Map<string, number>();
+  for (const c of live.connectors.values()) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
+  const statuses = [...new Set([...STATUSES, ...byStatus.keys()])];
+  return (
+    <section aria-label="Overview">
+      <h1>Overview</h1>
+      {live.loadError && <ErrorBox error={new Error(`Could not load the stations: ${live.loadError}`)} />}
+      <div className="cards">
+        <Card label="Stations online" value={online} testId="stations-online" />
+        <Card label="Stations offline" value={stations.length - online} testId="stations-offline" />
+        <Card label="Active transactions" value={live.activeTx.size} testId="active-transactions" />
+        <Card label="Energy today" value={formatWh(live.energyTodayWh)} testId="energy-today" />
+        <Card label="Messages / s" value={live.messagesPerSecond} testId="messages-per-second" />
+      </div>
+      {!live.transactionsApi && <p className="muted small">This CSMS has no /api/transactions yet: transactions and energy count only what happened since this page opened.</p>}
+      <h2>Connectors by status</h2>
+      <div className="cards small">
+        {statuses.map((s) => (
+          <Card key={s} label={s} value={byStatus.get(s) ?? 0} testId={`connectors-${s}`} />
+        ))}
+      </div>
+      {stations.length === 0 && (
+        <Empty>
+          No stations yet. Point a charging station (or <code>npx chargewire-sim</code>) at <code>ws://&lt;this host&gt;:9000/ocpp/&lt;id&gt;</code>, or register one under{' '}
+          <Link to="/stations">Stations</Link>.
+        </Empty>
+      )}
+      <h2>Recent activity</h2>
+      <RecentList events={live.recent.filter((e) => e.type !== 'message' && e.type !== 'station.heartbeat').slice(0, 15)} />
+    </section>
+  );
+}
+
+function Card({ label, value, testId }: { label: string; value: number | string; testId: string }) {
+  return (
+    <div className="card" data-testid={testId}>
+      <div className="value">{value}</div>
+      <div className="label">{label}</div>
+    </div>
+  );
+}
+
+export function describeEvent(e: LiveEvent): string {
+  switch (e.type) {
+    case 'station.connected':
+      return `connected (OCPP ${e.version})`;
+    case 'station.disconnected':
+      return `disconnected (${e.code}${e.reason ? ` ${e.reason}` : ''})`;
+    case 'station.booted':
+      return `booted: ${e.vendorName} ${e.model}, ${e.status}`;
+    case 'station.heartbeat':
+      return 'heartbeat';
+    case 'connector.status':
+      return `EVSE ${e.evseId} connector ${e.connectorId} → ${e.status}`;
+    case 'station.event':
+      return `${e.count} event${e.count === 1 ? '' : 's'} reported`;
+    case 'transaction.started':
+    case 'transaction.updated':
+    case 'transaction.ended':
+      return `transaction ${e.transactionId} ${e.type.split('.')[1]}${e.energyWh !== undefined ? ` (${formatWh(e.energyWh)})` : ''}`;
+    case 'meter.values':
+      return `${e.count} meter value${e.count === 1 ? '' : 's'}${e.transactionId ? ` for ${e.transactionId}` : ''}`;
+    case 'message':
+      return `${e.direction === 'in' ? '←' : '→'} ${e.action ?? 'message'}`;
+  }
+}
+
+export function RecentList({ events, showStation = true }: { events: readonly LiveEvent[]; showStation?: boolean }) {
+  if (events.length === 0) return <Empty>Nothing has happened since this page opened. Events appear here as they arrive.</Empty>;
+  return (
+    <ul className="recent">
+      {events.map((e, i) => (
+        <li key={`${e.at}-${i}`}>
+          <time dateTime={e.at}>{new Date(e.at).toLocaleTimeString()}</time>
+          {showStation && <Link to={`/stations/${encodeURIComponent(e.stationId)}`}>{e.stationId}</Link>}
+          <span>{describeEvent(e)}</span>
+          {e.type === 'connector.status' && <Badge value={e.status} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
