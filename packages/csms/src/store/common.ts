@@ -116,3 +116,9 @@ export function checkJournal(e: R.JournalInput, i: number): Omit<R.JournalRecord
   return { stationId: e.stationId, direction: e.direction, messageType: e.messageType, messageId: e.messageId, ...(e.action !== undefined && { action: e.action }), payload: e.payload };
 }
 
+
+/** A variable record without its value: a set the station did not accept must not store the value. */
+export function withoutValue(r: R.VariableRecord): R.VariableRecord {
+  const { value: _value, ...rest } = r;
+  return rest as R.VariableRecord;
+}

@@ -5,7 +5,7 @@ import { GroupCommit, type GroupCommitOptions, type Settled } from './group-comm
 import { checkTransactionEvent, eventFingerprint, flattenMeterValues, foldTransaction, iso, isoOpt, limitOf, int, registerWh, str, tokenKey, variableKey, withEnergy, type FoldState } from './logic.ts';
 import { StoreError, type Store } from './store.ts';
 import type * as R from './records.ts';
-import { checkIdToken, checkStation, idTokenRecord, reportRows, setValueRow, applyLocalEntries, matchesSearch, checkJournal } from './common.ts';
+import { checkIdToken, checkStation, idTokenRecord, reportRows, setValueRow, applyLocalEntries, matchesSearch, checkJournal, withoutValue } from './common.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const page = <T>(all: T[], offset: number, limit: number): R.Page<T> => ({ items: all.slice(offset, offset + limit).map(clone), total: all.length });
@@ -156,7 +156,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
       const m = variables.get(stationId) ?? new Map<string, R.VariableRecord>();
       for (const r of rows) {
         const old = m.get(r.key);
-        const rec: R.VariableRecord = { ...(old ?? r.record), lastSetStatus: r.record.lastSetStatus!, updatedAt: now };
+        const rec: R.VariableRecord = { ...(old ?? withoutValue(r.record)), lastSetStatus: r.record.lastSetStatus!, updatedAt: now };
         if (r.accepted) rec.value = r.record.value!;
         m.set(r.key, rec);
       }

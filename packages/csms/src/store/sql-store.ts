@@ -3,7 +3,7 @@
 import type { AuthorizationData } from '@chargewire/ocpp/types';
 import { Coalescer, type GroupCommit } from './group-commit.ts';
 import { checkTransactionEvent, compact, ENERGY_REGISTER, eventFingerprint, flattenMeterValues, foldTransaction, int, iso, limitOf, registerWh, str, tokenKey, withEnergy, type FoldState } from './logic.ts';
-import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow } from './common.ts';
+import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
 import { StoreError, type Store } from './store.ts';
 import type * as R from './records.ts';
 
@@ -199,7 +199,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
         await mustStation(db, stationId);
         for (const r of rows) {
           const oldRow = (await db.all('SELECT data FROM variables WHERE station_id = ? AND key = ?', [stationId, r.key]))[0];
-          const rec: R.VariableRecord = { ...(oldRow ? p<R.VariableRecord>(oldRow.data) : r.record), lastSetStatus: r.record.lastSetStatus!, updatedAt: now };
+          const rec: R.VariableRecord = { ...(oldRow ? p<R.VariableRecord>(oldRow.data) : withoutValue(r.record)), lastSetStatus: r.record.lastSetStatus!, updatedAt: now };
           if (r.accepted) rec.value = r.record.value!;
           await upsertVariable(db, stationId, r.key, rec);
         }

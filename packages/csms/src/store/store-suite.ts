@@ -131,6 +131,11 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       await rejectsWith(s.applyReport(id, 8, [{ component: { name: '' }, variable: { name: 'X' }, variableAttribute: [{ value: '1' }] }]), 'STORE_ERR_INVALID');
       await rejectsWith(s.applyReport('ghost', 1, []), 'STORE_ERR_NOT_FOUND');
       assert.equal((await s.listVariables(id, { limit: 50, offset: 0 })).total, 3);
+      // A rejected set of a variable never stored before keeps no value (only the attempt's status).
+      await s.setVariableValues(id, [{ component: { name: 'TxCtrlr' }, variable: { name: 'EVConnectionTimeOut' }, value: '999', status: 'Rejected' }]);
+      const fresh = await s.listVariables(id, { component: 'TxCtrlr', limit: 10, offset: 0 });
+      assert.equal(fresh.items[0]?.lastSetStatus, 'Rejected');
+      assert.equal(fresh.items[0]?.value, undefined);
     });
 
     test('[N] NotifyEvent and security events: stored, idempotent, newest first', async () => {

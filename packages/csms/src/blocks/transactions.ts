@@ -1,0 +1,221 @@
+// Block E, Transactions, CSMS side: TransactionEvent (E01–E17, 2.0.1 and 2.1 forms), stored through
+// store.applyTransactionEvent before the answer goes out (durable, idempotent, order-independent), the
+// token check of each event (E01.FR.11, E05.FR.01, C12.FR.03), transaction limits (E16, F07), the TxProfile
+// resend on resume (E17.FR.15) and GetTransactionStatus (E14) as a helper.
+import { RpcError } from '@chargewire/ocpp';
+import type {
+  ChargingProfileType, GetTransactionStatusResponse, IdTokenType, TransactionEventRequest, TransactionEventResponse, TransactionLimitType,
+} from '@chargewire/ocpp/types';
+import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
+import { StoreError, type TransactionRecord } from '../store/store.ts';
+import { ChargingError, maskToken, resolveIdToken, stationVariable, type AuthorizationPurpose } from './authorization.ts';
+
+// ---- per-runtime transaction state the Store does not hold (limits, remote starts, TxProfiles) ----------
+
+interface PendingLimit {
+  limit: TransactionLimitType;
+  /** `${seqNo}@${timestamp}` of the event whose response carried it (a retried event gets it again). */
+  deliveredWith?: string;
+  /** True once the station echoed it in a non-offline event (E16.FR.03, E16.FR.18). */
+  confirmed: boolean;
+}
+
+export interface RemoteStartRecord {
+  stationId: string;
+  remoteStartId: number;
+  idToken: IdTokenType;
+  evseId?: number;
+  chargingProfile?: ChargingProfileType;
+  limit?: TransactionLimitType;
+  requestedAt: string;
+  /** The transaction it created, once a TransactionEvent carried the remoteStartId (F01/F02). */
+  transactionId?: string;
+}
+
+interface TxState {
+  limits: Map<string, PendingLimit>;
+  remoteStarts: Map<string, RemoteStartRecord>;
+  profiles: Map<string, { evseId: number; chargingProfile: ChargingProfileType }>;
+}
+
+const states = new WeakMap<CsmsRuntime, TxState>();
+const k = (stationId: string, id: string | number) => `${stationId}\u001f${id}`;
+
+export function txState(runtime: CsmsRuntime): TxState {
+  let s = states.get(runtime);
+  if (!s) states.set(runtime, (s = { limits: new Map(), remoteStarts: new Map(), profiles: new Map() }));
+  return s;
+}
+
+/** Remember a RequestStartTransaction so that the transaction it creates can be linked to it (F01/F02). */
+export function recordRemoteStart(runtime: CsmsRuntime, rec: RemoteStartRecord): void {
+  txState(runtime).remoteStarts.set(k(rec.stationId, rec.remoteStartId), rec);
+}
+
+export function remoteStartOf(runtime: CsmsRuntime, stationId: string, remoteStartId: number): RemoteStartRecord | undefined {
+  return txState(runtime).remoteStarts.get(k(stationId, remoteStartId));
+}
+
+/** Only the limit fields the station reports in TxCtrlr.SupportedLimits (E16.FR.12); all when unreported. */
+export async function supportedLimit(runtime: CsmsRuntime, stationId: string, limit: TransactionLimitType): Promise<TransactionLimitType> {
+  const supported = await stationVariable(runtime.store, stationId, 'TxCtrlr', 'SupportedLimits');
+  const fields = ['maxCost', 'maxEnergy', 'maxTime', 'maxSoC'] as const;
+  const allowed = supported === undefined ? new Set<string>(fields) : new Set(supported.split(',').map((s) => s.trim()));
+  const out: TransactionLimitType = {};
+  for (const f of fields) if (limit[f] !== undefined && allowed.has(f)) out[f] = limit[f];
+  return out;
+}
+
+/**
+ * E16: set or change a limit of an ongoing transaction; it goes out once, in the next TransactionEventResponse
+ * (E16.FR.02). 2.1 only (transactionLimit does not exist in 2.0.1). Returns the limit that will be sent.
+ */
+export async function setTransactionLimit(runtime: CsmsRuntime, stationId: string, transactionId: string, limit: TransactionLimitType): Promise<TransactionLimitType> {
+  const session = runtime.sessions.get(stationId);
+  if (session && session.version !== '2.1') throw new ChargingError('CHARGING_ERR_NOT_SUPPORTED', 'transaction limits need OCPP 2.1', 'transactionLimit');
+  const tx = await runtime.store.getTransaction(stationId, transactionId);
+  if (!tx) throw new ChargingError('CHARGING_ERR_TX_NOT_FOUND', `transaction ${transactionId} not found on station ${stationId}`, 'transactionId');
+  const sent = await supportedLimit(runtime, stationId, limit);
+  // [E16.FR.12] never a limit the station did not report in TxCtrlr.SupportedLimits
+  if (Object.keys(sent).length === 0) throw new ChargingError('CHARGING_ERR_NOT_SUPPORTED', 'none of these limits is in the station TxCtrlr.SupportedLimits', 'transactionLimit');
+  txState(runtime).limits.set(k(stationId, transactionId), { limit: sent, confirmed: false });
+  return sent;
+}
+
+/** The limit to put in this response, if any (E16.FR.02/07/08, F07.FR.02). */
+function limitFor(runtime: CsmsRuntime, ctx: BlockContext, req: TransactionEventRequest): TransactionLimitType | undefined {
+  const st = txState(runtime);
+  const id = req.transactionInfo.transactionId;
+  const key = k(ctx.stationId, id);
+  let pending = st.limits.get(key);
+  const rsId = req.transactionInfo.remoteStartId;
+  if (!pending && rsId !== undefined) {
+    // [F07.FR.02] the limit given with RequestStartTransaction goes out with the transaction's first answer
+    const rs = st.remoteStarts.get(k(ctx.stationId, rsId));
+    if (rs?.limit) st.limits.set(key, (pending = { limit: rs.limit, confirmed: false }));
+  }
+  if (!pending) return undefined;
+  const reported = req.transactionInfo.transactionLimit;
+  const eventKey = `${req.seqNo}@${req.timestamp}`;
+  // [E16.FR.18] an offline (historical) event is no confirmation of the limit
+  if (reported && !req.offline && !pending.confirmed) {
+    const fields = Object.keys(pending.limit).filter((f) => f !== 'customData') as (keyof TransactionLimitType)[];
+    // [E16.FR.08] the station's limits are already at or below ours: no (further) update
+    if (fields.every((f) => typeof reported[f] === 'number' && (reported[f] as number) <= (pending!.limit[f] as number))) {
+      pending.confirmed = true;
+      if (!pending.deliveredWith) return undefined;
+    }
+  }
+  if (pending.deliveredWith && pending.deliveredWith !== eventKey) return undefined;
+  pending.deliveredWith = eventKey; // [E16.FR.02] once, in the first possible response (again only if that event is retried)
+  return pending.limit;
+}
+
+// ---- TransactionEvent ---------------------------------------------------------------------------------
+
+const sameToken = (a: IdTokenType | undefined, b: IdTokenType) => !!a && a.type === b.type && a.idToken.toLowerCase() === b.idToken.toLowerCase(); // [C01.FR.25]
+
+function purposeOf(req: TransactionEventRequest, tx: TransactionRecord): AuthorizationPurpose {
+  if (req.eventType === 'Ended' || req.triggerReason === 'StopAuthorized' || req.triggerReason === 'Deauthorized') return 'transaction';
+  // The token that starts (authorizes) the transaction: Started, or Authorized with the transaction's own token.
+  if (req.eventType === 'Started' || (req.triggerReason === 'Authorized' && sameToken(tx.idToken, req.idToken!))) return 'start';
+  return 'transaction';
+}
+
+/** StoreError -> RpcError: the station keeps (and retries, E13) a message the CSMS could not store. */
+function storeFailure(err: unknown): RpcError {
+  if (err instanceof StoreError && err.code === 'STORE_ERR_INVALID') return new RpcError('PropertyConstraintViolation', err.message, { field: err.details['field'] });
+  return new RpcError('InternalError', 'the transaction event could not be stored; retry later');
+}
+
+export async function transactionEvent(ctx: BlockContext, req: TransactionEventRequest): Promise<TransactionEventResponse> {
+  const { csms, stationId } = ctx;
+  let result;
+  try {
+    // Durable before we answer; duplicates (same content, or same seqNo + messageId) change nothing.
+    result = await csms.store.applyTransactionEvent(stationId, req, { receivedAt: new Date(), messageId: ctx.messageId });
+  } catch (err) {
+    // [E13] not accepted: a CALLERROR makes the station retry later (MessageAttemptsTransactionEvent)
+    ctx.log.error({ err, transactionId: req.transactionInfo.transactionId, seqNo: req.seqNo }, 'TransactionEvent not stored');
+    throw storeFailure(err);
+  }
+  const tx = result.transaction;
+  const id = tx.transactionId;
+  if (!result.duplicate) {
+    const at = new Date().toISOString();
+    const type = req.eventType === 'Started' ? 'transaction.started' : req.eventType === 'Ended' ? 'transaction.ended' : 'transaction.updated';
+    csms.bus.publish({ type, stationId, transactionId: id, ...(tx.evseId !== undefined && { evseId: tx.evseId }), ...(tx.energyWh !== undefined && { energyWh: tx.energyWh }), at });
+    const count = (req.meterValue ?? []).reduce((n, mv) => n + mv.sampledValue.length, 0);
+    if (count) csms.bus.publish({ type: 'meter.values', stationId, evseId: req.evse?.id ?? tx.evseId ?? 0, transactionId: id, count, at });
+  }
+  ctx.log.info({ transactionId: id, eventType: req.eventType, triggerReason: req.triggerReason, seqNo: req.seqNo, offline: !!req.offline, duplicate: result.duplicate, idToken: maskToken(req.idToken) }, 'TransactionEvent stored');
+
+  const res: TransactionEventResponse = {};
+  if (req.idToken) {
+    // [E01.FR.11] [E02.FR.04] [E05.FR.01] [C12.FR.03] verify the identifier, even when the station authorized
+    // it locally or offline (E15: an unknown token gets Unknown/Invalid and the station stops)
+    const r = await resolveIdToken(csms, { stationId, idToken: req.idToken, ...(req.evse?.id !== undefined && { evseId: req.evse.id }), purpose: purposeOf(req, tx), transactionId: id });
+    // [E01.FR.12] [E02.FR.02] [E03.FR.02] [C02.FR.02] [C09.FR.12] status and groupIdToken in idTokenInfo
+    res.idTokenInfo = r.idTokenInfo;
+    if (r.record?.chargingPriority !== undefined) res.chargingPriority = r.record.chargingPriority;
+  }
+
+  // Link the transaction to the RequestStartTransaction that created it (F01.FR.25, F02.FR.01, C05.FR.03).
+  const rsId = req.transactionInfo.remoteStartId;
+  const st = txState(csms);
+  if (rsId !== undefined) {
+    const rs = st.remoteStarts.get(k(stationId, rsId));
+    if (rs && rs.transactionId === undefined) {
+      rs.transactionId = id;
+      if (rs.chargingProfile) st.profiles.set(k(stationId, id), { evseId: req.evse?.id ?? tx.evseId ?? rs.evseId ?? 0, chargingProfile: rs.chargingProfile });
+    }
+  }
+  if (ctx.version === '2.1') {
+    const limit = limitFor(csms, ctx, req);
+    // [E16.FR.02] [E16.FR.07] [F07.FR.02] the CSMS limit, once (transactionLimit exists only in 2.1)
+    if (limit) res.transactionLimit = limit;
+  }
+  if (req.eventType === 'Ended' && !result.duplicate) {
+    st.limits.delete(k(stationId, id));
+    st.profiles.delete(k(stationId, id));
+  }
+  if (req.triggerReason === 'TxResumed' && tx.state !== 'Ended') {
+    const p = st.profiles.get(k(stationId, id));
+    // [E17.FR.15] a resumed transaction gets its TxProfile again (after this answer went out)
+    if (p) setImmediate(() => {
+      csms.callStation(stationId, 'SetChargingProfile', { evseId: p.evseId, chargingProfile: { ...p.chargingProfile, transactionId: id } })
+        .catch((err: unknown) => ctx.log.warn({ err, transactionId: id }, 'TxProfile resend after TxResumed failed'));
+    });
+  }
+  return res;
+}
+
+// ---- GetTransactionStatus (E14) ---------------------------------------------------------------------
+
+export interface TransactionStatusResult {
+  response: GetTransactionStatusResponse;
+  /** What the CSMS has stored for the transaction (when a transactionId was given and known). */
+  transaction?: TransactionRecord;
+}
+
+/** E14: ask the station; its ongoingIndicator/messagesInQueue (E14.FR.02–08) come back as is, with the stored record. */
+export async function getTransactionStatus(runtime: CsmsRuntime, stationId: string, params: { transactionId?: string } = {}): Promise<TransactionStatusResult> {
+  const response = await runtime.callStation(stationId, 'GetTransactionStatus', params.transactionId !== undefined ? { transactionId: params.transactionId } : {});
+  const transaction = params.transactionId !== undefined ? await runtime.store.getTransaction(stationId, params.transactionId) : undefined;
+  return { response, ...(transaction && { transaction }) };
+}
+
+/** The transaction a RequestStartTransaction created (by remoteStartId), if it has arrived yet. */
+export async function transactionOfRemoteStart(runtime: CsmsRuntime, stationId: string, remoteStartId: number): Promise<TransactionRecord | undefined> {
+  const rs = remoteStartOf(runtime, stationId, remoteStartId);
+  if (rs?.transactionId) return runtime.store.getTransaction(stationId, rs.transactionId);
+  // Not linked in memory (e.g. after a CSMS restart): look through the station's recent transactions.
+  const page = await runtime.store.listTransactions({ stationId, limit: 1000, offset: 0 });
+  return page.items.find((t) => t.remoteStartId === remoteStartId);
+}
+
+export const transactions: Block = {
+  id: 'E',
+  name: 'Transactions',
+  handlers: { TransactionEvent: transactionEvent },
+};
