@@ -168,6 +168,38 @@ describe('WebSocket server and client over loopback', () => {
     assert.equal(s.ocpp.connections.size, 0);
   });
 
+  test('a slow reader that does not drain within drainTimeoutMs is disconnected', async () => {
+    const s = await startServer({
+      limits: { highWaterMarkBytes: 64 * 1024, drainTimeoutMs: 200, maxPayloadBytes: 8 * 1024 * 1024 },
+      compression: false,
+      onConnection: (c) => c.endpoint.handle('DataTransfer', async () => ({ status: 'Accepted', data: 'x'.repeat(1024 * 1024) })),
+    });
+    stops.push(s.stop);
+    const { ws } = await rawConnect(`${s.url}/SLOW`, ['ocpp2.1'], {}, false);
+    const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.pause(); // stop reading: the CSMS's replies pile up
+    for (let i = 0; i < 8; i++) ws.send(JSON.stringify([2, `s${i}`, 'DataTransfer', { vendorId: 'v' }]));
+    const t0 = Date.now();
+    const conn = await new Promise<OcppConnection>((r) => { const t = setInterval(() => { if (s.conns[0]) { clearInterval(t); r(s.conns[0]); } }, 5); });
+    await conn.endpoint.whenClosed();
+    assert.ok(Date.now() - t0 < 5000);
+    assert.equal(s.ocpp.connections.size, 0);
+    raw.destroy();
+  });
+
+  test('§5.3 a peer that stops answering pings is terminated (half-open detection)', async () => {
+    const s = await startServer({ limits: { pingIntervalMs: 50 } });
+    stops.push(s.stop);
+    const { ws } = await rawConnect(`${s.url}/MUTE`, ['ocpp2.1'], {}, false);
+    const conn = await new Promise<OcppConnection>((r) => { const t = setInterval(() => { if (s.conns[0]) { clearInterval(t); r(s.conns[0]); } }, 5); });
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(conn.endpoint.closed, false, 'a peer that answers pings stays connected');
+    (ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    const { code } = await conn.endpoint.whenClosed();
+    assert.equal(code, 1006);
+    ws.terminate();
+  });
+
   test('§5.4 the client reconnects after the connection drops', async () => {
     const s = await startServer();
     stops.push(s.stop);
