@@ -1,4 +1,4 @@
-// Keeps the benchmark harness working: a tiny rpc run (2 stations, ~2 s in all) into a temp dir.
+// Keeps the benchmark harness working: tiny rpc, idle, storm and steady runs (≤ 20 stations, seconds) into temp dirs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -8,6 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { validatePayload } from '@chargewire/ocpp';
 import { frames } from './rpc/frames.ts';
 import { runRpcBench, type RpcBenchResult } from './rpc/rpc-bench.ts';
+import { runIdleBench } from './csms/idle-bench.ts';
+import { runStormBench } from './csms/storm-bench.ts';
+import { runSteadyBench } from './csms/steady-bench.ts';
+import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './csms/fleet-frames.ts';
 
 test('every benchmark frame and response is valid OCPP 2.1 and 2.0.1 (so validation measures real work, not errors)', () => {
   for (const [name, f] of Object.entries(frames)) {
@@ -59,9 +63,53 @@ test('rpc benchmark smoke run writes a JSON with positive rates, a ratio and a m
   }
 });
 
-test('benchmarks of issue 7 are placeholders that exit 2; unknown names exit 1', () => {
+test('every fleet-mix CALL is valid OCPP 2.1', () => {
+  const at = '2025-01-01T12:00:00.000Z';
+  const calls: Array<[string, unknown]> = [
+    ['BootNotification', bootRequest], ['Heartbeat', heartbeat()], ['StatusNotification', status('Occupied', at)],
+    ['TransactionEvent', txStarted('T-1', at)], ['TransactionEvent', txUpdated('T-1', 1, 100, at)], ['TransactionEvent', txEnded('T-1', 2, 200, at)],
+  ];
+  for (const [action, payload] of calls) assert.equal(validatePayload('2.1', action as never, 'request', payload), null, action);
+});
+
+function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
+  return fn(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+test('idle benchmark smoke run: 20 stations booted on the real CSMS, RSS per connection stored', { timeout: 30_000 }, () => withDir(async (dir) => {
+  const r = await runIdleBench({ stations: 20, runs: 1, variants: ['plain'], outDir: dir, args: ['--smoke'], quiet: true });
+  assert.equal(r.variants.length, 1);
+  const s = r.variants[0]!.samples[0]!;
+  assert.equal(s.connections, 20);
+  assert.ok(Number.isFinite(s.rssPerConn) && s.heapPerConn > 0, `heap per connection ${s.heapPerConn} > 0`);
+  assert.ok(readdirSync(dir).includes('idle-latest.md'));
+  assert.match(readFileSync(join(dir, 'idle-latest.md'), 'utf8'), /\| `idle-plain` \| 20 \|/);
+}));
+
+test('storm benchmark smoke run: 20 stations all booted again after a CSMS kill and restart, none lost', { timeout: 30_000 }, () => withDir(async (dir) => {
+  const r = await runStormBench({ stations: 20, runs: 1, backoffMinMs: 50, backoffRangeMs: 100, outDir: dir, args: ['--smoke'], quiet: true, timeoutMs: 15_000 });
+  const run = r.runs[0]!;
+  assert.equal(run.lost, 0);
+  assert.equal(run.errors, 0, run.firstError);
+  assert.ok(run.fromListenMs >= 0 && run.fromKillMs >= run.fromListenMs, `kill ${run.fromKillMs} ≥ listen ${run.fromListenMs} ≥ 0`);
+  assert.ok(run.peakRssMB > 10);
+  assert.ok(readdirSync(dir).includes('storm-latest.md'));
+}));
+
+test('steady benchmark smoke run: 20 stations run the fleet mix with persistence, no CALL fails', { timeout: 30_000 }, () => withDir(async (dir) => {
+  const r = await runSteadyBench({ stations: 20, stepMs: 600, rates: [40], runs: 1, profile: false, outDir: dir, args: ['--smoke'], quiet: true });
+  assert.equal(r.errors, 0, r.steps[0]?.firstError);
+  const s = r.steps[0]!;
+  assert.ok(s.callsPerS > 0, `answered ${s.callsPerS}/s`);
+  assert.ok(s.storeItemsPerS > 0, 'the store committed items');
+  assert.ok((s.byAction['TransactionEvent'] ?? 0) > 0, 'transactions were part of the mix');
+  assert.ok(readdirSync(dir).includes('steady-latest.md'));
+}));
+
+test('ceiling and soak (issue 7) are placeholders that exit 2; unknown names exit 1', () => {
   const root = new URL('..', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'storm'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'soak'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /not implemented yet/);
   const u = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'nope'], { cwd: root, encoding: 'utf8', timeout: 10_000 });

@@ -3,15 +3,16 @@
 import { parseArgs } from 'node:util';
 import { defaultResultsDir } from './lib/results.ts';
 import { runRpcBench, defaultRpcOptions } from './rpc/rpc-bench.ts';
+import { runCsmsBench } from './csms/cli.ts';
 
 const usage = `usage: npm run bench -- <benchmark> [options]
 
 benchmarks:
   rpc       CALL/CALLRESULT round trips/s vs a raw ws echo, deflate and validation costs, memory/connection
-  idle      idle connections, RSS per connection                    (issue 7, not implemented yet)
-  steady    realistic fleet mix with persistence, p99 latency       (issue 7, not implemented yet)
+  idle      idle booted stations on the CSMS, RSS per connection (plain, deflate)
+  steady    realistic fleet mix with persistence on SQLite, stepped up until p99 > 50 ms
+  storm     reconnect storm after a CSMS restart (kill + start on the same port and SQLite file)
   ceiling   CSMS vs raw ws server ratio with persistence            (issue 7, not implemented yet)
-  storm     reconnect storm after a CSMS restart                    (issue 7, not implemented yet)
   soak      10 minutes of churn, RSS growth                         (issue 7, not implemented yet)
 
 rpc options:
@@ -23,9 +24,11 @@ rpc options:
   --only A,B        scenario ids (prefix with a trailing *), e.g. --only 'raw-heartbeat,ocpp-heartbeat*'
   --profile         run the servers under --cpu-prof and summarise the top functions
   --out DIR         results directory (default bench/results)
+
+idle / storm / steady options: see \`npm run bench -- idle --help\` (and storm, steady)
 `;
 
-const placeholders = new Set(['idle', 'steady', 'ceiling', 'storm', 'soak']);
+const placeholders = new Set(['ceiling', 'soak']);
 
 function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
@@ -44,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`bench ${name}: not implemented yet (issue 7)`);
     return 2;
   }
+  if (name === 'idle' || name === 'storm' || name === 'steady') return runCsmsBench(name, rest);
   if (name !== 'rpc') {
     console.error(`unknown benchmark '${name}'\n\n${usage}`);
     return 1;

@@ -8,13 +8,16 @@ import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['packages', 'test', 'bench', 'scripts'];
-const skipDirs = new Set(['node_modules', 'dist', 'generated', 'results', '.tmp', 'dashboard']);
+const skipDirs = new Set(['node_modules', 'dist', 'generated', 'results', '.tmp']);
+// The dashboard's component tests (src/**/*.test.tsx) run under Vitest (npm run test:dashboard);
+// its e2e tests (packages/dashboard/e2e) are node:test files and run here.
+const skipPaths = [join('packages', 'dashboard', 'src')];
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     const st = statSync(p);
-    if (st.isDirectory()) { if (!skipDirs.has(name)) walk(p, out); }
+    if (st.isDirectory()) { if (!skipDirs.has(name) && !skipPaths.includes(relative(root, p))) walk(p, out); }
     else if (name.endsWith('.test.ts')) out.push(relative(root, p));
   }
   return out;

@@ -39,6 +39,8 @@ export interface CsmsConfig {
   };
   boot: { defaultStatus: BootStatus; heartbeatIntervalS: number; retryIntervalS: number; fetchInventory: boolean };
   reports: { timeoutMs: number };
+  /** External authorizer for tokens the CSMS does not know (roaming hubs); empty url = off. */
+  authorizer: { url: string; timeoutMs: number; cacheTtlMs: number };
   shutdown: { graceMs: number };
 }
 
@@ -52,6 +54,7 @@ export const defaultConfig: CsmsConfig = {
   tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', operatorOrg: '' },
   boot: { defaultStatus: 'Accepted', heartbeatIntervalS: 300, retryIntervalS: 30, fetchInventory: true },
   reports: { timeoutMs: 120_000 },
+  authorizer: { url: '', timeoutMs: 2_000, cacheTtlMs: 60_000 },
   shutdown: { graceMs: 10_000 },
 };
 
@@ -95,6 +98,9 @@ export const options: readonly Option[] = [
   { path: 'boot.retryIntervalS', env: 'CHARGEWIRE_BOOT_RETRY_INTERVAL_S', kind: { t: 'int', min: 0, max: 86_400 }, help: 'retry interval sent with Pending/Rejected' },
   { path: 'boot.fetchInventory', env: 'CHARGEWIRE_FETCH_INVENTORY', kind: { t: 'bool' }, help: 'request a FullInventory report at a station\'s first boot (B07.FR.14)' },
   { path: 'reports.timeoutMs', env: 'CHARGEWIRE_REPORT_TIMEOUT_MS', kind: { t: 'int', min: 100, max: 3_600_000 }, help: 'how long to wait for all NotifyReport parts' },
+  { path: 'authorizer.url', env: 'CHARGEWIRE_AUTHORIZER_URL', kind: { t: 'string' }, help: 'URL the CSMS POSTs unknown id tokens to (empty = off)' },
+  { path: 'authorizer.timeoutMs', env: 'CHARGEWIRE_AUTHORIZER_TIMEOUT_MS', kind: { t: 'int', min: 50, max: 60_000 }, help: 'timeout of one external authorization request' },
+  { path: 'authorizer.cacheTtlMs', env: 'CHARGEWIRE_AUTHORIZER_CACHE_TTL_MS', kind: { t: 'int', min: 0, max: 86_400_000 }, help: 'how long an external answer is reused (0 = no cache)' },
   { path: 'shutdown.graceMs', env: 'CHARGEWIRE_SHUTDOWN_GRACE_MS', kind: { t: 'int', min: 0, max: 600_000 }, help: 'time given to in-flight calls on shutdown' },
 ];
 

@@ -21,6 +21,7 @@ import { closeServer, createListeners, listen, listenerProfile, type Listener } 
 import { createHttpApp } from './http.ts';
 import { CsmsError } from './errors.ts';
 import { blocks as defaultBlocks } from './blocks/index.ts';
+import { createHttpAuthorizer, setExternalAuthorizer } from './authorizer/index.ts';
 
 export interface CreateCsmsOptions {
   /** Use this store instead of the configured one (tests: the memory store). */
@@ -107,6 +108,15 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       }
     },
   };
+  // [C01] tokens the CSMS does not know are asked of the configured external authorizer (roaming hubs).
+  if (config.authorizer.url) {
+    setExternalAuthorizer(runtime, createHttpAuthorizer({
+      url: config.authorizer.url,
+      timeoutMs: config.authorizer.timeoutMs,
+      cacheTtlMs: config.authorizer.cacheTtlMs,
+      onError: (err, input) => log.warn({ err: err.message, stationId: input.stationId, tokenType: input.type }, 'external authorizer failed'),
+    }));
+  }
 
   function touch(stationId: string, at: number): void {
     const s = sessions.get(stationId);

@@ -1,24 +1,15 @@
-// The HTTP side (Fastify): the REST API when its module is present (api/index.ts, registerApi), else
-// fallback /health and /metrics so the server is observable without it.
+// The HTTP side (Fastify): the REST API (api/index.ts) and the operator dashboard's static files
+// (packages/dashboard/dist, built by `npm run build:dashboard`) at `/`.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerDashboard } from '@chargewire/dashboard/serve';
 import type { CsmsRuntime } from './runtime.ts';
-
-type ApiModule = { registerApi(app: FastifyInstance, runtime: CsmsRuntime): Promise<void> | void };
-
-export async function loadApi(): Promise<ApiModule | undefined> {
-  try {
-    return (await import('./api/index.ts')) as unknown as ApiModule;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('api/index.ts')) return undefined;
-    throw err;
-  }
-}
+import { registerApi } from './api/index.ts';
 
 export async function createHttpApp(runtime: CsmsRuntime, opts: { api: boolean }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: runtime.log.child({ component: 'http' }), disableRequestLogging: true }) as unknown as FastifyInstance;
-  const api = opts.api ? await loadApi() : undefined;
-  if (api) {
-    await api.registerApi(app, runtime);
+  if (opts.api) {
+    await registerApi(app, runtime);
+    registerDashboard(app);
   } else {
     app.get('/health', async () => ({ status: 'ok' }));
     app.get('/metrics', async (_req, reply) => {

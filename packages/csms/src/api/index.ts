@@ -18,6 +18,7 @@ import { commandRoutes } from './routes/command.ts';
 import { liveRoutes, type LiveStreams } from './routes/live.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { registerChargingRoutes } from '../api-charging/index.ts';
 
 export { ensureAdminToken, createFileTokenStore, createMemoryTokenStore, type TokenStore, type Role } from './tokens.ts';
 export { ApiError, apiErrorCodes, type ApiErrorCode } from './errors.ts';
@@ -133,6 +134,7 @@ export async function registerApi(app: FastifyInstance, runtime: CsmsRuntime, op
         await secured.register(commandRoutes(ctx));
         await secured.register(liveRoutes(ctx));
         await secured.register(tokenRoutes(ctx));
+        await secured.register(async (s) => registerChargingRoutes(s, runtime));
       },
       { prefix: '/api' },
     );

@@ -5,5 +5,11 @@ import { provisioning } from './provisioning.ts';
 import { availability } from './availability.ts';
 import { dataTransferBlock } from './data-transfer.ts';
 import { diagnostics } from './diagnostics.ts';
+import { authorization } from './authorization.ts';
+import { localAuthList } from './local-auth-list.ts';
+import { transactions } from './transactions.ts';
+import { remoteControl } from './remote-control.ts';
+import { meterValuesBlock } from './meter-values.ts';
 
-export const blocks: readonly Block[] = [provisioning, availability, diagnostics, dataTransferBlock];
+export const blocks: readonly Block[] = [provisioning, availability, diagnostics, dataTransferBlock,
+  authorization, localAuthList, transactions, remoteControl, meterValuesBlock];

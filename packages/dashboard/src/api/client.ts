@@ -63,7 +63,8 @@ export function explain(err: unknown): string {
       case 'API_ERR_STATION_ERROR':
         return `The station refused the request (${err.rpcCode ?? 'CALLERROR'}): ${err.message}`;
       case 'API_ERR_NOT_FOUND':
-        return `This CSMS does not offer this feature yet (${err.message}).`;
+        // A route the CSMS lacks vs. a record that does not exist (transaction, id token, …).
+        return isMissingRoute(err) ? `This CSMS does not offer this feature yet (${err.message}).` : `${err.message}.`;
       case 'API_ERR_NOT_READY':
         return `${err.message}. The CSMS store is unavailable; check the server logs.`;
       default:
@@ -74,9 +75,20 @@ export function explain(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A route that the CSMS does not have (yet): the generic 404 for unknown routes. */
+/**
+ * A route that the CSMS does not have (yet): the API's catch-all 404 (`no route GET /api/…`, no field).
+ * A 404 for a record that does not exist (`transaction T1 not found on station CS1`, field
+ * `transactionId`) is not a missing route: see isNotFound.
+ */
 export function isMissingRoute(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 404 && err.code === 'API_ERR_NOT_FOUND';
+  if (!(err instanceof ApiError) || err.status !== 404) return false;
+  if (err.code === 'HTTP_404') return true; // a 404 without the API's error body (no such path at all)
+  return err.code === 'API_ERR_NOT_FOUND' && err.field === undefined && err.message.startsWith('no route ');
+}
+
+/** A record that does not exist (the route exists): 404 API_ERR_NOT_FOUND naming the field. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404 && err.code === 'API_ERR_NOT_FOUND' && !isMissingRoute(err);
 }
 
 let onUnauthorized: (() => void) | undefined;

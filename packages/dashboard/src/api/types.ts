@@ -87,47 +87,110 @@ export interface IdTokenType {
   type: string;
 }
 
-/** Shape of the store's TransactionRecord (the /api/transactions routes serve it). */
+/** A transaction as GET /api/transactions and GET /api/stations/:id/transactions/:transactionId serve it
+ * (the store's TransactionRecord plus chargedWh and durationS, packages/csms/src/api-charging/transactions.ts). */
 export interface Transaction {
   stationId: string;
   transactionId: string;
   evseId?: number;
   connectorId?: number;
   idToken?: IdTokenType;
+  /** Started, Updated or Ended. */
   state: string;
   chargingState?: string;
+  triggerReason?: string;
   stoppedReason?: string;
+  remoteStartId?: number;
+  reservationId?: number;
   startedAt: string;
   endedAt?: string;
+  /** Highest Energy.Active.Import.Register reading (Wh). */
   energyWh?: number;
+  /** Lowest such reading (Wh). */
   meterStartWh?: number;
-  cost?: number;
-  totalCost?: number;
-  currency?: string;
+  /** energyWh - meterStartWh, when both are known. */
+  chargedWh?: number;
+  durationS?: number;
+  timeSpentCharging?: number;
+  offline?: boolean;
+  eventCount?: number;
+  updatedAt?: string;
 }
 
-export interface MeterValueRow {
+/** A stored TransactionEvent (request verbatim). */
+export interface TransactionEventRecord {
+  id: number;
+  stationId: string;
+  transactionId: string;
+  seqNo: number;
+  eventType: string;
+  triggerReason: string;
   timestamp: string;
-  measurand: string;
-  phase?: string;
-  unit?: string;
+  offline: boolean;
+  receivedAt: string;
+  messageId: string;
+  request: {
+    costDetails?: { totalCost?: { currency?: string; total?: { exclTax?: number; inclTax?: number } } };
+    [k: string]: unknown;
+  };
+}
+
+export interface MeterPoint {
+  timestamp: string;
   value: number;
   context?: string;
+  /** Power of ten to apply to value (unitOfMeasure.multiplier). */
+  multiplier?: number;
+  signedMeterValue?: unknown;
 }
 
+/** One meter value series (oldest first), grouped by measurand/phase/location. */
+export interface MeterSeries {
+  key: string;
+  measurand: string;
+  phase?: string;
+  location?: string;
+  unit?: string;
+  points: MeterPoint[];
+}
+
+/** GET /api/stations/:id/transactions/:transactionId */
+export interface TransactionDetail {
+  transaction: Transaction;
+  events: TransactionEventRecord[];
+  meterValues: MeterSeries[];
+}
+
+/** POST /api/stations/:id/transactions/start */
+export interface RemoteStartAnswer {
+  response: { status: string; transactionId?: string; statusInfo?: { reasonCode: string; additionalInfo?: string } };
+  remoteStartId: number;
+}
+
+/** GET/PUT /api/id-tokens/:type/:idToken (PIN hashes are never served; hasPin instead). */
 export interface IdTokenRecord {
   idToken: string;
   type: string;
   status: string;
   expiryDate?: string;
   groupIdToken?: IdTokenType;
+  language1?: string;
+  language2?: string;
+  personalMessage?: { format: string; content: string; language?: string };
   maxActiveTransactions?: number;
   evseIds?: number[];
+  chargingPriority?: number;
+  masterPass?: boolean;
+  hasPin?: boolean;
   updatedAt?: string;
 }
 
+/** GET /api/stations/:id/local-list */
 export interface LocalList {
+  /** 0 when the station has no list. */
   version: number;
   entries: Array<{ idToken: IdTokenType; idTokenInfo?: { status: string } }>;
   updatedAt?: string;
+  size?: number;
+  limits?: { itemsPerMessage: number; bytesPerMessage: number };
 }

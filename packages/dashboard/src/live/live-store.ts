@@ -228,6 +228,7 @@ function fromStation(s: Station): LiveStation {
 
 /** Energy a transaction delivered: the register reading minus the start reading when known. */
 export function txDelivered(t: Transaction): number {
+  if (t.chargedWh !== undefined) return Math.max(0, t.chargedWh);
   if (t.energyWh === undefined) return 0;
   return t.meterStartWh !== undefined ? Math.max(0, t.energyWh - t.meterStartWh) : t.energyWh;
 }

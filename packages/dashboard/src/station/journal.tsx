@@ -32,7 +32,7 @@ export function Journal({ stationId }: { stationId: string }) {
     () =>
       validAction
         ? get<{ items: JournalEntry[]; nextBeforeId?: number }>(`/api/stations/${encodeURIComponent(stationId)}/journal`, { action, direction, since: iso(since), until: iso(until), beforeId, limit: 50 })
-        : Promise.resolve({ items: [] as JournalEntry[] }),
+        : Promise.resolve<{ items: JournalEntry[]; nextBeforeId?: number }>({ items: [] }),
     [stationId, action, direction, since, until, beforeId, validAction],
   );
   useLiveEvents((e) => {

@@ -1,0 +1,57 @@
+// Shared by the CSMS benchmarks: starting the CSMS and fleet processes, source addresses, fd limits.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { forkChild, type BenchChild } from '../lib/ipc.ts';
+import type { CsmsChildConfig } from './csms-child.ts';
+import type { FleetConnectArgs } from './fleet-child.ts';
+
+const here = new URL('.', import.meta.url).pathname;
+export const csmsScript = join(here, 'csms-child.ts');
+export const fleetScript = join(here, 'fleet-child.ts');
+
+/** 127.0.0.1…127.0.0.9: each source address has its own ~28 000 ephemeral ports towards one listener. */
+export const loopbackSources = Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`);
+
+export interface RunningCsms { child: BenchChild; port: number; pid: number }
+
+export async function startCsms(cfg: CsmsChildConfig, execArgv: string[] = []): Promise<RunningCsms> {
+  const child = forkChild(csmsScript, execArgv);
+  const { port, pid } = await child.request<{ port: number; pid: number }>('start', cfg, 60_000);
+  return { child, port, pid };
+}
+
+export function startFleet(): BenchChild {
+  return forkChild(fleetScript);
+}
+
+export function fleetArgs(port: number, stations: number, prefix: string, o: Partial<FleetConnectArgs> = {}): FleetConnectArgs {
+  return {
+    port, stations, prefix, compression: false, addresses: loopbackSources, concurrency: 500,
+    backoff: { minMs: 1000, rangeMs: 2000, maxMs: 8000 }, ...o,
+  };
+}
+
+/** A fresh data directory for one CSMS (SQLite file inside); removed by the returned function. */
+export function tempDataDir(tag: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `cw-bench-${tag}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The soft open-files limit child processes inherit (each connection is one fd on each side). */
+export function fdLimit(): number {
+  try {
+    return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+  } catch {
+    return NaN;
+  }
+}
+
+/** Throws when N connections cannot fit in the fd limit of one process. */
+export function checkFdLimit(stations: number): void {
+  const lim = fdLimit();
+  if (Number.isFinite(lim) && stations + 200 > lim) {
+    throw new RangeError(`${stations} connections need ${stations + 200} file descriptors per process, the limit is ${lim} (ulimit -n; hard limit ulimit -Hn)`);
+  }
+}

@@ -1,0 +1,123 @@
+// Benchmark CSMS process: the real CSMS (createCsms, quick-start mode, SQLite in a given directory,
+// REST API off, logging silent), one per process, so its CPU, memory and peak RSS are its own.
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { pino } from 'pino';
+import { blocks as registeredBlocks, createCsms, loadConfig, type Block, type Csms } from '@chargewire/csms';
+import { transactions } from '../../packages/csms/src/blocks/transactions.ts';
+import { meterValuesBlock } from '../../packages/csms/src/blocks/meter-values.ts';
+import { authorization } from '../../packages/csms/src/blocks/authorization.ts';
+
+/**
+ * The CSMS's registered blocks plus the charging blocks (E transactions, J meter values, C authorization)
+ * when blocks/index.ts does not list them yet, so that the fleet mix is handled and persisted for real.
+ */
+export function benchBlocks(): Block[] {
+  const out = [...registeredBlocks];
+  for (const b of [authorization, transactions, meterValuesBlock]) if (!out.includes(b)) out.push(b);
+  return out;
+}
+import { serveOps } from '../lib/ipc.ts';
+import { peakRssOf } from './peak-rss.ts';
+
+export interface CsmsChildConfig {
+  dataDir: string;
+  /** 0 = ephemeral. */
+  port: number;
+  store: 'sqlite' | 'postgres';
+  postgresUrl?: string;
+}
+
+export interface CsmsUsage {
+  at: number;
+  cpuMicros: number;
+  rss: number;
+  /** Peak RSS of the process so far (VmHWM). */
+  peakRss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** Used bytes per V8 heap space (old_space, new_space, code_space, large_object_space…). */
+  spaces: Record<string, number>;
+  sessions: number;
+  /** Items the store has committed through group commit (journal entries, touches, transactions…). */
+  storeItems: number;
+  storeBatches: number;
+}
+
+let csms: Csms | undefined;
+
+
+serveOps({
+  async start(c: CsmsChildConfig): Promise<{ port: number; pid: number }> {
+    const config = loadConfig({
+      overrides: {
+        mode: 'quickstart',
+        dataDir: c.dataDir,
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}) },
+        log: { level: 'silent' },
+        http: { host: '127.0.0.1', port: -1 },
+        ocpp: { host: '127.0.0.1', port: c.port },
+        boot: { fetchInventory: false },
+      },
+    });
+    csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks() });
+    const ports = await csms.start();
+    return { port: ports.ocpp!, pid: process.pid };
+  },
+  usage(args?: { gc?: boolean }): CsmsUsage {
+    if (args?.gc && globalThis.gc) { globalThis.gc(); globalThis.gc(); }
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const st = csms?.runtime.store.stats();
+    return {
+      at: performance.now(),
+      cpuMicros: cpu.user + cpu.system,
+      rss: mem.rss,
+      peakRss: peakRssOf('self'),
+      heapUsed: mem.heapUsed,
+      heapTotal: mem.heapTotal,
+      external: mem.external,
+      arrayBuffers: mem.arrayBuffers,
+      spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size])),
+      sessions: csms?.runtime.sessions.size ?? 0,
+      storeItems: st?.items ?? 0,
+      storeBatches: st?.batches ?? 0,
+    };
+  },
+  /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */
+  heapTop(args?: { top?: number }): Array<{ name: string; count: number; bytes: number }> {
+    globalThis.gc?.();
+    const file = writeHeapSnapshot(join(tmpdir(), `cw-csms-${process.pid}.heapsnapshot`));
+    try {
+      const snap = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+      const f = snap.snapshot.meta.node_fields;
+      const w = f.length;
+      const [iType, iName, iSize] = [f.indexOf('type'), f.indexOf('name'), f.indexOf('self_size')];
+      const types = snap.snapshot.meta.node_types[0];
+      const agg = new Map<string, { count: number; bytes: number }>();
+      for (let i = 0; i < snap.nodes.length; i += w) {
+        const t = types[snap.nodes[i + iType]!]!;
+        const key = t === 'object' || t === 'closure' ? `${t}:${snap.strings[snap.nodes[i + iName]!]}` : `(${t})`;
+        const e = agg.get(key) ?? { count: 0, bytes: 0 };
+        e.count++;
+        e.bytes += snap.nodes[i + iSize]!;
+        agg.set(key, e);
+      }
+      return [...agg].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.bytes - a.bytes).slice(0, args?.top ?? 30);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  },
+  async flush(): Promise<null> {
+    await csms?.runtime.store.flush();
+    return null;
+  },
+  async stop(): Promise<null> {
+    await csms?.stop();
+    return null;
+  },
+});

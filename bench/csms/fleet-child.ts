@@ -1,0 +1,323 @@
+// Load-generator process for the CSMS benchmarks: N light raw-`ws` stations that connect, boot
+// (BootNotification Accepted), then idle, reconnect after a drop (OCPP-style back-off: minimum wait
+// plus a small random range, doubling on failure), or run a realistic, time-compressed fleet mix.
+// One CALL outstanding per station (OCPP); later CALLs wait in the station's queue.
+import WebSocket from 'ws';
+import { serveOps } from '../lib/ipc.ts';
+import { quantile } from '../lib/stats.ts';
+import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './fleet-frames.ts';
+
+export interface FleetConnectArgs {
+  port: number;
+  stations: number;
+  /** Identity prefix; identities are <prefix><index>. */
+  prefix: string;
+  compression: boolean;
+  /** Source addresses to spread the connections over (127.0.0.1…127.0.0.9), round-robin. */
+  addresses: string[];
+  /** Reconnect back-off: wait min + random(0, range) ms, doubling (up to max) after each failed attempt. */
+  backoff: { minMs: number; rangeMs: number; maxMs: number };
+  /** Connections opened at once during the initial ramp. */
+  concurrency: number;
+}
+
+export interface FleetCounts {
+  at: number;
+  open: number;
+  booted: number;
+  /** Boots (Accepted) since the last reset. */
+  boots: number;
+  /** Connection attempts that failed (refused, reset) since the last reset. */
+  connectFailures: number;
+  drops: number;
+  /** Date.now() of the last Accepted boot since the last reset. */
+  lastBootAt: number;
+  errors: number;
+  firstError?: string;
+}
+
+export interface SteadyMark {
+  at: number;
+  cpuMicros: number;
+  completed: number;
+  byAction: Record<string, number>;
+  errors: number;
+  firstError?: string;
+  /** Due time → CALLRESULT (includes waiting behind the station's previous CALL). */
+  latencyMs: { p50: number; p99: number; max: number; samples: number };
+  queued: number;
+}
+
+interface Pending { action: string; payload: Record<string, unknown>; due: number }
+
+interface Station {
+  index: number;
+  identity: string;
+  ws?: WebSocket;
+  booted: boolean;
+  seq: number;
+  expect: string;
+  busy: boolean;
+  inflight?: Pending;
+  queue: Pending[];
+  failures: number;
+  // fleet mix state
+  tx?: { id: string; seqNo: number; left: number; energy: number };
+  txCount: number;
+  timers: NodeJS.Timeout[];
+}
+
+let args: FleetConnectArgs | undefined;
+let stations: Station[] = [];
+let reconnect = false;
+let closing = false;
+let counts: FleetCounts = freshCounts();
+const bootWaiters = new Set<() => void>();
+
+// steady state
+let mixOn = false;
+let compression = 1;
+let completed = 0;
+const byAction: Record<string, number> = {};
+let lat = new Float64Array(1 << 21);
+let latN = 0;
+
+function freshCounts(): FleetCounts {
+  return { at: 0, open: 0, booted: 0, boots: 0, connectFailures: 0, drops: 0, lastBootAt: 0, errors: 0 };
+}
+
+function fail(text: string): void {
+  counts.errors++;
+  counts.firstError ??= text.slice(0, 300);
+}
+
+function send(s: Station, p: Pending): void {
+  const id = String(++s.seq);
+  s.expect = `[3,"${id}",`;
+  s.busy = true;
+  s.inflight = p;
+  s.ws!.send(`[2,"${id}","${p.action}",${JSON.stringify(p.payload)}]`);
+}
+
+function enqueue(s: Station, action: string, payload: Record<string, unknown>): void {
+  if (!s.booted || !s.ws || s.ws.readyState !== WebSocket.OPEN) return;
+  const p = { action, payload, due: performance.now() };
+  if (s.busy) s.queue.push(p);
+  else send(s, p);
+}
+
+function onMessage(s: Station, data: WebSocket.RawData): void {
+  const text = data.toString();
+  if (text.startsWith('[2,')) {
+    // A CALL from the CSMS: answer with an empty CALLRESULT (none is expected in these runs).
+    const f = JSON.parse(text) as [number, string];
+    s.ws?.send(`[3,"${f[1]}",{}]`);
+    return;
+  }
+  const p = s.inflight;
+  s.busy = false;
+  s.inflight = undefined;
+  if (!p || !text.startsWith(s.expect)) {
+    fail(text);
+  } else if (p.action === 'BootNotification') {
+    if (!text.includes('"status":"Accepted"')) fail(text);
+    else {
+      s.booted = true;
+      s.failures = 0;
+      counts.booted++;
+      counts.boots++;
+      counts.lastBootAt = Date.now();
+      if (counts.booted === stations.length) for (const w of bootWaiters) w();
+      if (mixOn) startMix(s);
+    }
+  } else {
+    completed++;
+    byAction[p.action] = (byAction[p.action] ?? 0) + 1;
+    if (latN < lat.length) lat[latN++] = performance.now() - p.due;
+  }
+  const next = s.queue.shift();
+  if (next && s.ws?.readyState === WebSocket.OPEN) send(s, next);
+}
+
+function backoffMs(s: Station): number {
+  const b = args!.backoff;
+  return Math.min(b.maxMs, b.minMs * 2 ** Math.min(s.failures, 10)) + Math.random() * b.rangeMs;
+}
+
+function clearStation(s: Station): void {
+  for (const t of s.timers) clearTimeout(t);
+  s.timers = [];
+  s.queue = [];
+  s.busy = false;
+  s.inflight = undefined;
+  s.tx = undefined;
+  if (s.booted) counts.booted--;
+  s.booted = false;
+}
+
+/** Open one station's connection and send its BootNotification; resolves on open (or failure). */
+function open(s: Station): Promise<void> {
+  const a = args!;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${a.port}/ocpp/${s.identity}`, ['ocpp2.1'], {
+      perMessageDeflate: a.compression ? {} : false,
+      localAddress: a.addresses[s.index % a.addresses.length],
+    });
+    s.ws = ws;
+    let opened = false;
+    ws.once('open', () => {
+      opened = true;
+      counts.open++;
+      if (ws.protocol !== 'ocpp2.1') fail(`subprotocol not agreed: '${ws.protocol}'`);
+      if (a.compression && !ws.extensions.includes('permessage-deflate')) fail('permessage-deflate not negotiated');
+      send(s, { action: 'BootNotification', payload: bootRequest, due: performance.now() });
+      resolve();
+    });
+    ws.on('message', (d) => onMessage(s, d));
+    ws.on('error', () => {});
+    ws.once('close', () => {
+      if (opened) { counts.open--; counts.drops++; } else counts.connectFailures++;
+      clearStation(s);
+      if (reconnect && !closing) {
+        if (!opened) s.failures++;
+        setTimeout(() => { if (!closing) void open(s); }, backoffMs(s)).unref();
+      }
+      resolve();
+    });
+  });
+}
+
+// ---- the fleet mix (real-time seconds, divided by `compression`) ---------------------------------
+// Heartbeat every 300 s. A charging cycle: StatusNotification Occupied, TransactionEvent Started,
+// 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended,
+// StatusNotification Available, then idle for 30–300 s.
+const uniform = (lo: number, hi: number): number => lo + Math.random() * (hi - lo);
+
+function later(s: Station, seconds: number, fn: () => void): void {
+  const t = setTimeout(() => {
+    s.timers = s.timers.filter((x) => x !== t);
+    if (mixOn && s.booted) fn();
+  }, (seconds * 1000) / compression);
+  s.timers.push(t);
+}
+
+function heartbeatLoop(s: Station): void {
+  enqueue(s, 'Heartbeat', heartbeat());
+  later(s, 300, () => heartbeatLoop(s));
+}
+
+function cycle(s: Station): void {
+  const at = new Date().toISOString();
+  if (!s.tx) {
+    const id = `${s.identity}-${++s.txCount}`;
+    s.tx = { id, seqNo: 0, left: Math.floor(uniform(10, 41)), energy: 0 };
+    enqueue(s, 'StatusNotification', status('Occupied', at));
+    enqueue(s, 'TransactionEvent', txStarted(id, at));
+    later(s, uniform(15, 60), () => cycle(s));
+  } else if (s.tx.left > 0) {
+    s.tx.left--;
+    s.tx.energy += 100;
+    enqueue(s, 'TransactionEvent', txUpdated(s.tx.id, ++s.tx.seqNo, s.tx.energy, at));
+    later(s, uniform(15, 60), () => cycle(s));
+  } else {
+    enqueue(s, 'TransactionEvent', txEnded(s.tx.id, ++s.tx.seqNo, s.tx.energy, at));
+    enqueue(s, 'StatusNotification', status('Available', at));
+    s.tx = undefined;
+    later(s, uniform(30, 300), () => cycle(s));
+  }
+}
+
+function startMix(s: Station): void {
+  // Random phases, so that the fleet does not beat in step.
+  later(s, uniform(0, 300), () => heartbeatLoop(s));
+  later(s, uniform(0, 60), () => cycle(s));
+}
+
+// ---- ops -------------------------------------------------------------------------------------------
+
+async function connect(a: FleetConnectArgs): Promise<FleetCounts & { ms: number }> {
+  const t0 = performance.now();
+  args = a;
+  closing = false;
+  reconnect = false;
+  counts = freshCounts();
+  stations = Array.from({ length: a.stations }, (_, index) => ({
+    index, identity: `${a.prefix}${index}`, booted: false, seq: 0, expect: '', busy: false, queue: [], failures: 0, txCount: 0, timers: [],
+  }));
+  const allBooted = new Promise<void>((r) => bootWaiters.add(r));
+  for (let i = 0; i < stations.length; i += a.concurrency) {
+    await Promise.all(stations.slice(i, i + a.concurrency).map(open));
+  }
+  await Promise.race([allBooted, new Promise((r) => setTimeout(r, 60_000).unref())]);
+  bootWaiters.clear();
+  return { ...snapshot(), ms: performance.now() - t0 };
+}
+
+function snapshot(): FleetCounts {
+  return { ...counts, at: performance.now() };
+}
+
+/** Turn reconnection on/off and zero the storm counters. */
+function arm(o: { reconnect: boolean }): FleetCounts {
+  reconnect = o.reconnect;
+  const keep = { open: counts.open, booted: counts.booted };
+  counts = { ...freshCounts(), ...keep };
+  return snapshot();
+}
+
+function mixStart(o: { compression: number }): null {
+  compression = o.compression;
+  mixOn = true;
+  completed = 0;
+  latN = 0;
+  for (const s of stations) if (s.booted) startMix(s);
+  return null;
+}
+
+function mixSet(o: { compression: number }): null {
+  compression = o.compression;
+  return null;
+}
+
+function mark(): SteadyMark {
+  const sorted = lat.subarray(0, latN).sort();
+  const cpu = process.cpuUsage();
+  let queued = 0;
+  for (const s of stations) queued += s.queue.length;
+  const out: SteadyMark = {
+    at: performance.now(), cpuMicros: cpu.user + cpu.system, completed, byAction: { ...byAction },
+    errors: counts.errors, firstError: counts.firstError, queued,
+    latencyMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN, samples: sorted.length },
+  };
+  latN = 0;
+  return out;
+}
+
+function mixStop(): null {
+  mixOn = false;
+  for (const s of stations) {
+    for (const t of s.timers) clearTimeout(t);
+    s.timers = [];
+    s.queue = [];
+  }
+  return null;
+}
+
+async function disconnect(): Promise<null> {
+  closing = true;
+  mixOn = false;
+  await Promise.all(stations.map((s) => {
+    const ws = s.ws;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return undefined;
+    return new Promise<void>((r) => {
+      ws.once('close', () => r());
+      ws.close(1000);
+      setTimeout(() => { ws.terminate(); r(); }, 3_000).unref();
+    });
+  }));
+  stations = [];
+  lat = new Float64Array(1 << 21);
+  return null;
+}
+
+serveOps({ connect, counts: snapshot, arm, mixStart, mixSet, mark, mixStop, disconnect });

@@ -1,0 +1,62 @@
+// The CALLs of a station fleet, as pre-serialisable payloads: valid OCPP 2.1 (the smoke test checks
+// them against the schemas) and accepted by the CSMS handlers (NoAuthorization tokens, own transaction ids).
+
+export const bootRequest = {
+  reason: 'PowerUp',
+  chargingStation: { model: 'CW-Fleet-22kW', vendorName: 'Chargewire', serialNumber: 'CW-FLEET', firmwareVersion: '1.4.2-bench' },
+};
+
+const sv = (measurand: string, value: number, unit: string, phase?: string): Record<string, unknown> => ({
+  value, measurand, ...(phase ? { phase } : {}), context: 'Sample.Periodic', location: 'Outlet', unitOfMeasure: { unit },
+});
+
+export function meterValue(energyWh: number, at: string): Record<string, unknown>[] {
+  return [{
+    timestamp: at,
+    sampledValue: [
+      sv('Energy.Active.Import.Register', energyWh, 'Wh'),
+      sv('Power.Active.Import', 11040, 'W'),
+      sv('Current.Import', 16.02, 'A', 'L1'),
+      sv('Current.Import', 15.98, 'A', 'L2'),
+      sv('Current.Import', 16.01, 'A', 'L3'),
+      sv('SoC', 54, 'Percent'),
+    ],
+  }];
+}
+
+export type FleetAction = 'Heartbeat' | 'StatusNotification' | 'TransactionEvent';
+
+export const heartbeat = (): Record<string, unknown> => ({});
+
+export const status = (connectorStatus: 'Available' | 'Occupied', at: string): Record<string, unknown> => ({
+  timestamp: at, connectorStatus, evseId: 1, connectorId: 1,
+});
+
+export function txStarted(transactionId: string, at: string): Record<string, unknown> {
+  return {
+    eventType: 'Started', timestamp: at, triggerReason: 'Authorized', seqNo: 0,
+    transactionInfo: { transactionId, chargingState: 'Charging' },
+    idToken: { idToken: '', type: 'NoAuthorization' }, evse: { id: 1, connectorId: 1 },
+    meterValue: meterValue(0, at),
+  };
+}
+
+export function txUpdated(transactionId: string, seqNo: number, energyWh: number, at: string): Record<string, unknown> {
+  return {
+    eventType: 'Updated', timestamp: at, triggerReason: 'MeterValuePeriodic', seqNo,
+    transactionInfo: { transactionId, chargingState: 'Charging' }, meterValue: meterValue(energyWh, at),
+  };
+}
+
+export function txEnded(transactionId: string, seqNo: number, energyWh: number, at: string): Record<string, unknown> {
+  return {
+    eventType: 'Ended', timestamp: at, triggerReason: 'EVCommunicationLost', seqNo,
+    transactionInfo: { transactionId, chargingState: 'Idle', stoppedReason: 'EVDisconnected' }, meterValue: meterValue(energyWh, at),
+  };
+}
+
+/**
+ * Mean CALLs per station-second of the fleet mix of fleet-child.ts, uncompressed: a charging cycle is
+ * 4 + 25 CALLs over 25 × 37.5 s + 165 s of idling on average, plus a Heartbeat every 300 s.
+ */
+export const mixRatePerStation = 29 / (25 * 37.5 + 165) + 1 / 300;

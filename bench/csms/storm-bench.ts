@@ -1,0 +1,111 @@
+// `npm run bench -- storm`: N booted stations on the CSMS; the CSMS process is killed (SIGKILL, a crash)
+// and started again on the same port with the same SQLite file; every station reconnects at once with
+// its back-off (minimum wait + small random range). Reported: time from the kill and from the new
+// CSMS listening until every station is booted again, stations lost, peak RSS of the new CSMS.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runMeta } from '../lib/env.ts';
+import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
+import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
+import { peakRssOf } from './peak-rss.ts';
+import type { FleetCounts } from './fleet-child.ts';
+import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
+
+export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
+export const defaultStormOptions = { stations: 10_000, runs: 3, backoffMinMs: 500, backoffRangeMs: 1000 };
+
+export interface StormRun {
+  stations: number;
+  initialConnectMs: number;
+  /** Kill → the new CSMS listening (process start, store open). */
+  restartMs: number;
+  /** Kill → every station booted again. */
+  fromKillMs: number;
+  /** New CSMS listening → every station booted again. */
+  fromListenMs: number;
+  lost: number;
+  connectFailures: number;
+  peakRssMB: number;
+  errors: number;
+  firstError?: string;
+}
+export interface StormResult {
+  benchmark: 'storm'; meta: ReturnType<typeof runMeta>; options: Omit<StormOptions, 'outDir' | 'args' | 'quiet'>;
+  runs: StormRun[]; fromKillMs: Spread; fromListenMs: Spread; peakRssMB: Spread; lost: number; written?: Written;
+}
+
+async function once(o: StormOptions, tag: string, log: (s: string) => void): Promise<StormRun> {
+  const n = o.stations;
+  const data = tempDataDir('storm');
+  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, store: 'sqlite' });
+  const port = csms.port;
+  const fleet = startFleet();
+  try {
+    const c = await fleet.request<FleetCounts & { ms: number }>('connect', fleetArgs(port, n, tag, { backoff: { minMs: o.backoffMinMs, rangeMs: o.backoffRangeMs, maxMs: 16 * Math.max(1, o.backoffMinMs) } }), 300_000);
+    if (c.booted !== n || c.errors) throw new Error(`storm ${tag}: ${c.booted}/${n} booted before the restart, ${c.errors} errors: ${c.firstError}`);
+    await csms.child.request('flush', undefined, 60_000);
+    await fleet.request('arm', { reconnect: true });
+    const killedAt = Date.now();
+    const exited = new Promise((r) => csms!.child.proc.once('exit', r));
+    csms.child.proc.kill('SIGKILL');
+    await exited;
+    csms = await startCsms({ dataDir: data.dir, port, store: 'sqlite' });
+    const listeningAt = Date.now();
+    const deadline = listeningAt + (o.timeoutMs ?? 60_000);
+    let k: FleetCounts;
+    for (;;) {
+      k = await fleet.request<FleetCounts>('counts');
+      if (k.booted === n || Date.now() > deadline) break;
+      await sleep(50);
+    }
+    await sleep(200);
+    const peak = peakRssOf(csms.pid);
+    const run: StormRun = {
+      stations: n, initialConnectMs: c.ms, restartMs: listeningAt - killedAt,
+      fromKillMs: k.booted === n ? k.lastBootAt - killedAt : NaN, fromListenMs: k.booted === n ? k.lastBootAt - listeningAt : NaN,
+      lost: n - k.booted, connectFailures: k.connectFailures, peakRssMB: peak / 1048576, errors: k.errors, firstError: k.firstError,
+    };
+    log(`storm ${tag}: ${n} stations, restart ${run.restartMs} ms, all booted ${fmt(run.fromKillMs)} ms after the kill (${fmt(run.fromListenMs)} ms after listening), lost ${run.lost}, ${run.connectFailures} refused attempts, peak RSS ${run.peakRssMB.toFixed(0)} MB${run.errors ? `, ERRORS ${run.errors}: ${run.firstError}` : ''}`);
+    return run;
+  } finally {
+    await fleet.request('disconnect', undefined, 60_000).catch(() => {});
+    await fleet.stop();
+    await csms?.child.stop();
+    data.remove();
+  }
+}
+
+export async function runStormBench(o: StormOptions): Promise<StormResult> {
+  checkFdLimit(o.stations);
+  const meta = runMeta(['storm', ...o.args]);
+  const log = (s: string): void => { if (!o.quiet) console.error(s); };
+  const runs: StormRun[] = [];
+  for (let i = 1; i <= o.runs; i++) runs.push(await once(o, `S${i}-`, log));
+  const { outDir: _o, args: _a, quiet: _q, ...options } = o;
+  const result: StormResult = {
+    benchmark: 'storm', meta, options, runs,
+    fromKillMs: spread(runs.map((r) => r.fromKillMs)), fromListenMs: spread(runs.map((r) => r.fromListenMs)),
+    peakRssMB: spread(runs.map((r) => r.peakRssMB)), lost: runs.reduce((a, r) => a + r.lost, 0),
+  };
+  result.written = writeResults(o.outDir, result as never, renderStorm(result));
+  return result;
+}
+
+export function renderStorm(r: StormResult): string {
+  const s = (x: Spread): Spread => ({ ...x, min: x.min / 1000, median: x.median / 1000, max: x.max / 1000 });
+  return [
+    '# Reconnect storm after a CSMS restart',
+    '',
+    mdMeta(r.meta, {
+      Runs: `${r.runs.length} (min–max in brackets), a fresh SQLite database per run, reused across the restart`,
+      'Station back-off': `${r.options.backoffMinMs} ms + random(0, ${r.options.backoffRangeMs}) ms, doubling after a refused attempt`,
+    }),
+    '',
+    mdTable(['stations', 'kill → all booted', 'listening → all booted', 'restart (kill → listening)', 'lost', 'peak RSS (new CSMS)', 'target'], [[
+      fmt(r.options.stations), fmtSpread(s(r.fromKillMs), 2, ' s'), fmtSpread(s(r.fromListenMs), 2, ' s'),
+      fmtSpread(spread(r.runs.map((x) => x.restartMs / 1000)), 2, ' s'), String(r.lost), fmtSpread(r.peakRssMB, 0, ' MB'),
+      r.lost === 0 && r.fromKillMs.median < 10_000 ? 'pass (< 10 s, 0 lost)' : 'FAIL (≥ 10 s or lost)',
+    ]]),
+    '',
+    'The CSMS is killed with SIGKILL (no graceful close: the stations see their sockets reset) and a new process opens the same SQLite file on the same port. Time is measured until the last station has its BootNotification Accepted again.',
+  ].join('\n');
+}

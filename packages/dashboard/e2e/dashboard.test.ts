@@ -1,0 +1,155 @@
+// End to end: the built dashboard in Debian's chromium against a real CSMS and a station played by
+// OcppClient. Sign in, watch the station connect and change status live, send a command from the
+// schema form (after a field-level validation error), read-only sign-in, screenshots.
+// Run: node --import tsx --test packages/dashboard/e2e/dashboard.test.ts  (needs /usr/bin/chromium)
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OcppClient } from '@chargewire/ocpp';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchBrowser, startHarness, type Harness } from './harness.ts';
+
+const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const STATION = 'E2E-CS1';
+
+describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)` }, () => {
+  let h: Harness;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  let station: OcppClient | undefined;
+  const resets: unknown[] = [];
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    h = await startHarness();
+    ({ browser, cleanup: closeBrowser } = await launchBrowser());
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  });
+
+  after(async () => {
+    await station?.close().catch(() => {});
+    await closeBrowser?.();
+    await h?.stop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const cardValue = (id: string) => page.locator(`[data-testid="${id}"] .value`);
+
+  test('sign in: a wrong token is refused, the admin token gets in', async () => {
+    await page.goto(h.base);
+    await page.getByLabel('API token').fill('cw_not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'invalid bearer token' }).waitFor();
+    await shot('sign-in');
+    await page.getByLabel('API token').fill(h.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    assert.equal(await page.locator('[data-role]').textContent(), 'admin');
+    assert.equal(await cardValue('stations-online').textContent(), '0');
+  });
+
+  test('a station connects, boots and reports status: the overview follows live', async () => {
+    await page.locator('.dot.open').waitFor(); // SSE stream is open
+    station = new OcppClient({ url: h.ocppUrl, identity: STATION, reconnect: false, versions: ['2.1'] });
+    station.handle('Reset', async (_ctx, req) => {
+      resets.push(req);
+      return { status: 'Accepted' };
+    });
+    await station.connect();
+    await station.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Chargewire', model: 'E2E-Wallbox', firmwareVersion: '1.2.3', serialNumber: 'SN-1' } });
+    await station.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+    await station.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 2, connectorId: 1 });
+    await page.locator('[data-testid="stations-online"] .value', { hasText: '1' }).waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="connectors-Available"] .value', { hasText: '2' }).waitFor({ timeout: 5000 });
+    await page.getByText('E2E-Wallbox').first().waitFor();
+    await shot('overview');
+  });
+
+  test('station list and page: live connector status', async () => {
+    await page.getByRole('link', { name: 'Stations', exact: true }).click();
+    const row = page.locator(`tr[data-station="${STATION}"]`);
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /online.*Chargewire E2E-Wallbox.*1\.2\.3.*2\.1/);
+    await shot('stations');
+    await page.getByRole('link', { name: STATION }).click();
+    const connector = page.locator('[data-connector="1/1"]');
+    await connector.getByText('Available').waitFor();
+    assert.match((await page.getByTestId('boot-info').textContent()) ?? '', /E2E-Wallbox.*1\.2\.3/);
+    await station!.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+    await connector.getByText('Occupied').waitFor({ timeout: 5000 }); // no reload
+    await shot('station');
+  });
+
+  test('journal shows pretty-printed frames, filterable by action', async () => {
+    await page.getByRole('tab', { name: 'Journal' }).click();
+    await page.locator('ol.journal li').first().waitFor();
+    await page.getByLabel('Action').fill('BootNotification');
+    await page.locator('ol.journal li', { hasText: 'E2E-Wallbox' }).first().waitFor();
+    const heads = await page.locator('ol.journal li .journal-head strong').allTextContents();
+    assert.ok(heads.length >= 1 && heads.every((a) => a === 'BootNotification'), `only BootNotification frames: ${heads.join(',')}`);
+    const call = page.locator('ol.journal li', { hasText: 'CALL' }).filter({ hasText: 'chargingStation' }).locator('pre');
+    assert.match((await call.first().textContent()) ?? '', /\n\s+"chargingStation": \{\n\s+"vendorName": "Chargewire"/);
+    await shot('journal');
+  });
+
+  test('command panel: a bad field is refused at the field, a good command reaches the station', async () => {
+    await page.getByRole('tab', { name: 'Commands' }).click();
+    await page.getByRole('button', { name: 'Send Reset' }).waitFor();
+    await page.locator('#f-evseId').fill('first');
+    await page.getByRole('button', { name: 'Send Reset' }).click();
+    assert.equal(await page.locator('.field-error[data-field="type"]').textContent(), 'required');
+    assert.equal(await page.locator('.field-error[data-field="evseId"]').textContent(), 'must be a whole number');
+    await shot('command-validation');
+    assert.equal(resets.length, 0, 'nothing was sent');
+    await page.locator('#f-type').selectOption('OnIdle');
+    await page.locator('#f-evseId').fill('1');
+    await page.getByRole('button', { name: 'Send Reset' }).click();
+    const answer = page.getByRole('status', { name: 'Station answer' });
+    await answer.waitFor({ timeout: 5000 });
+    assert.match((await answer.textContent()) ?? '', /"status": "Accepted"/);
+    assert.deepEqual(resets, [{ type: 'OnIdle', evseId: 1 }]);
+    await shot('command');
+  });
+
+  test('transactions and id tokens pages say clearly when the API lacks them', async () => {
+    await page.getByRole('link', { name: 'Transactions' }).click();
+    await page.getByRole('heading', { name: 'Transactions' }).waitFor();
+    const tx = await h.api('GET', '/api/transactions');
+    if (tx.status === 404) await page.getByText('does not serve transactions yet').waitFor();
+    else await page.locator('table.list, .empty').first().waitFor();
+    await shot('transactions');
+    await page.getByRole('link', { name: 'Id tokens' }).click();
+    await page.getByRole('heading', { name: 'Id tokens' }).waitFor();
+    const tokens = await h.api('GET', '/api/id-tokens');
+    if (tokens.status === 404) await page.getByText('does not serve id tokens yet').waitFor();
+    else await page.locator('table.list, .empty').first().waitFor();
+    await shot('id-tokens');
+  });
+
+  test('a read-only token sees no command buttons', async () => {
+    const created = await h.api<{ token: string }>('POST', '/api/tokens', { name: 'e2e reader', role: 'readonly' });
+    assert.equal(created.status, 201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').fill(created.body.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-role="readonly"]').waitFor(); // signed in, on the page it was on
+    assert.equal(await page.locator('[data-role]').textContent(), 'read-only');
+    await page.goto(`${h.base}/stations/${STATION}`); // SPA fallback serves index.html; the token survives in sessionStorage
+    await page.getByRole('tab', { name: 'Journal' }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Commands' }).count(), 0);
+    await page.getByRole('tab', { name: 'Device model' }).click();
+    await page.locator('.empty, table.list').first().waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Set/ }).count(), 0);
+  });
+
+  test('the station disconnects: the overview shows it offline without a reload', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.locator('[data-testid="stations-online"] .value', { hasText: '1' }).waitFor();
+    await station!.close();
+    await page.locator('[data-testid="stations-offline"] .value', { hasText: '1' }).waitFor({ timeout: 5000 });
+    assert.equal(await cardValue('stations-online').textContent(), '0');
+  });
+});
