@@ -179,6 +179,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
           if (current) sessions.delete(conn.identity);
           slog.info({ code, reason, replaced: !current }, 'disconnected');
           if (!current) return; // the newer connection owns the station's connection state
+          lastTouch.delete(conn.identity); // no per-identity state outlives the connection
           const end = new Date();
           store?.recordConnection(conn.identity, { at: end, connected: false }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
           bus.publish({ type: 'station.disconnected', stationId: conn.identity, code, reason, at: end.toISOString() });

@@ -21,6 +21,23 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
   let page: Page;
   let station: OcppClient | undefined;
   const resets: unknown[] = [];
+  const remoteStarts: unknown[] = [];
+  const TX = 'E2E-TX-1';
+
+  /** The station's side of a remote start: TransactionEvent Started then Updated, with meter values. */
+  async function reportTransaction(remoteStartId: number, idToken: { idToken: string; type: string }) {
+    const t0 = Date.now() - 3 * 60_000;
+    const at = (i: number) => new Date(t0 + i * 60_000).toISOString();
+    const mv = (i: number, wh: number) => ({ timestamp: at(i), sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register' as const, unitOfMeasure: { unit: 'Wh' } }] });
+    await station!.call('TransactionEvent', {
+      eventType: 'Started', timestamp: at(0), triggerReason: 'RemoteStart', seqNo: 0,
+      transactionInfo: { transactionId: TX, remoteStartId, chargingState: 'Charging' }, evse: { id: 1, connectorId: 1 }, idToken, meterValue: [mv(0, 10_000)],
+    });
+    await station!.call('TransactionEvent', {
+      eventType: 'Updated', timestamp: at(3), triggerReason: 'MeterValuePeriodic', seqNo: 1,
+      transactionInfo: { transactionId: TX, chargingState: 'Charging' }, meterValue: [mv(1, 10_180), mv(2, 10_370), mv(3, 10_550)],
+    });
+  }
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -56,6 +73,12 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     station = new OcppClient({ url: h.ocppUrl, identity: STATION, reconnect: false, versions: ['2.1'] });
     station.handle('Reset', async (_ctx, req) => {
       resets.push(req);
+      return { status: 'Accepted' };
+    });
+    // Remote start: accept, then report the transaction with Energy.Active.Import.Register readings.
+    station.handle('RequestStartTransaction', async (_ctx, req) => {
+      remoteStarts.push(req);
+      setTimeout(() => void reportTransaction(req.remoteStartId, req.idToken).catch((err: unknown) => remoteStarts.push({ failed: String(err) })), 50);
       return { status: 'Accepted' };
     });
     await station.connect();
@@ -112,6 +135,31 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     assert.match((await answer.textContent()) ?? '', /"status": "Accepted"/);
     assert.deepEqual(resets, [{ type: 'OnIdle', evseId: 1 }]);
     await shot('command');
+  });
+
+  test('remote start from the API: the station reports the transaction, its page charts the meter values', async () => {
+    const start = await h.api<{ response: { status: string }; remoteStartId: number }>('POST', `/api/stations/${STATION}/transactions/start`, { idToken: { idToken: 'E2E-TAG', type: 'ISO14443' }, evseId: 1 });
+    assert.equal(start.status, 200, JSON.stringify(start.body));
+    assert.equal(start.body.response.status, 'Accepted');
+    let linked: { status: number; body: { transaction?: { transactionId: string } } } = { status: 0, body: {} };
+    for (let i = 0; i < 50; i++) {
+      linked = await h.api('GET', `/api/stations/${STATION}/remote-starts/${start.body.remoteStartId}`);
+      if (linked.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(linked.status, 200, `transaction linked to remoteStartId: ${JSON.stringify(remoteStarts)}`);
+    assert.equal(linked.body.transaction?.transactionId, TX);
+    await page.goto(`${h.base}/transactions/${STATION}/${TX}`);
+    await page.getByRole('heading', { name: `Transaction ${TX}` }).waitFor();
+    const energy = page.locator('[data-series="Energy"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-series="Energy"]')?.getAttribute('data-points')) === 4, undefined, { timeout: 5000 });
+    assert.equal(await energy.locator('circle').count(), 4);
+    assert.equal(await page.locator('[data-series="Power"]').getAttribute('data-points'), '3'); // derived from energy
+    assert.equal(await page.getByTestId('tx-energy').textContent(), '550 Wh');
+    await page.getByText('E2E-TAG (ISO14443)').waitFor();
+    await shot('transaction');
+    await page.getByRole('link', { name: 'Transactions' }).click();
+    await page.getByRole('link', { name: TX }).waitFor();
   });
 
   test('transactions and id tokens pages say clearly when the API lacks them', async () => {

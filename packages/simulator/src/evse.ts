@@ -31,7 +31,7 @@ export interface Authorization {
 
 export interface TxState {
   id: string;
-  /** seqNo of the next TransactionEvent (E01.FR.xx: starts at 0, +1 per message). */
+  /** seqNo of the next TransactionEvent (E01.FR.07: starts at 0, +1 per message). */
   seqNo: number;
   startedAt: number;
   chargingState: ChargingState;

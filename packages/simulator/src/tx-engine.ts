@@ -31,7 +31,7 @@ export function evaluate(st: Station, evse: EvseState, trigger: TriggerReason): 
     return;
   }
   for (const p of POINTS) if (c[p]) tx.seen.add(p);
-  // [E06.FR.xx] the transaction ends when a TxStopPoint condition that held is no longer true.
+  // [E06] the transaction ends when a TxStopPoint condition that held is no longer true.
   const stop = st.list('TxCtrlr', 'TxStopPoint');
   if (stop.some((p) => tx.seen.has(p as TxPoint) && !c[p as TxPoint])) {
     endTx(st, evse, trigger, tx.pendingStop ?? STOPPED_BY[trigger] ?? 'Other');
@@ -54,7 +54,7 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
   sendTxEvent(st, evse, 'Started', trigger);
-  // [J02] periodic sampled meter values every SampledDataCtrlr.TxUpdatedInterval seconds.
+  // [J02.FR.11] periodic sampled meter values every SampledDataCtrlr.TxUpdatedInterval seconds.
   const interval = st.num('SampledDataCtrlr', 'TxUpdatedInterval', 0);
   if (interval > 0 && st.bool('SampledDataCtrlr', 'Enabled', true)) {
     evse.tx.cancelPeriodic = every(st.clock, interval * 1000, () => { if (evse.tx) sendTxEvent(st, evse, 'Updated', 'MeterValuePeriodic'); });
@@ -89,7 +89,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
     eventType,
     timestamp: new Date(st.clock.now()).toISOString(),
     triggerReason: trigger,
-    // [E01.FR.xx] seqNo starts at 0 and increases by one for every TransactionEvent of the transaction.
+    // [E01.FR.07] seqNo starts at 0 and increases by one for every TransactionEvent of the transaction.
     seqNo: tx.seqNo++,
     transactionInfo: {
       transactionId: tx.id,
@@ -100,11 +100,11 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
     evse: { id: evse.id, ...(evse.plugged !== undefined ? { connectorId: evse.plugged } : {}) },
     ...(withMeter && measurands.length ? { meterValue: [meterValue(evse, measurands, context)] } : {}),
   };
-  // [E06.FR.xx] stoppedReason Local is the default and may be omitted; send it anyway when asked explicitly.
+  // [E06] stoppedReason Local is the default and may be omitted; send it anyway when asked explicitly.
   if (stoppedReason === 'Local') ev.transactionInfo.stoppedReason = 'Local';
-  // [E03.FR.xx] the idToken is sent once, in the first TransactionEvent after authorization.
+  // [E03] the idToken is sent once, in the first TransactionEvent after authorization.
   if (evse.auth && !tx.idTokenSent) { ev.idToken = evse.auth.idToken; tx.idTokenSent = true; }
-  // [E04.FR.xx] events that happen while offline carry offline = true.
+  // [E04] events that happen while offline carry offline = true.
   if (!st.connected) ev.offline = true;
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);
   if (eventType !== 'Ended') st.saveState();
@@ -119,7 +119,7 @@ export function onTxEventDelivered(st: Station, req: TxEvent, resp: OcppTypes.Tr
   if (st.bool('AuthCacheCtrlr', 'Enabled', true)) st.auth.remember(req.idToken, info, st.clock.now());
   if (info.status === 'Accepted') return;
   const evse = st.evses.find((e) => e.tx?.id === req.transactionInfo.transactionId);
-  // [C15.FR.03] [C15.FR.04] [E05.FR.xx] StopTxOnInvalidId: deauthorize the ongoing transaction.
+  // [C15.FR.03] [C15.FR.04] [E05] StopTxOnInvalidId: deauthorize the ongoing transaction.
   if (!evse?.tx || !st.bool('TxCtrlr', 'StopTxOnInvalidId', true)) return;
   evse.tx.pendingStop = 'DeAuthorized';
   evse.auth = undefined;

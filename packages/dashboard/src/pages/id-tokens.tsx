@@ -1,6 +1,7 @@
-// Id tokens (C01 authorization data): list, create, edit, block, via /api/id-tokens.
+// Id tokens (C01 authorization data): list (GET /api/id-tokens), create / edit / block with
+// PUT /api/id-tokens/:type/:idToken (create-or-replace; the body carries neither idToken nor type).
 import { useState, type FormEvent } from 'react';
-import { explain, get, isMissingRoute, post, put } from '../api/client.ts';
+import { explain, get, isMissingRoute, isNotFound, put } from '../api/client.ts';
 import type { IdTokenRecord, Page } from '../api/types.ts';
 import { useCanWrite } from '../auth.tsx';
 import { Badge, Empty, ErrorBox, Loading, Time } from '../components/status.tsx';
@@ -80,8 +81,9 @@ export function IdTokens() {
   );
 }
 
-function strip(t: IdTokenRecord): Omit<IdTokenRecord, 'updatedAt'> {
-  const { updatedAt: _u, ...rest } = t;
+/** The PUT body of a record: everything but the key (in the path) and the server-made fields. */
+export function strip(t: IdTokenRecord): Omit<IdTokenRecord, 'updatedAt' | 'idToken' | 'type' | 'hasPin'> {
+  const { updatedAt: _u, idToken: _i, type: _t, hasPin: _h, ...rest } = t;
   return rest;
 }
 
@@ -101,10 +103,9 @@ function TokenForm({ initial, onDone }: { initial: IdTokenRecord | undefined; on
     if (group.length > 255) errs['group'] = 'at most 255 characters';
     setErrors(errs);
     if (Object.keys(errs).length) return;
+    const key = { idToken: idToken.trim(), type };
     const body = {
       ...(initial ? strip(initial) : {}),
-      idToken: idToken.trim(),
-      type,
       status,
       ...(expiry ? { expiryDate: new Date(expiry).toISOString() } : {}),
       ...(group ? { groupIdToken: { idToken: group, type: 'Central' } } : {}),
@@ -112,8 +113,18 @@ function TokenForm({ initial, onDone }: { initial: IdTokenRecord | undefined; on
     if (!expiry) delete (body as { expiryDate?: string }).expiryDate;
     if (!group) delete (body as { groupIdToken?: unknown }).groupIdToken;
     try {
-      if (initial) await put(tokenPath(initial), body);
-      else await post('/api/id-tokens', body);
+      if (!initial) {
+        // PUT creates or replaces: do not overwrite an existing token from the "New" form.
+        const exists = await get(tokenPath(key)).then(() => true, (err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        });
+        if (exists) {
+          setError(`${key.type} token ${key.idToken} already exists; edit it in the list instead.`);
+          return;
+        }
+      }
+      await put(tokenPath(initial ?? key), body);
       onDone(true);
     } catch (err) {
       setError(explain(err));

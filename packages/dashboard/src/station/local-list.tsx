@@ -13,7 +13,8 @@ export function LocalListPanel({ stationId }: { stationId: string }) {
   return (
     <div>
       <p>
-        Version <strong data-testid="local-list-version">{l.version}</strong> · {l.entries.length} entries · updated <Time at={l.updatedAt} />
+        Version <strong data-testid="local-list-version">{l.version}</strong> · {l.size ?? l.entries.length} entries · updated <Time at={l.updatedAt} />
+        {l.limits && <span className="muted small"> · sent in parts of at most {l.limits.itemsPerMessage} entries / {l.limits.bytesPerMessage} bytes</span>}
       </p>
       {l.entries.length === 0 ? <Empty>The local list is empty.</Empty> : (
         <table className="list">

@@ -12,6 +12,7 @@ import { Journal } from './journal.tsx';
 import { StoredEvents } from './stored-events.tsx';
 import { CommandPanel } from './command-panel.tsx';
 import { LocalListPanel } from './local-list.tsx';
+import { RemoteStart } from './remote-start.tsx';
 
 const TABS = ['Status', 'Device model', 'Journal', 'Events', 'Commands', 'Local list'] as const;
 type Tab = (typeof TABS)[number];
@@ -56,6 +57,7 @@ export function StationPage({ id }: { id: string }) {
 
 function StatusTab({ station, online }: { station: StationDetail; online: boolean }) {
   const live = useLive();
+  const canWrite = useCanWrite();
   const connectors = new Map<string, { evseId: number; connectorId: number; status: string; at: string }>();
   for (const c of station.connectors) connectors.set(`${c.evseId}/${c.connectorId}`, c);
   for (const c of live.connectors.values()) if (c.stationId === station.id) connectors.set(`${c.evseId}/${c.connectorId}`, c);
@@ -84,6 +86,7 @@ function StatusTab({ station, online }: { station: StationDetail; online: boolea
             ))}
           </div>
         )}
+        {canWrite && <RemoteStart stationId={station.id} online={online} />}
         <h2>Recent events</h2>
         <RecentList showStation={false} events={live.recent.filter((e) => e.stationId === station.id && e.type !== 'message').slice(0, 20)} />
       </div>

@@ -23,7 +23,7 @@ export async function authorizeToken(st: Station, idToken: IdToken): Promise<{ i
       const known = fromList ?? fromCache;
       if (known?.status === 'Accepted') return { info: known, offline: false };
     }
-    // [C01.FR.xx] ask the CSMS; [C10.FR.03] [C12.FR.05] also when the cache holds a non-Accepted status.
+    // [C01] ask the CSMS; [C10.FR.03] [C12.FR.05] also when the cache holds a non-Accepted status.
     const resp = await st.call('Authorize', { idToken });
     if (resp) {
       // [C10.FR.04] [C12.FR.06] update the cache with the answer (whatever its status, C10.FR.01).
@@ -95,7 +95,7 @@ export const block: Block = {
   id: 'C',
   name: 'Authorization',
   handlers: {
-    // [C11.FR.xx] clear the Authorization Cache; Rejected when the cache is disabled.
+    // [C11] clear the Authorization Cache; Rejected when the cache is disabled.
     ClearCache: (st) => {
       if (!st.bool('AuthCacheCtrlr', 'Enabled', false)) return { status: 'Rejected' };
       st.auth.clearCache();

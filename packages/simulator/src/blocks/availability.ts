@@ -5,7 +5,7 @@ import type { Block } from '../block.ts';
 import { connectorStatus, type EvseState } from '../evse.ts';
 import type { Station } from '../station.ts';
 
-/** [G01.FR.xx] send StatusNotification for connectors whose status changed (or all, when `all`). */
+/** [G01] send StatusNotification for connectors whose status changed (or all, when `all`). */
 export function reportStatuses(st: Station, evse: EvseState, all: boolean): void {
   for (const c of evse.connectors) {
     const status = connectorStatus(evse, c, st.operative);
