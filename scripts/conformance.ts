@@ -1,7 +1,7 @@
 // npm run conformance            regenerate docs/conformance.md from the spec + docs/conformance-status.json
 // npm run conformance -- --check exit 1 if docs/conformance.md is out of date or a status claim is invalid
 // Options: --status <file> (default docs/conformance-status.json), --out <file> (default docs/conformance.md),
-//          --spec-dir <dir> (default /work/shared/spec/ocpp2.1, or $OCPP21_SPEC_DIR).
+//          --spec-dir <dir> (default ../shared/spec/ocpp2.1 beside the repository, or $OCPP21_SPEC_DIR).
 // Exit codes: 0 ok, 1 out of date (--check) or status problems (a "done" without a test, unknown id, …), 2 usage.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { renderMarkdown, summarise, type BlockSummary } from './conformance-rend
 import { loadStatusFile, resolveStatuses, type StatusProblem } from './conformance-status.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const DEFAULT_SPEC_DIR = process.env.OCPP21_SPEC_DIR ?? '/work/shared/spec/ocpp2.1';
+export const DEFAULT_SPEC_DIR = process.env.OCPP21_SPEC_DIR ?? fileURLToPath(new URL('../../shared/spec/ocpp2.1', import.meta.url));
 export const SPEC_FILES = {
   part2: 'OCPP-2.1_edition1_part2_specification.md',
   part0: 'OCPP-2.1_edition1_part0_introduction.md',

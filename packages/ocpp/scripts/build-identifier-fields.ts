@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadAllSchemas, type JsonSchema } from './schema-io.ts';
 
-const PART2 = '/work/shared/spec/ocpp2.1/OCPP-2.1_edition1_part2_specification.md';
+const PART2 = `${process.env.CHARGEWIRE_SPEC_ROOT ?? fileURLToPath(new URL('../../../../shared/spec', import.meta.url))}/ocpp2.1/OCPP-2.1_edition1_part2_specification.md`;
 const OUT = fileURLToPath(new URL('./identifier-fields.ts', import.meta.url));
 
 const fold = (s: string): string => s.toLowerCase().replace(/l/g, 'i');

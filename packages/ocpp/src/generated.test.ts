@@ -47,7 +47,7 @@ describe('generator', () => {
   test('schema copies are byte-identical to the OCA originals', () => {
     for (const [mine, theirs] of [['v2.1', 'ocpp2.1'], ['v2.0.1', 'ocpp2.0.1']] as const) {
       const dir = fileURLToPath(new URL(`../schemas/${mine}/`, import.meta.url));
-      const src = `/work/shared/spec/schemas/${theirs}/`;
+      const src = `${process.env.CHARGEWIRE_SPEC_ROOT ?? fileURLToPath(new URL('../../../../shared/spec', import.meta.url))}/schemas/${theirs}/`;
       const files = readdirSync(src).filter((f) => f.endsWith('.json')).sort();
       assert.deepEqual(readdirSync(dir).sort(), files);
       for (const f of files) assert.ok(readFileSync(dir + f).equals(readFileSync(src + f)), `${mine}/${f} differs`);

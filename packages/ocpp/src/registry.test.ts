@@ -1,11 +1,13 @@
 // Tests for the generated action registry (src/generated/actions.ts, from scripts/action-meta.ts).
+import { fileURLToPath } from 'node:url';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { actions, blocks, type Action, type ActionMap, type BlockId, type Direction, type OcppVersion } from './generated/actions.ts';
 import type { BootNotificationRequest, IdTokenType } from './generated/types.ts';
 
-const SPEC = '/work/shared/spec';
+// ../shared/spec beside the repository (CHARGEWIRE_SPEC_ROOT overrides)
+const SPEC = process.env.CHARGEWIRE_SPEC_ROOT ?? fileURLToPath(new URL('../../../../shared/spec', import.meta.url));
 const PART2 = `${SPEC}/ocpp2.1/OCPP-2.1_edition1_part2_specification.md`;
 const names = Object.keys(actions) as Action[];
 const schemaActions = (dir: string) =>

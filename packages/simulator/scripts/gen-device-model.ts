@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseCsvRecords } from '../src/device-model/csv.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const specDir = process.env.CHARGEWIRE_SPEC_DIR ?? '/work/shared/spec/ocpp2.1';
+const specDir = process.env.CHARGEWIRE_SPEC_DIR ?? fileURLToPath(new URL('../../../../shared/spec/ocpp2.1', import.meta.url));
 const csvDir = join(specDir, 'Appendices_CSV_v2.0');
 const part2 = join(specDir, 'OCPP-2.1_edition1_part2_specification.md');
 const outFile = join(here, '../src/device-model/standard-variables.ts');
