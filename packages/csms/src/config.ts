@@ -42,6 +42,8 @@ export interface CsmsConfig {
   /** External authorizer for tokens the CSMS does not know (roaming hubs); empty url = off. */
   authorizer: { url: string; timeoutMs: number; cacheTtlMs: number };
   shutdown: { graceMs: number };
+  /** Event bus for live updates: in-process, or NATS shared by every CSMS node. */
+  bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string };
 }
 
 export const defaultConfig: CsmsConfig = {
@@ -56,6 +58,7 @@ export const defaultConfig: CsmsConfig = {
   reports: { timeoutMs: 120_000 },
   authorizer: { url: '', timeoutMs: 2_000, cacheTtlMs: 60_000 },
   shutdown: { graceMs: 10_000 },
+  bus: { kind: 'memory', natsUrl: 'nats://127.0.0.1:4222', subjectPrefix: 'chargewire' },
 };
 
 type Kind =
@@ -101,6 +104,9 @@ export const options: readonly Option[] = [
   { path: 'authorizer.url', env: 'CHARGEWIRE_AUTHORIZER_URL', kind: { t: 'string' }, help: 'URL the CSMS POSTs unknown id tokens to (empty = off)' },
   { path: 'authorizer.timeoutMs', env: 'CHARGEWIRE_AUTHORIZER_TIMEOUT_MS', kind: { t: 'int', min: 50, max: 60_000 }, help: 'timeout of one external authorization request' },
   { path: 'authorizer.cacheTtlMs', env: 'CHARGEWIRE_AUTHORIZER_CACHE_TTL_MS', kind: { t: 'int', min: 0, max: 86_400_000 }, help: 'how long an external answer is reused (0 = no cache)' },
+  { path: 'bus.kind', env: 'CHARGEWIRE_BUS', kind: { t: 'enum', values: ['memory', 'nats'] }, help: 'event bus: memory (one process) or nats (events shared by every CSMS node)' },
+  { path: 'bus.natsUrl', env: 'CHARGEWIRE_NATS_URL', kind: { t: 'string', nonEmpty: true }, help: 'NATS server URL(s), comma-separated (bus.kind nats)' },
+  { path: 'bus.subjectPrefix', env: 'CHARGEWIRE_NATS_PREFIX', kind: { t: 'string', nonEmpty: true }, help: 'NATS subject prefix, so deployments can share one NATS server' },
   { path: 'shutdown.graceMs', env: 'CHARGEWIRE_SHUTDOWN_GRACE_MS', kind: { t: 'int', min: 0, max: 600_000 }, help: 'time given to in-flight calls on shutdown' },
 ];
 
@@ -215,6 +221,12 @@ function crossCheck(c: CsmsConfig): string[] {
   if (Boolean(c.tls.certFile) !== Boolean(c.tls.keyFile)) out.push('tls.certFile and tls.keyFile must be given together');
   if (Boolean(c.tls.ecdsaCertFile) !== Boolean(c.tls.ecdsaKeyFile)) out.push('tls.ecdsaCertFile and tls.ecdsaKeyFile must be given together');
   if (c.tls.mtlsPort >= 0 && !c.tls.caFile) out.push('CHARGEWIRE_TLS_CA (tls.caFile): security profile 3 (tls.mtlsPort) needs the CA that signs station certificates');
+  if (c.bus.kind === 'nats' && !/^(nats|tls|ws|wss):\/\/[^,\s]+(,\s*(nats|tls|ws|wss):\/\/[^,\s]+)*$/.test(c.bus.natsUrl)) {
+    out.push(`CHARGEWIRE_NATS_URL (bus.natsUrl): expected nats://host:port (comma-separated list allowed), got ${JSON.stringify(c.bus.natsUrl)}`);
+  }
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(c.bus.subjectPrefix)) {
+    out.push(`CHARGEWIRE_NATS_PREFIX (bus.subjectPrefix): expected NATS subject tokens (letters, digits, _ and -, separated by dots), got ${JSON.stringify(c.bus.subjectPrefix)}`);
+  }
   const ports = [c.ocpp.port, c.tls.port, c.tls.mtlsPort, c.http.port].filter((p) => p > 0);
   if (new Set(ports).size !== ports.length) out.push('ocpp.port, tls.port, tls.mtlsPort and http.port must differ');
   return out;

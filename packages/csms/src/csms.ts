@@ -10,7 +10,7 @@ import type { CsmsConfig } from './config.ts';
 import type { Block, CsmsRuntime } from './runtime.ts';
 import type { Store } from './store/store.ts';
 import type { EventBus } from './bus/bus.ts';
-import { createMemoryBus } from './bus/memory.ts';
+import { createConfiguredBus } from './bus/index.ts';
 import { createLogger, stationLogger } from './log.ts';
 import { createMetrics, recordCall, type CsmsMetrics } from './metrics.ts';
 import { authenticateStation, type AuthContext } from './auth.ts';
@@ -63,7 +63,7 @@ export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
 
 export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Csms {
   const log = opts.logger ?? createLogger(config.log);
-  const bus = opts.bus ?? createMemoryBus((err) => log.error({ err }, 'bus listener threw'));
+  const bus = opts.bus ?? createConfiguredBus(config, (err) => log.error({ err }, 'bus listener threw'));
   const metrics = createMetrics({ defaultMetrics: true });
   const table = buildDispatchTable(opts.blocks ?? defaultBlocks);
   const sessions = new Map<string, LiveSession>();
@@ -190,6 +190,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
 
   async function start(): Promise<CsmsAddresses> {
     store ??= await openConfiguredStore(config);
+    await bus.ready?.(); // a networked bus (NATS) is connected before stations can publish to it
     registerStoreMetrics(metrics, store);
     ocpp = createServer();
     listeners = createListeners(config, ocpp, () => accepting);

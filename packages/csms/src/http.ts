@@ -1,12 +1,12 @@
 // The HTTP side (Fastify): the REST API (api/index.ts) and the operator dashboard's static files
 // (packages/dashboard/dist, built by `npm run build:dashboard`) at `/`.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { registerDashboard } from '@chargewire/dashboard/serve';
 import type { CsmsRuntime } from './runtime.ts';
 import { registerApi } from './api/index.ts';
 
 export async function createHttpApp(runtime: CsmsRuntime, opts: { api: boolean }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: runtime.log.child({ component: 'http' }), disableRequestLogging: true }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: runtime.log.child({ component: 'http' }), logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
   if (opts.api) {
     await registerApi(app, runtime);
     registerDashboard(app);

@@ -25,34 +25,91 @@ export function frameHeader(text: string): { messageType: number; messageId: str
   }
 }
 
-export function createJournal(stationId: string, store: Store, log: Logger, onEntry?: (e: JournalInput) => void): Journal {
-  // messageId -> action of CALLs in each direction, to label their CALLRESULT/CALLERROR.
-  const open = { in: new Map<string, string>(), out: new Map<string, string>() };
-  return {
-    onFrame(ev) {
-      const h = frameHeader(ev.text);
-      let action = h.action;
-      if (h.messageType === 2 && action) {
-        const m = open[ev.direction];
-        if (m.size >= MAX_OPEN) m.delete(m.keys().next().value as string);
-        m.set(h.messageId, action);
-      } else if (h.messageType >= 3 && h.messageType <= 5) {
-        // A result answers a CALL that went the other way.
-        const m = open[ev.direction === 'in' ? 'out' : 'in'];
-        action = m.get(h.messageId);
-        if (h.messageType !== 5) m.delete(h.messageId);
+/**
+ * messageId -> action of the CALLs open in one direction, to label their CALLRESULT/CALLERROR.
+ * OCPP allows one outstanding CALL per direction, so one slot covers the normal case; a Map is made
+ * only when a peer has more than one open (memory: one journal per connected station).
+ */
+class OpenCalls {
+  private id: string | undefined = undefined;
+  private action: string | undefined = undefined;
+  private more: Map<string, string> | undefined = undefined;
+
+  set(messageId: string, action: string): void {
+    if (this.id === undefined || this.id === messageId) {
+      this.id = messageId;
+      this.action = action;
+      return;
+    }
+    const m = (this.more ??= new Map());
+    if (m.size + 1 >= MAX_OPEN) {
+      // drop the oldest remembered CALL, as the single Map did
+      this.id = undefined;
+      this.action = undefined;
+      const first = m.keys().next().value as string;
+      this.id = first;
+      this.action = m.get(first);
+      m.delete(first);
+    }
+    m.set(messageId, action);
+  }
+
+  get(messageId: string): string | undefined {
+    return this.id === messageId ? this.action : this.more?.get(messageId);
+  }
+
+  delete(messageId: string): void {
+    if (this.id === messageId) {
+      this.id = undefined;
+      this.action = undefined;
+      // promote the oldest of the others so the slot stays the oldest open CALL
+      const m = this.more;
+      if (m && m.size) {
+        const first = m.keys().next().value as string;
+        this.id = first;
+        this.action = m.get(first);
+        m.delete(first);
       }
-      const entry: JournalInput = {
-        stationId,
-        direction: ev.direction,
-        messageType: h.messageType,
-        messageId: h.messageId,
-        ...(action ? { action } : {}),
-        payload: ev.text,
-        at: new Date(ev.at),
-      };
-      onEntry?.(entry);
-      store.appendJournal([entry]).catch((err: unknown) => log.error({ err }, 'journal write failed'));
-    },
-  };
+    } else this.more?.delete(messageId);
+  }
+}
+
+class StationJournal implements Journal {
+  private readonly openIn = new OpenCalls();
+  private readonly openOut = new OpenCalls();
+  constructor(
+    private readonly stationId: string,
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly onEntry: ((e: JournalInput) => void) | undefined,
+  ) {}
+
+  onFrame(ev: FrameEvent): void {
+    const h = frameHeader(ev.text);
+    let action = h.action;
+    if (h.messageType === 2 && action) {
+      (ev.direction === 'in' ? this.openIn : this.openOut).set(h.messageId, action);
+    } else if (h.messageType >= 3 && h.messageType <= 5) {
+      // A result answers a CALL that went the other way.
+      const m = ev.direction === 'in' ? this.openOut : this.openIn;
+      action = m.get(h.messageId);
+      if (h.messageType !== 5) m.delete(h.messageId);
+    }
+    const entry: JournalInput = {
+      stationId: this.stationId,
+      direction: ev.direction,
+      messageType: h.messageType,
+      messageId: h.messageId,
+      ...(action ? { action } : {}),
+      payload: ev.text,
+      at: new Date(ev.at),
+    };
+    this.onEntry?.(entry);
+    this.store.appendJournal([entry]).catch((err: unknown) => this.log.error({ err }, 'journal write failed'));
+  }
+}
+
+/** One journal per connection; `onEntry` may be shared by all (the entry names the station). */
+export function createJournal(stationId: string, store: Store, log: Logger, onEntry?: (e: JournalInput) => void): Journal {
+  return new StationJournal(stationId, store, log, onEntry);
 }

@@ -43,6 +43,8 @@ export class Station extends EventEmitter<StationEvents> {
   stopAligned: (() => void) | undefined;
   offlineSince: number | undefined;
   private lastTxLatencyMs = 0;
+  /** Set from the moment a CALLRESULT arrives until its caller has applied it (see holdIncoming). */
+  private settling: Promise<void> | undefined;
   private running = false;
   private offline = false;
 
@@ -88,7 +90,7 @@ export class Station extends EventEmitter<StationEvents> {
         if (!ep) throw new OcppError('OCPP_ERR_CLOSED', 'not connected');
         const t0 = Date.now();
         try {
-          return await (ep.call(action as Action, payload as never, { timeoutMs: this.messageTimeoutMs() }) as Promise<Record<string, unknown>>);
+          return await (this.holdIncoming(ep.call(action as Action, payload as never, { timeoutMs: this.messageTimeoutMs() })) as Promise<Record<string, unknown>>);
         } finally { this.lastTxLatencyMs = Date.now() - t0; }
       },
       attempts: () => this.num('OCPPCommCtrlr', 'MessageAttempts', 3, 'TransactionEvent'),
@@ -107,6 +109,9 @@ export class Station extends EventEmitter<StationEvents> {
     for (const b of BLOCKS) {
       for (const [action, fn] of Object.entries(b.handlers)) {
         this.link.handle(action as Action, async (_ctx, req) => {
+          // A response that arrived in the same read as this request is applied first (e.g. the
+          // BootNotification response: registration, HeartbeatInterval), then the request is handled.
+          while (this.settling) await this.settling;
           // [B03.FR.08] while Rejected, answer every CSMS request with SecurityError.
           if (this.registration === 'Rejected') throw new RpcError('SecurityError', 'boot not accepted');
           try {
@@ -226,13 +231,27 @@ export class Station extends EventEmitter<StationEvents> {
     if (action !== 'BootNotification' && this.registration !== 'Accepted' && !(opts.triggered && this.registration === 'Pending')) return undefined;
     const t0 = Date.now();
     try {
-      const response = await ep.call(action, payload, { timeoutMs: this.messageTimeoutMs() });
+      const response = await this.holdIncoming(ep.call(action, payload, { timeoutMs: this.messageTimeoutMs() }));
       this.emit('sent', { action, payload, response, latencyMs: Date.now() - t0 });
       return response;
     } catch (err) {
       this.emit('sent', { action, payload, error: err as Error, latencyMs: Date.now() - t0 });
       return undefined;
     }
+  }
+
+  /**
+   * Callers apply a CALLRESULT in their continuation, a few microtasks after it arrived; a CSMS request
+   * read in the same tick would otherwise overtake it. The reaction attached here runs first (it is
+   * registered when the call is made, before that request was even parsed) and holds incoming requests
+   * until the next macrotask, when every continuation of this response has run.
+   */
+  private holdIncoming<T>(p: Promise<T>): Promise<T> {
+    const hold = (): void => {
+      this.settling ??= new Promise<void>((r) => setImmediate(() => { this.settling = undefined; r(); }));
+    };
+    p.then(hold, hold);
+    return p;
   }
 
   /** Run after the current handler's response has been written (F06.FR.04: response first). */

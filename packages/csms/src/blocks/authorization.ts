@@ -104,12 +104,20 @@ async function findRecord(csms: CsmsRuntime, stationId: string, t: IdTokenType):
   return rec;
 }
 
-/** Active transactions of the token, not counting `exceptTransactionId`. */
-async function activeCount(store: Store, idToken: string, exceptTransactionId?: string): Promise<number> {
-  const n = await store.activeTransactionCount(idToken);
-  if (n === 0 || exceptTransactionId === undefined) return n;
-  const page = await store.listTransactions({ idToken, state: 'active', limit: 1000, offset: 0 });
-  return page.items.filter((t) => t.transactionId !== exceptTransactionId).length;
+/** [C01.FR.25] two IdTokens are equal when idToken (case-insensitively, IdTokenType) and type are equal. */
+export const sameIdToken = (a: IdTokenType | undefined, b: IdTokenType): boolean => !!a && a.type === b.type && a.idToken.toLowerCase() === b.idToken.toLowerCase();
+
+/**
+ * [C01.FR.24] A transaction on the station is still active but no longer authorized (Deauthorized/StopAuthorized)
+ * and was started by another token. AuthorizeRequest names no EVSE, so the new token is held back only when
+ * no EVSE of the station is free of an active transaction (it may be meant for a free one otherwise).
+ */
+async function heldByDeauthorized(store: Store, stationId: string, t: IdTokenType): Promise<boolean> {
+  const active = (await store.listTransactions({ stationId, state: 'active', limit: 1000, offset: 0 })).items;
+  if (!active.some((tx) => tx.deauthorized && !sameIdToken(tx.idToken, t))) return false;
+  const busy = new Set(active.map((tx) => tx.evseId));
+  const evses = new Set((await store.listConnectors(stationId)).map((c) => c.evseId).filter((e) => e > 0));
+  return [...evses].every((e) => busy.has(e));
 }
 
 /** IdTokenInfo from a stored record (status possibly refined below). */
@@ -164,9 +172,12 @@ export async function resolveIdToken(csms: CsmsRuntime, input: ResolveInput): Pr
     else if (input.evseId !== undefined && input.evseId > 0 && !rec.evseIds.includes(input.evseId)) info.status = 'NotAllowedTypeEVSE'; // [C01.FR.18]
     else info.evseId = [...rec.evseIds]; // [C01.FR.20] the subset of EVSEs it may use
   } // [C01.FR.19] otherwise no evseId list: allowed on every EVSE
+  if (info.status === 'Accepted' && input.purpose === 'authorize' && !rec.masterPass && await heldByDeauthorized(csms.store, input.stationId, t)) {
+    info.status = 'NotAtThisTime'; // [C01.FR.24] RECOMMENDED answer for a second token during a deauthorized transaction
+  }
   if (info.status === 'Accepted' && rec.maxActiveTransactions !== undefined && input.purpose !== 'transaction') {
     // Per-token concurrency limit: the token already has its maximum of ongoing transactions.
-    const n = await activeCount(csms.store, t.idToken, input.transactionId);
+    const n = await csms.store.activeTransactionCount(t.idToken, input.transactionId !== undefined ? { excludeTransactionId: input.transactionId } : {});
     if (n >= rec.maxActiveTransactions) info.status = 'ConcurrentTx';
   }
   return { idTokenInfo: info, record: rec };

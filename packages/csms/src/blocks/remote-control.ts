@@ -8,7 +8,7 @@ import type {
 } from '@chargewire/ocpp/types';
 import type { Block, CsmsRuntime } from '../runtime.ts';
 import { ChargingError } from './authorization.ts';
-import { recordRemoteStart, supportedLimit } from './transactions.ts';
+import { supportedLimit } from './transactions.ts';
 
 export interface RequestStartInput {
   idToken: IdTokenType;
@@ -54,11 +54,12 @@ export async function requestStartTransaction(runtime: CsmsRuntime, stationId: s
     ...(input.chargingProfile && { chargingProfile: input.chargingProfile }),
   };
   // Recorded before the call: the station may send TransactionEvent(remoteStartId) before its response arrives.
-  recordRemoteStart(runtime, {
-    stationId, remoteStartId, idToken: input.idToken, requestedAt: new Date().toISOString(),
+  // Durable (Store), so the link, the F07 limit and the TxProfile for E17.FR.15 survive a CSMS restart.
+  await runtime.store.recordRemoteStart({
+    stationId, remoteStartId, idToken: input.idToken, at: new Date(),
     ...(input.evseId !== undefined && { evseId: input.evseId }),
     ...(input.chargingProfile && { chargingProfile: input.chargingProfile }),
-    ...(limit && { limit }), // [F07.FR.01] the limit rides on the transaction's first TransactionEventResponse
+    ...(limit && { transactionLimit: limit }), // [F07.FR.01] the limit rides on the transaction's first TransactionEventResponse
   });
   const response = await runtime.callStation(stationId, 'RequestStartTransaction', req);
   return { remoteStartId, response };

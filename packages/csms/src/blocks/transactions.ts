@@ -1,60 +1,17 @@
 // Block E, Transactions, CSMS side: TransactionEvent (E01–E17, 2.0.1 and 2.1 forms), stored through
 // store.applyTransactionEvent before the answer goes out (durable, idempotent, order-independent), the
 // token check of each event (E01.FR.11, E05.FR.01, C12.FR.03), transaction limits (E16, F07), the TxProfile
-// resend on resume (E17.FR.15) and GetTransactionStatus (E14) as a helper.
+// resend on resume (E17.FR.15) and GetTransactionStatus (E14) as a helper. Limits and remote starts live in
+// the Store (setTransactionLimit, recordRemoteStart), so a CSMS restart loses none of them.
 import { RpcError } from '@chargewire/ocpp';
 import type {
-  ChargingProfileType, GetTransactionStatusResponse, IdTokenType, TransactionEventRequest, TransactionEventResponse, TransactionLimitType,
+  GetTransactionStatusResponse, TransactionEventRequest, TransactionEventResponse, TransactionLimitType,
 } from '@chargewire/ocpp/types';
 import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
 import { StoreError, type TransactionRecord } from '../store/store.ts';
-import { ChargingError, maskToken, resolveIdToken, stationVariable, type AuthorizationPurpose } from './authorization.ts';
+import { ChargingError, maskToken, resolveIdToken, sameIdToken, stationVariable, type AuthorizationPurpose } from './authorization.ts';
 
-// ---- per-runtime transaction state the Store does not hold (limits, remote starts, TxProfiles) ----------
-
-interface PendingLimit {
-  limit: TransactionLimitType;
-  /** `${seqNo}@${timestamp}` of the event whose response carried it (a retried event gets it again). */
-  deliveredWith?: string;
-  /** True once the station echoed it in a non-offline event (E16.FR.03, E16.FR.18). */
-  confirmed: boolean;
-}
-
-export interface RemoteStartRecord {
-  stationId: string;
-  remoteStartId: number;
-  idToken: IdTokenType;
-  evseId?: number;
-  chargingProfile?: ChargingProfileType;
-  limit?: TransactionLimitType;
-  requestedAt: string;
-  /** The transaction it created, once a TransactionEvent carried the remoteStartId (F01/F02). */
-  transactionId?: string;
-}
-
-interface TxState {
-  limits: Map<string, PendingLimit>;
-  remoteStarts: Map<string, RemoteStartRecord>;
-  profiles: Map<string, { evseId: number; chargingProfile: ChargingProfileType }>;
-}
-
-const states = new WeakMap<CsmsRuntime, TxState>();
-const k = (stationId: string, id: string | number) => `${stationId}\u001f${id}`;
-
-export function txState(runtime: CsmsRuntime): TxState {
-  let s = states.get(runtime);
-  if (!s) states.set(runtime, (s = { limits: new Map(), remoteStarts: new Map(), profiles: new Map() }));
-  return s;
-}
-
-/** Remember a RequestStartTransaction so that the transaction it creates can be linked to it (F01/F02). */
-export function recordRemoteStart(runtime: CsmsRuntime, rec: RemoteStartRecord): void {
-  txState(runtime).remoteStarts.set(k(rec.stationId, rec.remoteStartId), rec);
-}
-
-export function remoteStartOf(runtime: CsmsRuntime, stationId: string, remoteStartId: number): RemoteStartRecord | undefined {
-  return txState(runtime).remoteStarts.get(k(stationId, remoteStartId));
-}
+// ---- remote starts and limits: kept in the Store, so they survive a CSMS restart --------------------------
 
 /** Only the limit fields the station reports in TxCtrlr.SupportedLimits (E16.FR.12); all when unreported. */
 export async function supportedLimit(runtime: CsmsRuntime, stationId: string, limit: TransactionLimitType): Promise<TransactionLimitType> {
@@ -78,47 +35,47 @@ export async function setTransactionLimit(runtime: CsmsRuntime, stationId: strin
   const sent = await supportedLimit(runtime, stationId, limit);
   // [E16.FR.12] never a limit the station did not report in TxCtrlr.SupportedLimits
   if (Object.keys(sent).length === 0) throw new ChargingError('CHARGING_ERR_NOT_SUPPORTED', 'none of these limits is in the station TxCtrlr.SupportedLimits', 'transactionLimit');
-  txState(runtime).limits.set(k(stationId, transactionId), { limit: sent, confirmed: false });
+  await runtime.store.setTransactionLimit(stationId, transactionId, sent);
   return sent;
 }
 
 /** The limit to put in this response, if any (E16.FR.02/07/08, F07.FR.02). */
-function limitFor(runtime: CsmsRuntime, ctx: BlockContext, req: TransactionEventRequest): TransactionLimitType | undefined {
-  const st = txState(runtime);
+async function limitFor(runtime: CsmsRuntime, ctx: BlockContext, req: TransactionEventRequest): Promise<TransactionLimitType | undefined> {
+  const { store } = runtime;
   const id = req.transactionInfo.transactionId;
-  const key = k(ctx.stationId, id);
-  let pending = st.limits.get(key);
+  let pending = await store.getTransactionLimit(ctx.stationId, id);
   const rsId = req.transactionInfo.remoteStartId;
   if (!pending && rsId !== undefined) {
     // [F07.FR.02] the limit given with RequestStartTransaction goes out with the transaction's first answer
-    const rs = st.remoteStarts.get(k(ctx.stationId, rsId));
-    if (rs?.limit) st.limits.set(key, (pending = { limit: rs.limit, confirmed: false }));
+    const rs = await store.findRemoteStart(ctx.stationId, rsId);
+    if (rs?.transactionLimit && rs.transactionId === id) pending = await store.setTransactionLimit(ctx.stationId, id, rs.transactionLimit);
   }
   if (!pending) return undefined;
   const reported = req.transactionInfo.transactionLimit;
   const eventKey = `${req.seqNo}@${req.timestamp}`;
   // [E16.FR.18] an offline (historical) event is no confirmation of the limit
   if (reported && !req.offline && !pending.confirmed) {
-    const fields = Object.keys(pending.limit).filter((f) => f !== 'customData') as (keyof TransactionLimitType)[];
+    const limit = pending.limit;
+    const fields = Object.keys(limit).filter((f) => f !== 'customData') as (keyof TransactionLimitType)[];
     // [E16.FR.08] the station's limits are already at or below ours: no (further) update
-    if (fields.every((f) => typeof reported[f] === 'number' && (reported[f] as number) <= (pending!.limit[f] as number))) {
-      pending.confirmed = true;
+    if (fields.every((f) => typeof reported[f] === 'number' && (reported[f] as number) <= (limit[f] as number))) {
+      pending = await store.markTransactionLimit(ctx.stationId, id, { confirmed: true });
       if (!pending.deliveredWith) return undefined;
     }
   }
   if (pending.deliveredWith && pending.deliveredWith !== eventKey) return undefined;
-  pending.deliveredWith = eventKey; // [E16.FR.02] once, in the first possible response (again only if that event is retried)
+  // [E16.FR.02] once, in the first possible response (again only if that event is retried)
+  if (pending.deliveredWith !== eventKey) await store.markTransactionLimit(ctx.stationId, id, { deliveredWith: eventKey });
   return pending.limit;
 }
 
 // ---- TransactionEvent ---------------------------------------------------------------------------------
 
-const sameToken = (a: IdTokenType | undefined, b: IdTokenType) => !!a && a.type === b.type && a.idToken.toLowerCase() === b.idToken.toLowerCase(); // [C01.FR.25]
 
 function purposeOf(req: TransactionEventRequest, tx: TransactionRecord): AuthorizationPurpose {
   if (req.eventType === 'Ended' || req.triggerReason === 'StopAuthorized' || req.triggerReason === 'Deauthorized') return 'transaction';
   // The token that starts (authorizes) the transaction: Started, or Authorized with the transaction's own token.
-  if (req.eventType === 'Started' || (req.triggerReason === 'Authorized' && sameToken(tx.idToken, req.idToken!))) return 'start';
+  if (req.eventType === 'Started' || (req.triggerReason === 'Authorized' && sameIdToken(tx.idToken, req.idToken!))) return 'start';
   return 'transaction';
 }
 
@@ -160,32 +117,25 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
     if (r.record?.chargingPriority !== undefined) res.chargingPriority = r.record.chargingPriority;
   }
 
-  // Link the transaction to the RequestStartTransaction that created it (F01.FR.25, F02.FR.01, C05.FR.03).
-  const rsId = req.transactionInfo.remoteStartId;
-  const st = txState(csms);
-  if (rsId !== undefined) {
-    const rs = st.remoteStarts.get(k(stationId, rsId));
-    if (rs && rs.transactionId === undefined) {
-      rs.transactionId = id;
-      if (rs.chargingProfile) st.profiles.set(k(stationId, id), { evseId: req.evse?.id ?? tx.evseId ?? rs.evseId ?? 0, chargingProfile: rs.chargingProfile });
-    }
-  }
+  // The transaction is linked to the RequestStartTransaction that created it through the stored remoteStartId
+  // (F01.FR.25, F02.FR.01, C05.FR.03): store.findTransactionByRemoteStart / findRemoteStart.
   if (ctx.version === '2.1') {
-    const limit = limitFor(csms, ctx, req);
+    const limit = await limitFor(csms, ctx, req);
     // [E16.FR.02] [E16.FR.07] [F07.FR.02] the CSMS limit, once (transactionLimit exists only in 2.1)
     if (limit) res.transactionLimit = limit;
   }
-  if (req.eventType === 'Ended' && !result.duplicate) {
-    st.limits.delete(k(stationId, id));
-    st.profiles.delete(k(stationId, id));
-  }
-  if (req.triggerReason === 'TxResumed' && tx.state !== 'Ended') {
-    const p = st.profiles.get(k(stationId, id));
-    // [E17.FR.15] a resumed transaction gets its TxProfile again (after this answer went out)
-    if (p) setImmediate(() => {
-      csms.callStation(stationId, 'SetChargingProfile', { evseId: p.evseId, chargingProfile: { ...p.chargingProfile, transactionId: id } })
-        .catch((err: unknown) => ctx.log.warn({ err, transactionId: id }, 'TxProfile resend after TxResumed failed'));
-    });
+  if (req.triggerReason === 'TxResumed' && tx.state !== 'Ended' && tx.remoteStartId !== undefined) {
+    const rs = await csms.store.findRemoteStart(stationId, tx.remoteStartId);
+    const profile = rs?.transactionId === id ? rs.chargingProfile : undefined;
+    // [E17.FR.15] a resumed transaction gets its TxProfile again (after this answer went out); the profile is
+    // read from the Store, so this works after a CSMS restart too
+    if (profile) {
+      const evseId = tx.evseId ?? rs!.evseId ?? 0;
+      setImmediate(() => {
+        csms.callStation(stationId, 'SetChargingProfile', { evseId, chargingProfile: { ...profile, transactionId: id } })
+          .catch((err: unknown) => ctx.log.warn({ err, transactionId: id }, 'TxProfile resend after TxResumed failed'));
+      });
+    }
   }
   return res;
 }
@@ -206,12 +156,8 @@ export async function getTransactionStatus(runtime: CsmsRuntime, stationId: stri
 }
 
 /** The transaction a RequestStartTransaction created (by remoteStartId), if it has arrived yet. */
-export async function transactionOfRemoteStart(runtime: CsmsRuntime, stationId: string, remoteStartId: number): Promise<TransactionRecord | undefined> {
-  const rs = remoteStartOf(runtime, stationId, remoteStartId);
-  if (rs?.transactionId) return runtime.store.getTransaction(stationId, rs.transactionId);
-  // Not linked in memory (e.g. after a CSMS restart): look through the station's recent transactions.
-  const page = await runtime.store.listTransactions({ stationId, limit: 1000, offset: 0 });
-  return page.items.find((t) => t.remoteStartId === remoteStartId);
+export function transactionOfRemoteStart(runtime: CsmsRuntime, stationId: string, remoteStartId: number): Promise<TransactionRecord | undefined> {
+  return runtime.store.findTransactionByRemoteStart(stationId, remoteStartId);
 }
 
 export const transactions: Block = {

@@ -1,13 +1,11 @@
 // In-process event bus: synchronous fan-out, a throwing listener never breaks the publisher.
-import type { CsmsEvent, EventBus, Listener } from './bus.ts';
+import { BusError, checkPattern, matches, type CsmsEvent, type EventBus, type Listener } from './bus.ts';
 
-export function matches(pattern: string, type: string): boolean {
-  if (pattern === '*' || pattern === type) return true;
-  return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
-}
+export { matches } from './bus.ts';
 
 export function createMemoryBus(onListenerError?: (err: unknown) => void): EventBus {
   const subs = new Set<{ pattern: string; listener: Listener }>();
+  let closed = false;
   return {
     publish(event: CsmsEvent) {
       for (const s of subs) {
@@ -20,11 +18,14 @@ export function createMemoryBus(onListenerError?: (err: unknown) => void): Event
       }
     },
     subscribe(pattern, listener) {
+      checkPattern(pattern);
+      if (closed) throw new BusError('BUS_ERR_CLOSED');
       const s = { pattern, listener };
       subs.add(s);
       return () => void subs.delete(s);
     },
     async close() {
+      closed = true;
       subs.clear();
     },
   };

@@ -113,6 +113,8 @@ export interface FoldState {
   reservationAt?: string;
   latestAt?: string;
   chargingStateAt?: string;
+  /** Order key of the latest Authorized/Deauthorized/StopAuthorized event (C01.FR.24). */
+  authorizationAt?: string;
   startedFromStarted: boolean;
 }
 
@@ -174,6 +176,12 @@ export function foldTransaction(prev: FoldState | undefined, stationId: string, 
   if (info.chargingState !== undefined && (s.chargingStateAt === undefined || key > s.chargingStateAt)) {
     tx.chargingState = info.chargingState;
     s.chargingStateAt = key;
+  }
+  const authChange = req.triggerReason === 'Authorized' || req.triggerReason === 'Deauthorized' || req.triggerReason === 'StopAuthorized';
+  if (authChange && (s.authorizationAt === undefined || key > s.authorizationAt)) {
+    if (req.triggerReason === 'Authorized') delete tx.deauthorized;
+    else tx.deauthorized = true;
+    s.authorizationAt = key;
   }
   if (s.latestAt === undefined || key > s.latestAt) {
     tx.triggerReason = req.triggerReason;

@@ -6,6 +6,7 @@ import { checkTransactionEvent, eventFingerprint, flattenMeterValues, foldTransa
 import { StoreError, type Store } from './store.ts';
 import type * as R from './records.ts';
 import { checkIdToken, checkStation, idTokenRecord, reportRows, setValueRow, applyLocalEntries, matchesSearch, checkJournal, withoutValue } from './common.ts';
+import { limitRecord, markLimit, remoteStartRecord } from './tx-links.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const page = <T>(all: T[], offset: number, limit: number): R.Page<T> => ({ items: all.slice(offset, offset + limit).map(clone), total: all.length });
@@ -25,6 +26,8 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
   const txEvents: (R.TransactionEventRecord & { fingerprint: string })[] = [];
   const meter: R.MeterValueRow[] = [];
   const meterKeys = new Set<string>();
+  const remoteStarts = new Map<string, Omit<R.RemoteStartRecord, 'transactionId'>>();
+  const txLimits = new Map<string, R.TransactionLimitRecord>();
   let nextId = 1;
   let closed = false;
 
@@ -82,6 +85,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
       for (const [k, t] of txs) if (t.tx.stationId === id) txs.delete(k);
       for (const k of [...eventKeys]) if (k.startsWith(`${id}\u001f`)) eventKeys.delete(k);
       for (const k of [...meterKeys]) if (k.startsWith(`${id}\u001f`)) meterKeys.delete(k);
+      for (const m of [remoteStarts, txLimits]) for (const [k, v] of m) if (v.stationId === id) m.delete(k);
       variables.delete(id);
       localLists.delete(id);
     }),
@@ -291,10 +295,45 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
         .sort((a, b) => (a.startedAt > b.startedAt ? -1 : a.startedAt < b.startedAt ? 1 : a.transactionId < b.transactionId ? -1 : 1));
       return page(all, int(f.offset, 'offset'), limitOf(f.limit));
     },
-    activeTransactionCount: async (idToken) => {
+    activeTransactionCount: async (idToken, o = {}) => {
       const tok = idToken.toLowerCase();
-      return [...txs.values()].filter((s) => s.tx.state !== 'Ended' && s.tx.idToken?.idToken.toLowerCase() === tok).length;
+      return [...txs.values()].filter((s) => s.tx.state !== 'Ended' && s.tx.idToken?.idToken.toLowerCase() === tok && s.tx.transactionId !== o.excludeTransactionId).length;
     },
+
+    recordRemoteStart: async (input) => {
+      const rec = remoteStartRecord(input);
+      return write(() => {
+        mustStation(rec.stationId);
+        remoteStarts.set(txKey(rec.stationId, String(rec.remoteStartId)), clone(rec));
+        return clone(rec);
+      });
+    },
+    findRemoteStart: async (stationId, remoteStartId) => {
+      const rec = remoteStarts.get(txKey(stationId, String(remoteStartId)));
+      if (!rec) return undefined;
+      const tx = await store.findTransactionByRemoteStart(stationId, remoteStartId);
+      return { ...clone(rec), ...(tx && { transactionId: tx.transactionId }) };
+    },
+    findTransactionByRemoteStart: async (stationId, remoteStartId) => {
+      const hits = [...txs.values()].map((s) => s.tx).filter((t) => t.stationId === stationId && t.remoteStartId === remoteStartId)
+        .sort((a, b) => (a.startedAt > b.startedAt ? -1 : a.startedAt < b.startedAt ? 1 : 0));
+      return clone(hits[0]);
+    },
+    setTransactionLimit: async (stationId, transactionId, limit) => {
+      const rec = limitRecord(stationId, transactionId, limit);
+      return write(() => {
+        txLimits.set(txKey(stationId, transactionId), rec);
+        return clone(rec);
+      });
+    },
+    getTransactionLimit: async (stationId, transactionId) => clone(txLimits.get(txKey(stationId, transactionId))),
+    markTransactionLimit: (stationId, transactionId, mark) => write(() => {
+      const old = txLimits.get(txKey(stationId, transactionId));
+      if (!old) throw new StoreError('STORE_ERR_NOT_FOUND', `transaction ${transactionId} has no limit`, { stationId, transactionId });
+      const rec = markLimit(old, mark);
+      txLimits.set(txKey(stationId, transactionId), rec);
+      return clone(rec);
+    }),
 
     appendMeterValues: async (stationId, evseId, mvs, transactionId) => {
       int(evseId, 'evseId');

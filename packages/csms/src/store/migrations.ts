@@ -40,11 +40,25 @@ CREATE TABLE meter_values (id $ID, station_id $T NOT NULL, evse_id INTEGER NOT N
 CREATE INDEX meter_values_tx ON meter_values (station_id, transaction_id, timestamp);
 `;
 
-export const migrations: { version: number; sql: string }[] = [{ version: 1, sql: V1 }];
+// V2: remote starts and transaction limits survive a restart (F01/F02, F07, E16, E17.FR.15); transactions
+// get an indexed remote_start_id (back-filled from the fold) and a (station, state) index.
+const V2 = `
+ALTER TABLE transactions ADD COLUMN remote_start_id BIGINT;
+UPDATE transactions SET remote_start_id = $FOLD_REMOTE_START_ID;
+CREATE INDEX transactions_remote_start ON transactions (station_id, remote_start_id);
+CREATE INDEX transactions_station_state ON transactions (station_id, state);
+CREATE TABLE remote_starts (station_id $T NOT NULL, remote_start_id BIGINT NOT NULL, requested_at $T NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (station_id, remote_start_id));
+CREATE TABLE transaction_limits (station_id $T NOT NULL, transaction_id $T NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (station_id, transaction_id));
+`;
+
+export const migrations: { version: number; sql: string }[] = [{ version: 1, sql: V1 }, { version: 2, sql: V2 }];
 
 /** Text columns that are compared/sorted use byte order ("C") in PostgreSQL, like SQLite's BINARY. */
 export function render(sql: string, dialect: Dialect): string {
   return sql
+    .replaceAll('$FOLD_REMOTE_START_ID', dialect === 'sqlite' ? "json_extract(fold, '$.tx.remoteStartId')" : "((fold::jsonb) -> 'tx' ->> 'remoteStartId')::bigint")
     .replaceAll('$ID', dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY')
     .replaceAll('$T', dialect === 'sqlite' ? 'TEXT' : 'TEXT COLLATE "C"');
 }

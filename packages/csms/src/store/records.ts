@@ -4,6 +4,7 @@ import type {
   AttributeEnumType,
   AuthorizationData,
   AuthorizationStatusEnumType,
+  ChargingProfileType,
   ChargingStateEnumType,
   ChargingStationType,
   ComponentType,
@@ -17,6 +18,7 @@ import type {
   SignedMeterValueType,
   TransactionEventEnumType,
   TransactionEventRequest,
+  TransactionLimitType,
   TriggerReasonEnumType,
   VariableCharacteristicsType,
   VariableType,
@@ -279,6 +281,11 @@ export interface TransactionRecord {
   timeSpentCharging?: number;
   /** True when any of its events was sent with offline: true. */
   offline: boolean;
+  /**
+   * True when its latest authorization change (by timestamp, then seqNo) was triggerReason Deauthorized or
+   * StopAuthorized, i.e. it is no longer authorized for charging (C01.FR.24); absent otherwise.
+   */
+  deauthorized?: boolean;
   eventCount: number;
   updatedAt: string;
 }
@@ -317,6 +324,37 @@ export interface TransactionFilter {
   until?: Timestamp;
   limit: number;
   offset: number;
+}
+
+/** A RequestStartTransaction as sent (F01/F02, F07), kept so the transaction it creates can be linked. */
+export interface RemoteStartInput {
+  stationId: string;
+  remoteStartId: number;
+  idToken: IdTokenType;
+  evseId?: number;
+  /** The TxProfile sent with it: re-sent when the transaction resumes after a reboot (E17.FR.15). */
+  chargingProfile?: ChargingProfileType;
+  /** F07 (2.1): the limit for the transaction's first TransactionEventResponse. */
+  transactionLimit?: TransactionLimitType;
+  at: Timestamp;
+}
+
+export interface RemoteStartRecord extends Omit<RemoteStartInput, 'at'> {
+  requestedAt: string;
+  /** The transaction whose events carry this remoteStartId (the newest one if a station reused the id). */
+  transactionId?: string;
+}
+
+/** A CSMS-set transaction limit (E16, F07) and how far it got. */
+export interface TransactionLimitRecord {
+  stationId: string;
+  transactionId: string;
+  limit: TransactionLimitType;
+  /** `${seqNo}@${timestamp}` of the event whose response carried it (a retried event gets it again, E16.FR.02). */
+  deliveredWith?: string;
+  /** True once the station echoed it (or lower) in a non-offline event (E16.FR.03, E16.FR.08, E16.FR.18). */
+  confirmed: boolean;
+  updatedAt: string;
 }
 
 // ---- meter values ------------------------------------------------------------------------------

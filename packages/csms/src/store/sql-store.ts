@@ -5,6 +5,7 @@ import { Coalescer, type GroupCommit } from './group-commit.ts';
 import { checkTransactionEvent, compact, ENERGY_REGISTER, eventFingerprint, flattenMeterValues, foldTransaction, int, iso, limitOf, registerWh, str, tokenKey, withEnergy, type FoldState } from './logic.ts';
 import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
 import { StoreError, type Store } from './store.ts';
+import { txLinkMethods } from './sql-tx-links.ts';
 import type * as R from './records.ts';
 
 /** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
@@ -84,10 +85,10 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     return rows[0] ? p<FoldState>(rows[0].fold) : undefined;
   };
   const saveFold = (db: SqlConn, s: FoldState) =>
-    db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, fold) VALUES (?,?,?,?,?,?,?)
+    db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, remote_start_id, fold) VALUES (?,?,?,?,?,?,?,?)
       ON CONFLICT (station_id, transaction_id) DO UPDATE SET state = excluded.state, id_token_lower = excluded.id_token_lower,
-      started_at = excluded.started_at, ended_at = excluded.ended_at, fold = excluded.fold`,
-    [s.tx.stationId, s.tx.transactionId, s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, j(s)]);
+      started_at = excluded.started_at, ended_at = excluded.ended_at, remote_start_id = excluded.remote_start_id, fold = excluded.fold`,
+    [s.tx.stationId, s.tx.transactionId, s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, s.tx.remoteStartId ?? null, j(s)]);
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
       ON CONFLICT (station_id, key) DO UPDATE SET value = excluded.value, data = excluded.data`, [stationId, key, rec.component, rec.variable, rec.value ?? null, j(rec)]);
@@ -121,7 +122,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     },
     deleteStation: (id) => write(async (db) => {
       await mustStation(db, id);
-      for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_values', 'stations']) {
+      for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_values', 'remote_starts', 'transaction_limits', 'stations']) {
         await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
       }
     }),
@@ -352,8 +353,9 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       const rows = await read.all(`SELECT fold FROM transactions${w.sql} ORDER BY started_at DESC, transaction_id LIMIT ? OFFSET ?`, [...w.params, limitOf(f.limit), int(f.offset, 'offset')]);
       return { items: rows.map((r) => p<FoldState>(r.fold).tx), total };
     },
-    activeTransactionCount: async (idToken) =>
-      Number((await read.all("SELECT count(*) AS n FROM transactions WHERE id_token_lower = ? AND state <> 'Ended'", [idToken.toLowerCase()]))[0]?.n ?? 0),
+    activeTransactionCount: async (idToken, o = {}) =>
+      Number((await read.all("SELECT count(*) AS n FROM transactions WHERE id_token_lower = ? AND state <> 'Ended' AND transaction_id <> ?", [idToken.toLowerCase(), o.excludeTransactionId ?? '']))[0]?.n ?? 0),
+    ...txLinkMethods({ read, write, mustStation }),
 
     appendMeterValues: async (stationId, evseId, mvs, transactionId) => {
       int(evseId, 'evseId');

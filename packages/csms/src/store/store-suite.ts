@@ -341,6 +341,61 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       await rejectsWith(s.appendMeterValues(id, 1, [{ timestamp: at(1), sampledValue: [{ value: Number.NaN }] }]), 'STORE_ERR_INVALID');
     });
 
+    test('[F01.FR.25] [F07.FR.01] remote starts: recorded, linked to the transaction that carries the remoteStartId', async () => {
+      const id = await newStation();
+      const profile = { id: 7, stackLevel: 0, chargingProfilePurpose: 'TxProfile' as const, chargingProfileKind: 'Relative' as const, chargingSchedule: [{ id: 1, chargingRateUnit: 'W' as const, chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] }] };
+      const rec = await s.recordRemoteStart({ stationId: id, remoteStartId: 77, idToken: { idToken: 'Drv', type: 'ISO14443' }, evseId: 2, chargingProfile: profile, transactionLimit: { maxEnergy: 5000 }, at: at(0) });
+      assert.deepEqual(rec, { stationId: id, remoteStartId: 77, idToken: { idToken: 'Drv', type: 'ISO14443' }, evseId: 2, chargingProfile: profile, transactionLimit: { maxEnergy: 5000 }, requestedAt: at(0) });
+      assert.deepEqual(await s.findRemoteStart(id, 77), rec);
+      assert.equal(await s.findTransactionByRemoteStart(id, 77), undefined);
+      assert.equal(await s.findRemoteStart(id, 78), undefined);
+      await s.applyTransactionEvent(id, txEvent({ id: 'RS1', seqNo: 0, t: 5, eventType: 'Started', triggerReason: 'RemoteStart', transactionInfo: { transactionId: 'RS1', remoteStartId: 77 } }), { receivedAt: at(5), messageId: 'rs' });
+      // a transaction the station started with a remoteStartId the CSMS never recorded is still found
+      await s.applyTransactionEvent(id, txEvent({ id: 'RS2', seqNo: 0, t: 6, eventType: 'Started', triggerReason: 'RemoteStart', transactionInfo: { transactionId: 'RS2', remoteStartId: 99 } }), { receivedAt: at(6), messageId: 'rs2' });
+      assert.equal((await s.findRemoteStart(id, 77))?.transactionId, 'RS1');
+      assert.equal((await s.findTransactionByRemoteStart(id, 77))?.transactionId, 'RS1');
+      assert.equal((await s.findTransactionByRemoteStart(id, 99))?.transactionId, 'RS2');
+      assert.equal(await s.findTransactionByRemoteStart(`${id}-other`, 77), undefined);
+      const again = await s.recordRemoteStart({ stationId: id, remoteStartId: 77, idToken: { idToken: 'Drv2', type: 'Central' }, at: at(9) });
+      assert.deepEqual([again.idToken.idToken, again.chargingProfile, again.requestedAt], ['Drv2', undefined, at(9)]);
+      await rejectsWith(s.recordRemoteStart({ stationId: 'ghost', remoteStartId: 1, idToken: { idToken: 'x', type: 'Central' }, at: at(0) }), 'STORE_ERR_NOT_FOUND');
+      await rejectsWith(s.recordRemoteStart({ stationId: id, remoteStartId: -1, idToken: { idToken: 'x', type: 'Central' }, at: at(0) }), 'STORE_ERR_INVALID');
+    });
+
+    test('[E16.FR.02] transaction limits: set, delivered, confirmed, replaced', async () => {
+      const id = await newStation();
+      assert.equal(await s.getTransactionLimit(id, 'L1'), undefined);
+      await rejectsWith(s.markTransactionLimit(id, 'L1', { confirmed: true }), 'STORE_ERR_NOT_FOUND');
+      const a = await s.setTransactionLimit(id, 'L1', { maxEnergy: 5000, maxCost: 12.5 });
+      assert.deepEqual([a.limit, a.confirmed, a.deliveredWith], [{ maxEnergy: 5000, maxCost: 12.5 }, false, undefined]);
+      await s.markTransactionLimit(id, 'L1', { deliveredWith: '3@x' });
+      const b = await s.markTransactionLimit(id, 'L1', { confirmed: true });
+      assert.deepEqual([b.deliveredWith, b.confirmed], ['3@x', true]);
+      assert.deepEqual(await s.getTransactionLimit(id, 'L1'), b);
+      const c = await s.setTransactionLimit(id, 'L1', { maxTime: 600 });
+      assert.deepEqual([c.limit, c.confirmed, c.deliveredWith], [{ maxTime: 600 }, false, undefined]);
+      await rejectsWith(s.setTransactionLimit(id, 'L1', { maxEnergy: Number.NaN }), 'STORE_ERR_INVALID');
+      assert.deepEqual((await s.getTransactionLimit(id, 'L1'))?.limit, { maxTime: 600 });
+    });
+
+    test('[C01.FR.24] ConcurrentTx count excludes a transaction; deauthorized follows the latest authorization change', async () => {
+      const id = await newStation();
+      const tok = { idToken: 'Multi', type: 'ISO14443' };
+      await s.applyTransactionEvent(id, txEvent({ id: 'C1', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'Authorized', idToken: tok }), { receivedAt: at(0), messageId: 'c1' });
+      await s.applyTransactionEvent(id, txEvent({ id: 'C2', seqNo: 0, t: 1, eventType: 'Started', triggerReason: 'Authorized', idToken: tok }), { receivedAt: at(1), messageId: 'c2' });
+      assert.equal(await s.activeTransactionCount('multi'), 2);
+      assert.equal(await s.activeTransactionCount('MULTI', { excludeTransactionId: 'C1' }), 1);
+      assert.equal(await s.activeTransactionCount('multi', { excludeTransactionId: 'nope' }), 2);
+      assert.equal((await s.getTransaction(id, 'C1'))?.deauthorized, undefined);
+      // out of order: the later re-authorization arrives first, the deauthorization after it
+      await s.applyTransactionEvent(id, txEvent({ id: 'C1', seqNo: 2, t: 20, triggerReason: 'Authorized', idToken: tok }), { receivedAt: at(30), messageId: 'c1b' });
+      await s.applyTransactionEvent(id, txEvent({ id: 'C1', seqNo: 1, t: 10, triggerReason: 'Deauthorized', idToken: tok }), { receivedAt: at(31), messageId: 'c1a' });
+      assert.equal((await s.getTransaction(id, 'C1'))?.deauthorized, undefined);
+      await s.applyTransactionEvent(id, txEvent({ id: 'C1', seqNo: 3, t: 40, triggerReason: 'Deauthorized' }), { receivedAt: at(40), messageId: 'c1c' });
+      await s.applyTransactionEvent(id, txEvent({ id: 'C1', seqNo: 4, t: 50 }), { receivedAt: at(50), messageId: 'c1d' });
+      assert.equal((await s.getTransaction(id, 'C1'))?.deauthorized, true);
+    });
+
     test('transactions: invalid events are rejected with STORE_ERR_INVALID and store nothing', async () => {
       const id = await newStation();
       await rejectsWith(s.applyTransactionEvent(id, txEvent({ id: 'B1', seqNo: -1, t: 0 }), { receivedAt: at(0), messageId: 'z' }), 'STORE_ERR_INVALID');
@@ -372,6 +427,18 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       assert.equal((await s.listJournal(id, { limit: 10 }))[0]?.payload, '[2,"dur","Heartbeat",{}]');
       assert.equal((await s.getTransaction(id, 'DUR'))?.energyWh, 321);
       assert.equal((await s.getStation(id))?.lastSeen, at(77));
+    });
+
+    test('durability: remote starts and transaction limits survive reopening', { skip: opts.reopen ? false : 'adapter keeps no data across instances (memory)' }, async () => {
+      const id = await newStation();
+      await s.recordRemoteStart({ stationId: id, remoteStartId: 5, idToken: { idToken: 'D', type: 'Central' }, transactionLimit: { maxCost: 3 }, at: at(0) });
+      await s.applyTransactionEvent(id, txEvent({ id: 'DL', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'RemoteStart', transactionInfo: { transactionId: 'DL', remoteStartId: 5 } }), { receivedAt: at(0), messageId: 'dl' });
+      await s.setTransactionLimit(id, 'DL', { maxCost: 3 });
+      await s.markTransactionLimit(id, 'DL', { deliveredWith: '0@t' });
+      s = await opts.reopen!(s);
+      assert.deepEqual([(await s.findRemoteStart(id, 5))?.transactionLimit, (await s.findRemoteStart(id, 5))?.transactionId], [{ maxCost: 3 }, 'DL']);
+      assert.equal((await s.findTransactionByRemoteStart(id, 5))?.transactionId, 'DL');
+      assert.deepEqual([(await s.getTransactionLimit(id, 'DL'))?.limit, (await s.getTransactionLimit(id, 'DL'))?.deliveredWith], [{ maxCost: 3 }, '0@t']);
     });
 
     test('close: later calls reject with STORE_ERR_CLOSED', async () => {

@@ -12,6 +12,7 @@ import type {
   MeterValueType,
   ReportDataType,
   TransactionEventRequest,
+  TransactionLimitType,
   UpdateEnumType,
 } from '@chargewire/ocpp/types';
 import type {
@@ -34,6 +35,8 @@ import type {
   MeterValueRow,
   NewStation,
   Page,
+  RemoteStartInput,
+  RemoteStartRecord,
   SecurityEventInput,
   SecurityEventRecord,
   StationRecord,
@@ -42,6 +45,7 @@ import type {
   TransactionEventMeta,
   TransactionEventRecord,
   TransactionFilter,
+  TransactionLimitRecord,
   TransactionRecord,
   VariableFilter,
   VariableRecord,
@@ -155,8 +159,24 @@ export interface Store {
   listTransactionEvents(stationId: string, transactionId: string): Promise<TransactionEventRecord[]>;
   /** Newest startedAt first. */
   listTransactions(filter: TransactionFilter): Promise<Page<TransactionRecord>>;
-  /** Not-yet-Ended transactions started with this token (case-insensitive), on any station. */
-  activeTransactionCount(idToken: string): Promise<number>;
+  /**
+   * Not-yet-Ended transactions started with this token (case-insensitive), on any station, without
+   * `excludeTransactionId` (the transaction the token is presented in). For ConcurrentTx.
+   */
+  activeTransactionCount(idToken: string, opts?: { excludeTransactionId?: string }): Promise<number>;
+
+  // ---- remote starts and transaction limits (F01/F02, F07, E16, E17) ----
+  /** Insert or replace (key: station + remoteStartId). STORE_ERR_NOT_FOUND for an unknown station. */
+  recordRemoteStart(input: RemoteStartInput): Promise<RemoteStartRecord>;
+  /** The remote start with, once its events arrived, the transaction they carry it in. */
+  findRemoteStart(stationId: string, remoteStartId: number): Promise<RemoteStartRecord | undefined>;
+  /** The transaction whose events carry this remoteStartId (newest startedAt if several), recorded or not. */
+  findTransactionByRemoteStart(stationId: string, remoteStartId: number): Promise<TransactionRecord | undefined>;
+  /** Sets or replaces the CSMS limit of a transaction: not yet delivered, not confirmed (E16.FR.02). */
+  setTransactionLimit(stationId: string, transactionId: string, limit: TransactionLimitType): Promise<TransactionLimitRecord>;
+  getTransactionLimit(stationId: string, transactionId: string): Promise<TransactionLimitRecord | undefined>;
+  /** Records delivery/confirmation of the limit; STORE_ERR_NOT_FOUND when the transaction has no limit. */
+  markTransactionLimit(stationId: string, transactionId: string, mark: { deliveredWith?: string; confirmed?: boolean }): Promise<TransactionLimitRecord>;
 
   // ---- meter values (J01–J03) ----
   /**

@@ -16,6 +16,8 @@ import type { EndpointHooks, LoggerLike } from './hooks.ts';
 
 export type Role = 'csms' | 'station';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** The minimum a transport must offer; see ws-transport.ts and memory-transport.ts. */
 export interface Transport {
   send(text: string): void;
@@ -51,6 +53,11 @@ export interface EndpointOptions {
   validate?: boolean;
   /** See ParseOptions.unknownMessageType; default 'error' under 2.0.1, 'ignore' under 2.1. */
   unknownMessageType?: 'ignore' | 'error';
+  /**
+   * A handler table shared by many endpoints (e.g. one per CSMS, built once): saves a Map and a set of
+   * closures per connection. handle() on such an endpoint copies the table first (it is never modified).
+   */
+  handlers?: ReadonlyMap<string, Handler>;
 }
 
 export interface CallOptions {
@@ -68,6 +75,23 @@ export function maySend(role: Role, action: string): boolean {
   return m.direction === 'both' || (m.direction === 'toCsms') === (role === 'station');
 }
 
+/**
+ * A handler table to share between the endpoints of one role (EndpointOptions.handlers), with the
+ * checks handle() makes (known action, right direction, one handler per action).
+ */
+export function sharedHandlerTable(role: Role, entries: Iterable<readonly [string, Handler]>): ReadonlyMap<string, Handler> {
+  const table = new Map<string, Handler>();
+  for (const [action, fn] of entries) {
+    if (table.has(action)) throw new OcppError('OCPP_ERR_HANDLER_EXISTS', `handler for ${action} already registered`);
+    if (!meta[action]) throw new OcppError('OCPP_ERR_UNKNOWN_ACTION', `unknown action ${action}`);
+    if (maySend(role, action) && meta[action]?.direction !== 'both') {
+      throw new OcppError('OCPP_ERR_WRONG_DIRECTION', `a ${role} does not receive ${action}`);
+    }
+    table.set(action, fn);
+  }
+  return table;
+}
+
 export class OcppEndpoint {
   readonly version: OcppVersion;
   readonly role: Role;
@@ -78,13 +102,17 @@ export class OcppEndpoint {
   private readonly log: LoggerLike | undefined;
   private readonly doValidate: boolean;
   private readonly unknownMessageType: 'ignore' | 'error';
-  private readonly handlers = new Map<string, Handler>();
-  private readonly calls: CallQueue;
-  private readonly inbound = new Set<string>();
-  private inboundChain: Promise<void> = Promise.resolve();
-  private badTimes: number[] = [];
+  // Memory: an idle CSMS holds one endpoint per station, so collections are created on first use.
+  private handlers: ReadonlyMap<string, Handler> | Map<string, Handler>;
+  private ownHandlers: boolean;
+  private callQueue: CallQueue | undefined = undefined;
+  /** messageIds of inbound CALLs being handled: usually none or one, so a string before a Set. */
+  private inboundOne: string | undefined = undefined;
+  private inboundMore: Set<string> | undefined = undefined;
+  private inboundChain: Promise<void> = RESOLVED;
+  private badTimes: number[] | undefined = undefined;
   private isClosed = false;
-  private readonly closeWaiters: Array<(info: { code: number; reason: string }) => void> = [];
+  private closeWaiters: Array<(info: { code: number; reason: string }) => void> | undefined = undefined;
 
   constructor(opts: EndpointOptions) {
     this.version = opts.version;
@@ -96,11 +124,16 @@ export class OcppEndpoint {
     this.log = opts.log;
     this.doValidate = opts.validate ?? true;
     this.unknownMessageType = opts.unknownMessageType ?? (opts.version === '2.0.1' ? 'error' : 'ignore');
-    this.calls = new CallQueue({
+    this.handlers = opts.handlers ?? new Map<string, Handler>();
+    this.ownHandlers = !opts.handlers;
+  }
+
+  private get calls(): CallQueue {
+    return (this.callQueue ??= new CallQueue({
       maxQueued: this.limits.maxQueuedCalls,
       write: (text) => this.write(text),
       onGiveUp: (c, reason) => this.callEnded(c, reason === 'timeout' ? 'timeout' : 'aborted'),
-    });
+    }));
   }
 
   get closed(): boolean {
@@ -114,7 +147,11 @@ export class OcppEndpoint {
     if (maySend(this.role, action) && meta[action]?.direction !== 'both') {
       throw new OcppError('OCPP_ERR_WRONG_DIRECTION', `a ${this.role} does not receive ${action}`);
     }
-    this.handlers.set(action, fn as unknown as Handler);
+    if (!this.ownHandlers) {
+      this.handlers = new Map(this.handlers);
+      this.ownHandlers = true;
+    }
+    (this.handlers as Map<string, Handler>).set(action, fn as unknown as Handler);
     return this;
   }
 
@@ -163,7 +200,7 @@ export class OcppEndpoint {
       } else {
         this.log?.debug?.({ reason: parsed.reason }, 'frame ignored');
         if (parsed.error) this.bad(text, parsed.reason, parsed.error);
-        if (parsed.messageId && parsed.error) this.calls.take(parsed.messageId)?.reject(parsed.error);
+        if (parsed.messageId && parsed.error) this.callQueue?.take(parsed.messageId)?.reject(parsed.error);
       }
       return;
     }
@@ -185,8 +222,10 @@ export class OcppEndpoint {
   transportClosed(code = 1006, reason = ''): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.calls.close(new OcppError('OCPP_ERR_CLOSED', `connection closed (${code}${reason ? ` ${reason}` : ''})`));
-    for (const w of this.closeWaiters.splice(0)) w({ code, reason });
+    this.callQueue?.close(new OcppError('OCPP_ERR_CLOSED', `connection closed (${code}${reason ? ` ${reason}` : ''})`));
+    const waiters = this.closeWaiters;
+    this.closeWaiters = undefined;
+    if (waiters) for (const w of waiters) w({ code, reason });
   }
 
   /** Close the transport (and the endpoint). */
@@ -198,7 +237,7 @@ export class OcppEndpoint {
   /** Resolves when the endpoint closes. */
   whenClosed(): Promise<{ code: number; reason: string }> {
     if (this.isClosed) return Promise.resolve({ code: 1006, reason: '' });
-    return new Promise((r) => this.closeWaiters.push(r));
+    return new Promise((r) => (this.closeWaiters ??= []).push(r));
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -228,10 +267,11 @@ export class OcppEndpoint {
     this.hooks.onBadMessage?.({ text, reason, error });
     const now = Date.now();
     const windowStart = now - this.limits.badMessageWindowMs;
-    this.badTimes = this.badTimes.filter((t) => t > windowStart);
-    this.badTimes.push(now);
-    if (this.limits.maxBadMessages > 0 && this.badTimes.length > this.limits.maxBadMessages) {
-      this.log?.warn?.({ count: this.badTimes.length }, 'bad-message budget exhausted; closing');
+    const times = (this.badTimes ?? []).filter((t) => t > windowStart);
+    this.badTimes = times;
+    times.push(now);
+    if (this.limits.maxBadMessages > 0 && times.length > this.limits.maxBadMessages) {
+      this.log?.warn?.({ count: times.length }, 'bad-message budget exhausted; closing');
       this.close(1002, 'too many malformed messages');
     }
   }
@@ -262,15 +302,16 @@ export class OcppEndpoint {
       return;
     }
     if (!isSend) {
-      if (this.inbound.has(f.messageId)) {
+      if (this.inboundOne === f.messageId || this.inboundMore?.has(f.messageId)) {
         return fail(new RpcError('RpcFrameworkError', `A CALL with messageId ${f.messageId} is already being handled`));
       }
-      if (this.inbound.size >= this.limits.maxPendingInbound) {
+      if (this.inboundCount() >= this.limits.maxPendingInbound) {
         const err = new RpcError('GenericError', 'Too many concurrent CALLs; send one at a time (Part 4 §4.1.1)');
         this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, {}));
         return;
       }
-      this.inbound.add(f.messageId);
+      if (this.inboundOne === undefined) this.inboundOne = f.messageId;
+      else (this.inboundMore ??= new Set()).add(f.messageId);
     }
     // Inbound CALLs are handled one after another, in arrival order.
     this.inboundChain = this.inboundChain.then(() => this.runHandler(handler, f, isSend));
@@ -300,13 +341,18 @@ export class OcppEndpoint {
       if (!(e instanceof RpcError)) this.log?.error?.({ action: f.action, err: e }, 'handler threw');
       if (!isSend && !this.isClosed) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, err.details));
     } finally {
-      this.inbound.delete(f.messageId);
+      if (this.inboundOne === f.messageId) this.inboundOne = undefined;
+      else this.inboundMore?.delete(f.messageId);
       this.hooks.onCall?.({ direction: 'in', action: f.action, messageId: f.messageId, durationMs: performance.now() - started, outcome, errorCode });
     }
   }
 
+  private inboundCount(): number {
+    return (this.inboundOne === undefined ? 0 : 1) + (this.inboundMore?.size ?? 0);
+  }
+
   private onResult(f: CallResultFrame): void {
-    const c = this.calls.take(f.messageId);
+    const c = this.callQueue?.take(f.messageId);
     if (!c) {
       this.log?.debug?.({ messageId: f.messageId }, 'CALLRESULT for no outstanding call (late or unknown) ignored');
       return;
@@ -325,7 +371,7 @@ export class OcppEndpoint {
   }
 
   private onCallError(f: CallErrorFrame): void {
-    const c = this.calls.take(f.messageId);
+    const c = this.callQueue?.take(f.messageId);
     if (!c) return;
     const code = isRpcErrorCode(f.errorCode) ? f.errorCode : 'GenericError';
     this.callEnded(c, 'error', code);

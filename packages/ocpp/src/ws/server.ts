@@ -6,7 +6,7 @@ import type { TLSSocket, PeerCertificate } from 'node:tls';
 import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import type { OcppVersion } from '../rpc/frame.ts';
 import type { EndpointHooks, LoggerLike } from '../rpc/hooks.ts';
-import type { OcppEndpoint } from '../rpc/endpoint.ts';
+import type { Handler, OcppEndpoint } from '../rpc/endpoint.ts';
 import { resolveLimits, type Limits } from '../rpc/limits.ts';
 import { bindWebSocket } from './ws-transport.ts';
 import { chooseSubprotocol, versionOf } from './subprotocol.ts';
@@ -29,11 +29,19 @@ export type AuthResult =
   | { ok: true; context?: unknown }
   | { ok: false; status: 400 | 401 | 403 | 404 | 503; message?: string };
 
+/**
+ * The handshake as kept for the life of a connection: without the HTTP upgrade request (its headers
+ * and buffers would stay referenced by every idle connection); `authenticate` still gets the request.
+ */
+export type ConnectionHandshake = Omit<HandshakeInfo, 'request'>;
+
 export interface OcppConnection {
   identity: string;
   version: OcppVersion;
   endpoint: OcppEndpoint;
-  handshake: HandshakeInfo;
+  handshake: ConnectionHandshake;
+  /** The per-connection logger from `logger()` (built once, shared with the endpoint). */
+  log?: LoggerLike;
   /** Whatever authenticate() returned as context. */
   context: unknown;
   connectedAt: number;
@@ -63,6 +71,11 @@ export interface OcppServerOptions {
   onConnection(conn: OcppConnection): void;
   /** Per-connection hooks (journal, metrics). */
   hooks?(identity: string): EndpointHooks | undefined;
+  /**
+   * A handler table shared by every connection of a version (built once; see EndpointOptions.handlers),
+   * instead of registering handlers per connection in onConnection.
+   */
+  handlers?(version: OcppVersion): ReadonlyMap<string, Handler>;
   /** Per-connection logger (e.g. a pino child with { stationId }). */
   logger?(identity: string, version: OcppVersion): LoggerLike | undefined;
   log?: LoggerLike;
@@ -136,8 +149,10 @@ export function createOcppServer(opts: OcppServerOptions): OcppServer {
       const log = opts.logger?.(id.identity, version);
       const { endpoint } = bindWebSocket(ws, {
         version, role: 'csms', identity: id.identity, limits, validate: opts.validate, hooks: opts.hooks?.(id.identity), log,
+        ...(opts.handlers ? { handlers: opts.handlers(version) } : {}),
       });
-      const conn: OcppConnection = { identity: id.identity, version, endpoint, handshake: info, context: auth.context, connectedAt: Date.now() };
+      const { request: _request, ...handshake } = info;
+      const conn: OcppConnection = { identity: id.identity, version, endpoint, handshake, ...(log ? { log } : {}), context: auth.context, connectedAt: Date.now() };
       // A newer connection of the same identity replaces the old one (half-open sockets happen).
       const old = connections.get(id.identity);
       if (old) old.endpoint.close(1000, 'Replaced by a newer connection');

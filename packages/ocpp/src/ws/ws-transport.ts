@@ -1,75 +1,134 @@
 // Binds an OcppEndpoint to a `ws` WebSocket: text frames in and out, close, ping/pong liveness and
 // slow-reader backpressure (design habit 9).
+// Memory: an idle CSMS holds tens of thousands of these, so the binding is one object with methods
+// (no per-connection closures), the socket listeners are shared functions that find the binding on
+// the socket, and liveness is one shared sweep per ping interval instead of a timer per connection.
 import type WebSocket from 'ws';
 import { OcppEndpoint, type EndpointOptions, type Transport } from '../rpc/endpoint.ts';
-import type { Limits } from '../rpc/limits.ts';
+import type { LoggerLike } from '../rpc/hooks.ts';
 
 export interface WsBinding {
   endpoint: OcppEndpoint;
   socket: WebSocket;
 }
 
-export function bindWebSocket(socket: WebSocket, opts: Omit<EndpointOptions, 'transport'>): WsBinding {
-  let drainTimer: NodeJS.Timeout | undefined;
-  let endpoint!: OcppEndpoint;
-  const transport: Transport = {
-    send(text) {
-      if (socket.readyState !== 1) return;
-      socket.send(text);
-      watchDrain();
-    },
-    close(code, reason) {
-      if (socket.readyState === 0 || socket.readyState === 1) socket.close(code, reason);
-    },
-  };
-  endpoint = new OcppEndpoint({ ...opts, transport });
-  const limits: Limits = endpoint.limits;
+const BINDING = Symbol('ocpp.wsBinding');
+type BoundSocket = WebSocket & { [BINDING]?: SocketBinding };
 
-  function watchDrain(): void {
-    if (drainTimer || socket.bufferedAmount <= limits.highWaterMarkBytes || limits.drainTimeoutMs === 0) return;
-    drainTimer = setTimeout(() => {
-      drainTimer = undefined;
-      if (socket.bufferedAmount > limits.highWaterMarkBytes) {
-        opts.log?.warn?.({ buffered: socket.bufferedAmount, code: 'OCPP_ERR_BACKPRESSURE' }, 'peer does not read; closing');
-        socket.terminate();
-      }
-    }, limits.drainTimeoutMs);
-    drainTimer.unref?.();
+class SocketBinding implements Transport {
+  endpoint!: OcppEndpoint;
+  alive = true;
+  drainTimer: NodeJS.Timeout | undefined = undefined;
+  constructor(readonly socket: WebSocket, readonly log: LoggerLike | undefined) {}
+
+  send(text: string): void {
+    const socket = this.socket;
+    if (socket.readyState !== 1) return;
+    socket.send(text);
+    const limits = this.endpoint.limits;
+    if (this.drainTimer || socket.bufferedAmount <= limits.highWaterMarkBytes || limits.drainTimeoutMs === 0) return;
+    this.drainTimer = setTimeout(checkDrain, limits.drainTimeoutMs, this);
+    this.drainTimer.unref?.();
   }
 
-  let alive = true;
-  let pinger: NodeJS.Timeout | undefined;
-  if (limits.pingIntervalMs > 0) {
-    pinger = setInterval(() => {
-      if (!alive) {
-        opts.log?.info?.({}, 'no pong within the ping interval; terminating half-open connection');
-        socket.terminate();
-        return;
-      }
-      alive = false;
-      if (socket.readyState === 1) socket.ping();
-    }, limits.pingIntervalMs);
-    pinger.unref?.();
+  close(code?: number, reason?: string): void {
+    const socket = this.socket;
+    if (socket.readyState === 0 || socket.readyState === 1) socket.close(code, reason);
   }
+}
 
-  socket.on('pong', () => { alive = true; });
-  socket.on('ping', () => { alive = true; });
-  socket.on('message', (data, isBinary) => {
-    alive = true;
-    if (isBinary) {
-      // OCPP-J uses text frames only (Part 4 §4.1.2); a binary frame counts as malformed.
-      endpoint.receive('\u0000binary');
-      return;
+function checkDrain(b: SocketBinding): void {
+  b.drainTimer = undefined;
+  const limits = b.endpoint.limits;
+  if (b.socket.bufferedAmount > limits.highWaterMarkBytes) {
+    b.log?.warn?.({ buffered: b.socket.bufferedAmount, code: 'OCPP_ERR_BACKPRESSURE' }, 'peer does not read; closing');
+    b.socket.terminate();
+  }
+}
+
+// ---- one liveness sweep per ping interval (§5.3 half-open detection) ----------------------------
+// Every interval: a connection that showed no sign of life (message, ping or pong) since the previous
+// sweep is terminated; the others are marked not-alive and pinged. As with a timer per connection, a
+// silent peer is dropped between one and two intervals after its last sign of life.
+const sweeps = new Map<number, { timer: NodeJS.Timeout; members: Set<SocketBinding> }>();
+
+function sweep(intervalMs: number): void {
+  const s = sweeps.get(intervalMs);
+  if (!s) return;
+  for (const b of s.members) {
+    if (!b.alive) {
+      b.log?.info?.({}, 'no pong within the ping interval; terminating half-open connection');
+      b.socket.terminate();
+      continue;
     }
-    endpoint.receive(typeof data === 'string' ? data : data.toString());
-  });
-  socket.on('close', (code, reason) => {
-    if (pinger) clearInterval(pinger);
-    if (drainTimer) clearTimeout(drainTimer);
-    endpoint.transportClosed(code, reason.toString());
-  });
-  socket.on('error', (err) => {
-    opts.log?.warn?.({ err: err.message }, 'websocket error');
-  });
+    b.alive = false;
+    if (b.socket.readyState === 1) b.socket.ping();
+  }
+}
+
+function joinSweep(b: SocketBinding, intervalMs: number): void {
+  let s = sweeps.get(intervalMs);
+  if (!s) {
+    const timer = setInterval(sweep, intervalMs, intervalMs);
+    timer.unref?.();
+    s = { timer, members: new Set() };
+    sweeps.set(intervalMs, s);
+  }
+  s.members.add(b);
+}
+
+function leaveSweep(b: SocketBinding, intervalMs: number): void {
+  const s = sweeps.get(intervalMs);
+  if (!s) return;
+  s.members.delete(b);
+  if (s.members.size === 0) {
+    clearInterval(s.timer);
+    sweeps.delete(intervalMs);
+  }
+}
+
+// ---- shared socket listeners (`this` is the WebSocket) -------------------------------------------
+function onAlive(this: BoundSocket): void {
+  const b = this[BINDING];
+  if (b) b.alive = true;
+}
+
+function onMessage(this: BoundSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  const b = this[BINDING];
+  if (!b) return;
+  b.alive = true;
+  if (isBinary) {
+    // OCPP-J uses text frames only (Part 4 §4.1.2); a binary frame counts as malformed.
+    b.endpoint.receive('\u0000binary');
+    return;
+  }
+  b.endpoint.receive(typeof data === 'string' ? data : data.toString());
+}
+
+function onClose(this: BoundSocket, code: number, reason: Buffer): void {
+  const b = this[BINDING];
+  if (!b) return;
+  const interval = b.endpoint.limits.pingIntervalMs;
+  if (interval > 0) leaveSweep(b, interval);
+  if (b.drainTimer) clearTimeout(b.drainTimer);
+  b.drainTimer = undefined;
+  b.endpoint.transportClosed(code, reason.toString());
+}
+
+function onError(this: BoundSocket, err: Error): void {
+  this[BINDING]?.log?.warn?.({ err: err.message }, 'websocket error');
+}
+
+export function bindWebSocket(socket: WebSocket, opts: Omit<EndpointOptions, 'transport'>): WsBinding {
+  const b = new SocketBinding(socket, opts.log);
+  const endpoint = new OcppEndpoint({ ...opts, transport: b });
+  b.endpoint = endpoint;
+  (socket as BoundSocket)[BINDING] = b;
+  if (endpoint.limits.pingIntervalMs > 0) joinSweep(b, endpoint.limits.pingIntervalMs);
+  socket.on('pong', onAlive);
+  socket.on('ping', onAlive);
+  socket.on('message', onMessage);
+  socket.on('close', onClose);
+  socket.on('error', onError);
   return { endpoint, socket };
 }
