@@ -42,6 +42,8 @@ export interface CsmsUsage {
   arrayBuffers: number;
   /** Used bytes per V8 heap space (old_space, new_space, code_space, large_object_space…). */
   spaces: Record<string, number>;
+  /** Committed bytes per V8 heap space (part of RSS, used or not). */
+  committed: Record<string, number>;
   sessions: number;
   /** Items the store has committed through group commit (journal entries, touches, transactions…). */
   storeItems: number;
@@ -83,6 +85,7 @@ serveOps({
       external: mem.external,
       arrayBuffers: mem.arrayBuffers,
       spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size])),
+      committed: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size])),
       sessions: csms?.runtime.sessions.size ?? 0,
       storeItems: st?.items ?? 0,
       storeBatches: st?.batches ?? 0,

@@ -40,7 +40,8 @@ export interface BenchChild {
 /** Fork a TypeScript child with tsx and wait until it is ready to take requests. */
 export function forkChild(script: string, extraExecArgv: string[] = []): BenchChild {
   const proc = fork(script, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...extraExecArgv],
+    // a precompiled child (.mjs, bench/lib/precompile.ts) starts without tsx
+    execArgv: [...(script.endsWith('.mjs') ? [] : ['--import', 'tsx']), '--expose-gc', ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });

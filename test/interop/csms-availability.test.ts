@@ -4,7 +4,7 @@ import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OcppVersion } from '@chargewire/ocpp';
 import { changeAvailability, registerVendorHandler } from '@chargewire/csms';
-import { startTestCsms, type TestCsms } from '../fixtures/csms.ts';
+import { startTestCsms, eventually, type TestCsms } from '../fixtures/csms.ts';
 import { aBootNotification, aDataTransfer, aLockFailureEvent, aNotifyEvent, anEvent, aStatusNotification } from '../fixtures/builders.ts';
 
 for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
@@ -64,6 +64,45 @@ for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
       } finally {
         off();
       }
+    });
+
+    test('[G02.FR.04] every message received (CALL of any action, CALLRESULT, even a rejected one) refreshes last-seen; silence does not', async () => {
+      const sid = `G02-${version.replace(/\./g, '')}`;
+      // validate: false so this station can also send a payload the CSMS must reject.
+      const cs = await t.connect(sid, { version, validate: false });
+      await cs.call('BootNotification', aBootNotification());
+      const lastSeen = async () => Date.parse((await t.store.getStation(sid))!.lastSeen!);
+      const sessionSeen = () => t.csms.runtime.sessions.get(sid)!.lastSeen.getTime();
+      // last-seen is persisted at most once a second per station: step past that window each time.
+      const step = () => new Promise((r) => setTimeout(r, 1100));
+      const advancedFrom = async (before: number, what: string) => {
+        const sentAt = Date.now();
+        await eventually(async () => (await lastSeen()) > before, 2000).catch(() => assert.fail(`${what}: stored last-seen did not advance`));
+        const now = await lastSeen();
+        assert.ok(now >= sentAt - 50 && now <= Date.now(), `${what}: last-seen is the time of the message`);
+        assert.ok(sessionSeen() >= sentAt - 50, `${what}: the session's last-seen follows`);
+        return now;
+      };
+      let seen: number = await eventually(async () => ((await t.store.getStation(sid))?.lastSeen ? lastSeen() : 0));
+      // Silence: no message, no change (the CSMS does not invent availability).
+      await step();
+      assert.equal(await lastSeen(), seen, 'no message: last-seen unchanged');
+      // A CALL that is not a Heartbeat.
+      const t1 = Date.now();
+      await cs.call('StatusNotification', aStatusNotification());
+      seen = await advancedFrom(seen, 'StatusNotification');
+      assert.ok(seen >= t1 - 50);
+      // A CALLRESULT to a CSMS-initiated call.
+      await step();
+      cs.handle('ChangeAvailability', async () => ({ status: 'Accepted' }));
+      const beforeCall = seen;
+      await changeAvailability(t.csms.runtime, sid, 'Operative');
+      seen = await advancedFrom(beforeCall, 'CALLRESULT');
+      // A CALL the CSMS rejects (schema violation): still proof the station is there.
+      await step();
+      await assert.rejects(cs.call('StatusNotification', { ...aStatusNotification(), connectorStatus: 'Broken' } as never), { code: 'PropertyConstraintViolation' });
+      await advancedFrom(seen, 'rejected CALL');
+      assert.equal(t.csms.runtime.sessions.has(sid), true);
     });
 
     test('TC_P_03_CSMS CustomData - receive custom data (StatusNotification)', async () => {

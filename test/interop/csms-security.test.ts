@@ -164,3 +164,78 @@ describe('security profiles 2 and 3 (TLS)', () => {
     await assert.rejects(new OcppClient({ url, identity: 'SP3', reconnect: false, tls: { ca: pki.ca } }).connect());
   });
 });
+
+describe('[A00.FR.429] profile 3 with expired and not-yet-valid client certificates', () => {
+  let pki: TestPki;
+  let strict: TestCsms;
+  let lenient: TestCsms;
+  const DAY = 86_400_000;
+  const expired = () => pki.clientValid('EXP1', new Date(Date.now() - 60 * DAY), new Date(Date.now() - DAY));
+  const future = (cn: string) => pki.clientValid(cn, new Date(Date.now() + DAY), new Date(Date.now() + 60 * DAY));
+  const tlsOpts = (p: TestPki) => ({ port: -1, mtlsPort: 0, certFile: p.rsaCert, keyFile: p.rsaKey, ecdsaCertFile: p.ecCert, ecdsaKeyFile: p.ecKey, caFile: p.caFile, operatorOrg: 'Chargewire' });
+  before(async () => {
+    pki = makePki();
+    strict = await startTestCsms({ mode: 'production', tls: tlsOpts(pki) });
+    lenient = await startTestCsms({ mode: 'production', tls: { ...tlsOpts(pki), expiredCertStations: 'EXP1, OTHER' } });
+    for (const t of [strict, lenient]) {
+      for (const id of ['EXP1', 'EXP2', 'FUT1']) await t.store.registerStation({ id, securityProfile: 3 });
+    }
+  });
+  after(async () => { await Promise.all([strict.stop(), lenient.stop()]); });
+
+  const client = (t: TestCsms, identity: string, c: { cert: Buffer; key: Buffer }) =>
+    new OcppClient({ url: `wss://localhost:${t.ports.mtls}/ocpp`, identity, reconnect: false, tls: { ca: pki.ca, cert: c.cert, key: c.key } });
+
+  test('[A00.FR.407] by default an expired or not-yet-valid certificate fails the TLS handshake; nothing is registered', async () => {
+    await assert.rejects(client(strict, 'EXP1', expired()).connect());
+    await assert.rejects(client(strict, 'FUT1', future('FUT1')).connect());
+    assert.equal(strict.csms.runtime.sessions.size, 0);
+  });
+
+  test('[A00.FR.429] a station configured to be admitted with an expired certificate: BootNotification Pending, then TriggerMessage(SignChargingStationCertificate) (A02)', async () => {
+    const cs = client(lenient, 'EXP1', expired());
+    const triggered = new Promise<unknown>((resolve) => cs.handle('TriggerMessage', async (_c, req) => {
+      resolve(req);
+      return { status: 'Accepted' };
+    }));
+    await cs.connect();
+    try {
+      const boot = await cs.call('BootNotification', aBootNotification({ serialNumber: 'EXP1' }));
+      assert.equal(boot.status, 'Pending', 'the station policy (default Accepted) is overridden');
+      assert.deepEqual(await triggered, { requestedMessage: 'SignChargingStationCertificate' });
+      assert.equal(lenient.csms.runtime.sessions.get('EXP1')?.securityProfile, 3);
+      assert.equal((await lenient.store.getStation('EXP1'))?.lastBoot?.status, 'Pending');
+      // [B02.FR.09] still Pending: untriggered messages are refused
+      await assert.rejects(cs.call('StatusNotification', aStatusNotification()), { code: 'SecurityError' });
+    } finally {
+      await cs.close();
+    }
+  });
+
+  test('[A00.FR.429] [A00.FR.407] only the configured stations: another station with an expired certificate gets 401 before the upgrade, with a security event (A00.FR.408)', async () => {
+    const other = pki.clientValid('EXP2', new Date(Date.now() - 60 * DAY), new Date(Date.now() - DAY));
+    await assert.rejects(client(lenient, 'EXP2', other).connect(), (e) => status(e) === 401);
+    assert.equal(lenient.csms.runtime.sessions.has('EXP2'), false);
+    const events = await lenient.store.listSecurityEvents({ stationId: 'EXP2', limit: 5 });
+    assert.equal(events[0]?.type, 'InvalidChargingStationCertificate');
+    assert.match(events[0]?.techInfo ?? '', /expired/);
+  });
+
+  test('[A00.FR.407] a not-yet-valid certificate is refused even for a station allowed an expired one; CN/O rules still apply', async () => {
+    await assert.rejects(client(lenient, 'EXP1', future('EXP1')).connect(), (e) => status(e) === 401);
+    // Expired and with someone else's CN: the identity check (A00.FR.405) still refuses it.
+    const wrongCn = pki.clientValid('SOMEONE', new Date(Date.now() - 60 * DAY), new Date(Date.now() - DAY));
+    await assert.rejects(client(lenient, 'EXP1', wrongCn).connect(), (e) => status(e) === 401);
+    // No certificate at all on the lenient listener: refused before the upgrade.
+    await assert.rejects(new OcppClient({ url: `wss://localhost:${lenient.ports.mtls}/ocpp`, identity: 'EXP1', reconnect: false, tls: { ca: pki.ca } }).connect(), (e) => status(e) === 401);
+    // A valid certificate on the lenient listener: Accepted as usual, no renewal request.
+    const good = client(lenient, 'FUT1', pki.client('FUT1'));
+    let triggers = 0;
+    good.handle('TriggerMessage', async () => { triggers++; return { status: 'Accepted' }; });
+    await good.connect();
+    assert.equal((await good.call('BootNotification', aBootNotification({ serialNumber: 'FUT1' }))).status, 'Accepted');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(triggers, 0);
+    await good.close();
+  });
+});

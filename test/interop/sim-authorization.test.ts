@@ -96,8 +96,8 @@ for (const version of VERSIONS) {
       assert.equal((await s.st.presentToken(tok('GA').idToken)).status, 'Accepted');
       const txId = s.st.state().evses[0]!.transactionId!;
       await s.clock.advance(MIN);
-      // Presented at the reader of EVSE 1 (without an evseId the simulator finds no EVSE: see the report).
-      assert.equal((await s.st.presentToken(tok('GB').idToken, 'ISO14443', 1)).status, 'Stopped');
+      // Presented without naming an EVSE: the station finds the session of the token's group (C09.FR.03).
+      assert.deepEqual(await s.st.presentToken(tok('GB').idToken), { status: 'Stopped', evseId: 1 });
       const answers = s.log.sent.filter((m) => m.action === 'Authorize').map((m) => (m.response as { idTokenInfo: { groupIdToken?: { idToken: string } } }).idTokenInfo.groupIdToken?.idToken);
       assert.deepEqual(answers, [`GROUP-${v}`, `GROUP-${v}`]);
       const tx = await eventually(async () => { const r = await env.store.getTransaction(sid, txId); return r?.state === 'Ended' ? r : undefined; }, 5000);

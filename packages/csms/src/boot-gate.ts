@@ -24,10 +24,17 @@ const TRIGGERED: Record<MessageTriggerEnumType, readonly string[]> = {
 
 export class BootGate {
   status: BootStatus;
+  // Created on first use (memory: one gate per connected station, most never need them).
   /** action -> until when (ms epoch) a triggered message of that action may pass. */
-  private readonly triggered = new Map<string, number>();
+  private triggeredMap: Map<string, number> | undefined = undefined;
   /** requestIds of accepted GetBaseReport/GetReport whose NotifyReport parts may pass. */
-  private readonly openReports = new Set<number>();
+  private openReportSet: Set<number> | undefined = undefined;
+  private get triggered(): Map<string, number> {
+    return (this.triggeredMap ??= new Map());
+  }
+  private get openReports(): Set<number> {
+    return (this.openReportSet ??= new Set());
+  }
 
   constructor(status: BootStatus, private readonly windowMs: number, private readonly now: () => number = Date.now) {
     this.status = status;
@@ -41,12 +48,12 @@ export class BootGate {
     // [B01.FR.10] [B02.FR.09] not Accepted (Pending, or no boot yet): only messages we asked for
     if (action === 'NotifyReport') {
       const id = (request as { requestId?: number }).requestId;
-      if (typeof id === 'number' && this.openReports.has(id)) {
+      if (typeof id === 'number' && this.openReportSet?.has(id)) {
         if (!(request as { tbc?: boolean }).tbc) this.openReports.delete(id);
         return undefined;
       }
     }
-    const until = this.triggered.get(action);
+    const until = this.triggeredMap?.get(action);
     if (until !== undefined && until >= this.now()) return undefined;
     return this.status === 'Pending' ? 'B02.FR.09' : 'B01.FR.10';
   }
@@ -86,6 +93,6 @@ export class BootGate {
   /** A new BootNotification answer: triggered allowances end. */
   booted(status: BootStatus): void {
     this.status = status;
-    this.triggered.clear();
+    this.triggeredMap?.clear();
   }
 }

@@ -36,6 +36,11 @@ export interface CsmsConfig {
     caFile: string;
     /** Required O (organizationName) of station certificates (A00.FR.404); empty = not checked. */
     operatorOrg: string;
+    /**
+     * Stations (comma-separated identities) allowed to connect on profile 3 with an expired certificate:
+     * A00.FR.429, they are answered Pending at boot and asked to renew their certificate (A02).
+     */
+    expiredCertStations: string;
   };
   boot: { defaultStatus: BootStatus; heartbeatIntervalS: number; retryIntervalS: number; fetchInventory: boolean };
   reports: { timeoutMs: number };
@@ -53,7 +58,7 @@ export const defaultConfig: CsmsConfig = {
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000 },
-  tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', operatorOrg: '' },
+  tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', operatorOrg: '', expiredCertStations: '' },
   boot: { defaultStatus: 'Accepted', heartbeatIntervalS: 300, retryIntervalS: 30, fetchInventory: true },
   reports: { timeoutMs: 120_000 },
   authorizer: { url: '', timeoutMs: 2_000, cacheTtlMs: 60_000 },
@@ -96,6 +101,7 @@ export const options: readonly Option[] = [
   { path: 'tls.ecdsaKeyFile', env: 'CHARGEWIRE_TLS_ECDSA_KEY', kind: { t: 'string' }, help: 'PEM private key of tls.ecdsaCertFile' },
   { path: 'tls.caFile', env: 'CHARGEWIRE_TLS_CA', kind: { t: 'string' }, help: 'PEM CA bundle that signs station certificates (profile 3)' },
   { path: 'tls.operatorOrg', env: 'CHARGEWIRE_OPERATOR_ORG', kind: { t: 'string' }, help: 'required O= of station certificates (A00.FR.404); empty = unchecked' },
+  { path: 'tls.expiredCertStations', env: 'CHARGEWIRE_EXPIRED_CERT_STATIONS', kind: { t: 'string' }, help: 'comma-separated stations that may connect with an expired client certificate (A00.FR.429: Pending, then certificate renewal)' },
   { path: 'boot.defaultStatus', env: 'CHARGEWIRE_BOOT_STATUS', kind: { t: 'enum', values: ['Accepted', 'Pending', 'Rejected'] }, help: 'BootNotification answer for stations without their own policy' },
   { path: 'boot.heartbeatIntervalS', env: 'CHARGEWIRE_HEARTBEAT_INTERVAL_S', kind: { t: 'int', min: 1, max: 86_400 }, help: 'heartbeat interval sent with Accepted' },
   { path: 'boot.retryIntervalS', env: 'CHARGEWIRE_BOOT_RETRY_INTERVAL_S', kind: { t: 'int', min: 0, max: 86_400 }, help: 'retry interval sent with Pending/Rejected' },
@@ -230,6 +236,11 @@ function crossCheck(c: CsmsConfig): string[] {
   const ports = [c.ocpp.port, c.tls.port, c.tls.mtlsPort, c.http.port].filter((p) => p > 0);
   if (new Set(ports).size !== ports.length) out.push('ocpp.port, tls.port, tls.mtlsPort and http.port must differ');
   return out;
+}
+
+/** tls.expiredCertStations as a list. */
+export function expiredCertStations(tls: CsmsConfig['tls']): string[] {
+  return tls.expiredCertStations.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 /** `--help` text: every option with its env variable and default. */

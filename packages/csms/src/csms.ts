@@ -2,21 +2,21 @@
 // its listeners, sessions, metrics, journal and graceful shutdown.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createOcppServer, OcppError, type Action, type ActionMap, type CallOptions, type LoggerLike, type OcppServer } from '@chargewire/ocpp';
+import { createOcppServer, OcppError, type Action, type ActionMap, type CallEvent, type CallOptions, type EndpointHooks, type FrameEvent, type LoggerLike, type OcppEndpoint, type OcppServer } from '@chargewire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import type { CsmsConfig } from './config.ts';
 import type { Block, CsmsRuntime } from './runtime.ts';
-import type { Store } from './store/store.ts';
+import type { JournalInput, Store } from './store/store.ts';
 import type { EventBus } from './bus/bus.ts';
 import { createConfiguredBus } from './bus/index.ts';
 import { createLogger, stationLogger } from './log.ts';
 import { createMetrics, recordCall, type CsmsMetrics } from './metrics.ts';
 import { authenticateStation, type AuthContext } from './auth.ts';
-import { buildDispatchTable, registerHandlers } from './dispatch.ts';
-import { createSession, type LiveSession } from './station-session.ts';
-import { createJournal } from './journal.ts';
+import { buildDispatchTable } from './dispatch.ts';
+import { createSession, sharedSessionHandlers, type LiveSession } from './station-session.ts';
+import { createJournal, type Journal } from './journal.ts';
 import { closeServer, createListeners, listen, listenerProfile, type Listener } from './server.ts';
 import { createHttpApp } from './http.ts';
 import { CsmsError } from './errors.ts';
@@ -95,7 +95,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       if (!s.gate.mayCall(action, payload)) throw new CsmsError('CSMS_ERR_STATION_REJECTED', `station ${stationId} was Rejected at boot; ${action} not sent`);
       const settle = s.gate.expect(action, payload);
       const p = s.connection.endpoint.call(action, payload, { timeoutMs: config.ocpp.callTimeoutMs, ...callOpts });
-      s.inflight.add(p);
+      (s.inflight ??= new Set()).add(p);
       try {
         const res = await p;
         settle(res);
@@ -104,7 +104,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
         settle(undefined);
         throw err;
       } finally {
-        s.inflight.delete(p);
+        s.inflight?.delete(p);
       }
     },
   };
@@ -127,6 +127,16 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     store?.touchStation(stationId, new Date(at)).catch((err: unknown) => log.error({ err, stationId }, 'touchStation failed'));
   }
 
+  const sessionByEndpoint = new WeakMap<OcppEndpoint, LiveSession>();
+  const handlers = sharedSessionHandlers(table, runtime, (endpoint) => sessionByEndpoint.get(endpoint), (p) => {
+    inboundInflight.add(p);
+    void p.finally(() => inboundInflight.delete(p)).catch(() => {});
+  });
+  const onJournalEntry = (e: JournalInput): void => {
+    if (e.messageType === 2) bus.publish({ type: 'message', stationId: e.stationId, direction: e.direction, ...(e.action ? { action: e.action } : {}), at: new Date().toISOString() });
+  };
+  const hookEnv: HookEnv = { metrics, touch };
+
   function createServer(): OcppServer {
     return createOcppServer({
       versions: config.ocpp.versions,
@@ -142,38 +152,27 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
         if (!result.ok) log.info({ stationId: info.identity, status: result.status, reason: result.message, remote: info.remoteAddress }, 'connection refused');
         return result;
       },
+      // Built once per connection and shared by the endpoint and the session (conn.log).
       logger: (identity, version) => stationLogger(log, identity, `ocpp${version}`) as unknown as LoggerLike,
-      hooks: (identity) => {
-        const journal = createJournal(identity, runtime.store, log, (e) => {
-          if (e.messageType === 2) bus.publish({ type: 'message', stationId: identity, direction: e.direction, ...(e.action ? { action: e.action } : {}), at: new Date().toISOString() });
-        });
-        return {
-          onFrame: (ev) => {
-            journal.onFrame(ev);
-            if (ev.direction === 'in') touch(identity, ev.at);
-          },
-          onCall: (ev) => recordCall(metrics, ev),
-          onBadMessage: () => metrics.badMessages.inc(),
-        };
-      },
+      // One handler table for every connection (memory: no closures per action per connection).
+      handlers: () => handlers,
+      hooks: (identity) => new StationHooks(identity, createJournal(identity, runtime.store, log, onJournalEntry), hookEnv),
       onConnection: (conn) => {
         const ctx = conn.context as AuthContext;
-        const slog = stationLogger(log, conn.identity, `ocpp${conn.version}`);
+        const slog = (conn.log as Logger | undefined) ?? stationLogger(log, conn.identity, `ocpp${conn.version}`);
         const session = createSession({ connection: conn, station: ctx.station, securityProfile: ctx.securityProfile, log: slog, triggerWindowMs: config.ocpp.callTimeoutMs });
         const previous = sessions.get(conn.identity);
         if (previous) slog.info({ previousSince: previous.connectedAt.toISOString() }, 'newer connection replaces the previous one');
         sessions.set(conn.identity, session);
-        registerHandlers(conn.endpoint, table, runtime, session, (p) => {
-          inboundInflight.add(p);
-          void p.finally(() => inboundInflight.delete(p)).catch(() => {});
-        });
+        sessionByEndpoint.set(conn.endpoint, session);
         const labels = { version: conn.version, profile: String(ctx.securityProfile) };
         metrics.connections.inc(labels);
         const at = new Date();
         slog.info({ securityProfile: ctx.securityProfile, bootStatus: session.bootStatus, remote: conn.handshake.remoteAddress }, 'connected');
         runtime.store.recordConnection(conn.identity, { at, version: `ocpp${conn.version}`, connected: true }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
         bus.publish({ type: 'station.connected', stationId: conn.identity, version: conn.version, at: at.toISOString() });
-        void conn.endpoint.whenClosed().then(({ code, reason }) => {
+        // (onClose + a microtask: as late as whenClosed().then, without a promise chain per connection)
+        conn.endpoint.onClose(({ code, reason }) => queueMicrotask(() => {
           metrics.connections.dec(labels);
           const current = sessions.get(conn.identity) === session;
           if (current) sessions.delete(conn.identity);
@@ -183,7 +182,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
           const end = new Date();
           store?.recordConnection(conn.identity, { at: end, connected: false }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
           bus.publish({ type: 'station.disconnected', stationId: conn.identity, code, reason, at: end.toISOString() });
-        });
+        }));
       },
     });
   }
@@ -214,7 +213,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     // 1. stop accepting new connections
     const closing = listeners.map((l) => closeServer(l.server));
     // 2. answer in-flight calls (both directions), bounded by the grace period
-    const inflight = [...inboundInflight, ...[...sessions.values()].flatMap((s) => [...s.inflight])];
+    const inflight = [...inboundInflight, ...[...sessions.values()].flatMap((s) => [...(s.inflight ?? [])])];
     if (inflight.length) {
       await Promise.race([
         Promise.allSettled(inflight),
@@ -247,6 +246,23 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     },
     metrics,
   };
+}
+
+interface HookEnv { metrics: CsmsMetrics; touch(stationId: string, at: number): void }
+
+/** The library hooks of one connection: methods on a class, not closures (one per connected station). */
+class StationHooks implements EndpointHooks {
+  constructor(private readonly identity: string, private readonly journal: Journal, private readonly env: HookEnv) {}
+  onFrame(ev: FrameEvent): void {
+    this.journal.onFrame(ev);
+    if (ev.direction === 'in') this.env.touch(this.identity, ev.at);
+  }
+  onCall(ev: CallEvent): void {
+    recordCall(this.env.metrics, ev);
+  }
+  onBadMessage(): void {
+    this.env.metrics.badMessages.inc();
+  }
 }
 
 function registerStoreMetrics(m: CsmsMetrics, store: Store): void {

@@ -1,17 +1,19 @@
 // One live station connection as the CSMS sees it: the StationSession of runtime.ts plus the B02/B03
 // gate and the bits the core needs (certificate CN for B01.FR.11, in-flight calls for shutdown).
-import type { OcppConnection, OcppVersion } from '@chargewire/ocpp';
+import { RpcError, sharedHandlerTable, type CallContext, type Handler, type OcppConnection, type OcppEndpoint, type OcppVersion } from '@chargewire/ocpp';
 import type { Logger } from 'pino';
 import type { StationSession } from './runtime.ts';
 import type { SecurityProfile, StationRecord } from './store/store.ts';
 import { BootGate } from './boot-gate.ts';
+import { blockContext, type buildDispatchTable } from './dispatch.ts';
+import type { CsmsRuntime } from './runtime.ts';
 
 export interface LiveSession extends StationSession {
   gate: BootGate;
   /** CN of the client certificate (security profile 3). */
   certificateCN?: string;
-  /** CALLs the CSMS has sent and not yet seen answered (graceful shutdown waits for them). */
-  inflight: Set<Promise<unknown>>;
+  /** CALLs the CSMS has sent and not yet seen answered (graceful shutdown waits for them); made on first use. */
+  inflight?: Set<Promise<unknown>>;
 }
 
 export function createSession(opts: {
@@ -38,7 +40,6 @@ export function createSession(opts: {
     securityProfile: opts.securityProfile,
     gate: new BootGate(status, opts.triggerWindowMs),
     ...(cn ? { certificateCN: cn } : {}),
-    inflight: new Set(),
   };
   return session;
 }
@@ -48,4 +49,34 @@ export function setBootStatus(session: StationSession, status: 'Accepted' | 'Pen
   session.bootStatus = status;
   const live = session as Partial<LiveSession>;
   live.gate?.booted(status);
+}
+
+/**
+ * The dispatch table as one handler table shared by every connection (EndpointOptions.handlers):
+ * the same gate and BlockContext as registerHandlers (dispatch.ts), but the session is looked up from
+ * the endpoint instead of being captured in a closure per action per connection (memory).
+ */
+export function sharedSessionHandlers(
+  table: ReturnType<typeof buildDispatchTable>,
+  csms: CsmsRuntime,
+  sessionOf: (endpoint: OcppEndpoint) => LiveSession | undefined,
+  track: (running: Promise<unknown>) => void,
+): ReadonlyMap<string, Handler> {
+  const entries: Array<[string, Handler]> = [];
+  for (const [action, { handler }] of table) {
+    entries.push([action, async (cctx: CallContext, request: unknown) => {
+      const session = sessionOf(cctx.endpoint);
+      if (!session) throw new RpcError('InternalError', 'no session for this connection');
+      // [FR.04] [B01.FR.10] [B02.FR.09] [B03.FR.07] only allowed messages pass before Accepted
+      const fr = session.gate.refusal(action, request);
+      if (fr) {
+        session.log.warn({ action, messageId: cctx.messageId, bootStatus: session.bootStatus, rule: fr }, 'message refused before boot was accepted');
+        throw new RpcError('SecurityError', `${action} not allowed while the station is ${session.bootStatus ?? 'not booted'} (${fr})`);
+      }
+      const running = handler(blockContext(csms, session, cctx.messageId), request as never);
+      track(running);
+      return running;
+    }]);
+  }
+  return sharedHandlerTable('csms', entries);
 }

@@ -2,7 +2,7 @@
 // OCPP requires, RSA and ECDSA server certificates side by side, client certificates for profile 3.
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { CsmsConfig } from './config.ts';
+import { expiredCertStations, type CsmsConfig } from './config.ts';
 import { CsmsError } from './errors.ts';
 
 /**
@@ -36,6 +36,12 @@ function read(file: string, what: string): Buffer {
   }
 }
 
+/** [A00.FR.429] per profile-3 server: the stations that may present an expired certificate (auth.ts reads it). */
+const expiredAllowed = new WeakMap<object, ReadonlySet<string>>();
+export function expiredCertAllowedOn(server: unknown): ReadonlySet<string> | undefined {
+  return server && typeof server === 'object' ? expiredAllowed.get(server) : undefined;
+}
+
 /** An https server (no request handler: it only carries WebSocket upgrades) for profile 2 or 3. */
 export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsServer {
   const certs: Buffer[] = [];
@@ -59,13 +65,16 @@ export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsSe
     // [A00.FR.321] no TLS compression: Node's OpenSSL is built without it.
     ...(profile === 3
       ? {
-          // [A00.FR.402] [A00.FR.403] [A00.FR.407] client certificate required and verified against the CA
+          // [A00.FR.402] [A00.FR.403] [A00.FR.407] client certificate required and verified against the CA.
+          // [A00.FR.429] when some stations may connect with an expired certificate, the handshake completes
+          // and auth.ts decides (refusing every other verification failure before the upgrade).
           requestCert: true,
-          rejectUnauthorized: true,
+          rejectUnauthorized: expiredCertStations(tls).length === 0,
           ca: read(tls.caFile, 'tls.caFile'),
         }
       : {}),
   });
+  if (profile === 3) expiredAllowed.set(server, new Set(expiredCertStations(tls)));
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     res.end('OCPP-J: connect with a WebSocket upgrade to /ocpp/<identity>\n');

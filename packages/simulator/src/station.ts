@@ -17,6 +17,7 @@ import { boot, startHeartbeat } from './blocks/provisioning.ts';
 import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
 import { presentToken, localStop } from './blocks/authorization.ts';
+import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
 import type { Registration, StationEvents, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
 
 interface SavedState {
@@ -42,6 +43,8 @@ export class Station extends EventEmitter<StationEvents> {
   stopHeartbeat: (() => void) | undefined;
   stopAligned: (() => void) | undefined;
   offlineSince: number | undefined;
+  /** Security events waiting for a connection (A04), e.g. InvalidCsmsCertificate. */
+  readonly securityEvents: SecurityEvent[] = [];
   private lastTxLatencyMs = 0;
   /** Set from the moment a CALLRESULT arrives until its caller has applied it (see holdIncoming). */
   private settling: Promise<void> | undefined;
@@ -50,6 +53,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   constructor(opts: StationOptions) {
     super();
+    checkSecurityProfile(opts);
     this.opts = opts;
     this.clock = opts.clock ?? new SystemClock();
     const evseOpts = opts.evses ?? [{ maxPowerW: 22_000, connectors: [{ type: 'cType2', maxPowerW: 22_000 }] }];
@@ -103,7 +107,7 @@ export class Station extends EventEmitter<StationEvents> {
     });
     this.link = opts.link ?? new OcppClient({
       url: opts.url ?? 'ws://127.0.0.1:9000/ocpp', identity: opts.identity, versions: opts.versions ?? ['2.1', '2.0.1'],
-      ...(opts.password !== undefined ? { password: opts.password } : {}), ...(opts.tls ? { tls: opts.tls } : {}),
+      ...(opts.password !== undefined ? { password: opts.password } : {}), ...(tlsFor(opts) ? { tls: tlsFor(opts)! } : {}),
       reconnect: this.backoff(), compression: opts.compression ?? true, limits: { callTimeoutMs: opts.callTimeoutMs ?? 30_000 },
     });
     for (const b of BLOCKS) {
@@ -127,7 +131,7 @@ export class Station extends EventEmitter<StationEvents> {
     }
     this.link.on('open', (e: { version: '2.0.1' | '2.1' }) => this.onOpen(e.version));
     this.link.on('close', (e: { code: number; reason: string }) => this.onClose(e));
-    this.link.on('error', (err: Error) => this.emit('failure', err));
+    this.link.on('error', (err: Error) => { onConnectError(this, err); this.emit('failure', err); });
     recoverTransactions(this, saved?.transactions ?? []);
   }
 
@@ -162,6 +166,7 @@ export class Station extends EventEmitter<StationEvents> {
     // [B04.FR.01] offline longer than OfflineThreshold: all connectors; [B04.FR.02] otherwise only changed ones.
     for (const e of this.evses) reportStatuses(this, e, all);
     this.outbox.kick();
+    void flushSecurityEvents(this); // [A04] events raised while disconnected
   }
 
   private onClose(e: { code: number; reason: string }): void {

@@ -18,6 +18,8 @@ import { commandRoutes } from './routes/command.ts';
 import { liveRoutes, type LiveStreams } from './routes/live.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { meRoutes } from './routes/me.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { registerChargingRoutes } from '../api-charging/index.ts';
 
 export { ensureAdminToken, createFileTokenStore, createMemoryTokenStore, type TokenStore, type Role } from './tokens.ts';
@@ -32,6 +34,8 @@ export interface ApiOptions {
   sseKeepAliveMs?: number;
   /** Timeout of the readiness probe's store read (default 2 000 ms). */
   readyTimeoutMs?: number;
+  /** Clock for /api/overview ("today", the message-rate window); default Date.now. Tests pass a fixed one. */
+  clock?: () => number;
 }
 
 /** What the route files receive. */
@@ -134,6 +138,8 @@ export async function registerApi(app: FastifyInstance, runtime: CsmsRuntime, op
         await secured.register(commandRoutes(ctx));
         await secured.register(liveRoutes(ctx));
         await secured.register(tokenRoutes(ctx));
+        await secured.register(meRoutes());
+        await secured.register(overviewRoutes(ctx, options.clock));
         await secured.register(async (s) => registerChargingRoutes(s, runtime));
       },
       { prefix: '/api' },

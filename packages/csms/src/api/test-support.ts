@@ -67,7 +67,7 @@ export interface TestApi extends ReturnType<typeof makeRuntime> {
   close(): Promise<void>;
 }
 
-export async function makeApi(opts: { sseKeepAliveMs?: number; readyTimeoutMs?: number } = {}): Promise<TestApi> {
+export async function makeApi(opts: { sseKeepAliveMs?: number; readyTimeoutMs?: number; clock?: () => number } = {}): Promise<TestApi> {
   const rt = makeRuntime();
   const app = Fastify({ logger: false });
   const tokens = createMemoryTokenStore();

@@ -81,6 +81,31 @@ describe('C01 Authorize statuses', () => {
     const stop = await transactionEvent(h.ctx('m3'), tx({ id: 'tx-1', eventType: 'Ended', seqNo: 1, triggerReason: 'StopAuthorized', idToken: tok('ONE'), transactionInfo: { transactionId: 'tx-1', stoppedReason: 'Local' } }));
     assert.equal(stop.idTokenInfo?.status, 'Accepted');
   });
+
+  test('[C01.FR.24] during an active, deauthorized transaction a different token is answered NotAtThisTime', async () => {
+    const h = await booted();
+    await h.store.upsertIdToken({ idToken: 'FIRST', type: 'ISO14443', status: 'Accepted' });
+    await h.store.upsertIdToken({ idToken: 'SECOND', type: 'ISO14443', status: 'Accepted' });
+    await h.store.upsertIdToken({ idToken: 'MP', type: 'ISO14443', status: 'Accepted', masterPass: true });
+    await h.store.upsertConnectorStatus({ stationId: 'CS001', evseId: 1, connectorId: 1, status: 'Occupied', at: new Date() });
+    const t0 = Date.now();
+    const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+    await transactionEvent(h.ctx('a'), tx({ id: 'tx-d', timestamp: at(0), idToken: tok('FIRST') }));
+    assert.equal((await authorize(h.ctx(), { idToken: tok('SECOND') })).idTokenInfo.status, 'Accepted'); // still authorized
+    await transactionEvent(h.ctx('b'), tx({ id: 'tx-d', eventType: 'Updated', seqNo: 1, timestamp: at(10), triggerReason: 'Deauthorized', transactionInfo: { transactionId: 'tx-d', chargingState: 'SuspendedEVSE' } }));
+    assert.equal((await authorize(h.ctx(), { idToken: tok('SECOND') })).idTokenInfo.status, 'NotAtThisTime');
+    assert.equal((await authorize(h.ctx(), { idToken: tok('first') })).idTokenInfo.status, 'Accepted'); // the initial token
+    assert.equal((await authorize(h.ctx(), { idToken: tok('MP') })).idTokenInfo.status, 'Accepted'); // a master pass may stop it
+    // a second, free EVSE: the token may be meant for it
+    await h.store.upsertConnectorStatus({ stationId: 'CS001', evseId: 2, connectorId: 1, status: 'Available', at: new Date() });
+    assert.equal((await authorize(h.ctx(), { idToken: tok('SECOND') })).idTokenInfo.status, 'Accepted');
+    // authorized again by its own token: no longer held
+    await h.store.upsertConnectorStatus({ stationId: 'CS001', evseId: 2, connectorId: 1, status: 'Unavailable', at: new Date() });
+    await transactionEvent(h.ctx('c'), tx({ id: 'tx-2', evse: { id: 2, connectorId: 1 }, timestamp: at(11), triggerReason: 'CablePluggedIn' }));
+    assert.equal((await authorize(h.ctx(), { idToken: tok('SECOND') })).idTokenInfo.status, 'NotAtThisTime');
+    await transactionEvent(h.ctx('d'), tx({ id: 'tx-d', eventType: 'Updated', seqNo: 2, timestamp: at(20), triggerReason: 'Authorized', idToken: tok('FIRST') }));
+    assert.equal((await authorize(h.ctx(), { idToken: tok('SECOND') })).idTokenInfo.status, 'Accepted');
+  });
 });
 
 describe('C02 start button', () => {
@@ -142,11 +167,14 @@ describe('external authorizer', () => {
     assert.deepEqual(asked, ['ROAM', 'NOBODY']);
   });
 
-  test('[C07.FR.14] a certificateStatus is only returned when a backend judged the contract certificate', async () => {
+  test('[C07.FR.04] [C07.FR.14] an eMAID Authorize is answered with a status; a certificateStatus only when a backend judged the certificate', async () => {
     const h = await booted();
     await h.store.upsertIdToken({ idToken: 'NL-ABC-123', type: 'eMAID', status: 'Accepted' });
     const local = await authorize(h.ctx(), { idToken: tok('NL-ABC-123', 'eMAID'), certificate: '-----BEGIN CERTIFICATE-----' });
+    assert.equal(local.idTokenInfo.status, 'Accepted');
     assert.equal(local.certificateStatus, undefined);
+    const unknown = await authorize(h.ctx(), { idToken: tok('NL-NOT-KNOWN', 'eMAID'), iso15118CertificateHashData: [{ hashAlgorithm: 'SHA256', issuerNameHash: 'a', issuerKeyHash: 'b', serialNumber: '1', responderURL: 'http://ocsp.example' }] });
+    assert.equal(unknown.idTokenInfo.status, 'Unknown');
     setExternalAuthorizer(h.runtime, { authorize: async () => ({ idTokenInfo: { status: 'Accepted' }, certificateStatus: 'Accepted' }) });
     const ext = await authorize(h.ctx(), { idToken: tok('NL-XYZ-999', 'eMAID'), certificate: '-----BEGIN CERTIFICATE-----' });
     assert.equal(ext.certificateStatus, 'Accepted');

@@ -1,7 +1,7 @@
 // Block B, CSMS-initiated use cases as helpers the REST API (and tests) call: B05 SetVariables,
 // B06 GetVariables, B07 GetBaseReport, B08 GetReport, B09 SetNetworkProfile, B11/B12 Reset.
 import type {
-  ComponentCriterionEnumType, ComponentVariableType, GetBaseReportResponse, GetReportResponse, GetVariableDataType,
+  ChangeAvailabilityResponse, ComponentCriterionEnumType, ComponentVariableType, GetBaseReportResponse, GetReportResponse, GetVariableDataType,
   GetVariableResultType, NetworkConnectionProfileType, ReportBaseEnumType, ResetEnumType, ResetResponse,
   SetNetworkProfileResponse, SetVariableDataType, SetVariableResultType,
 } from '@chargewire/ocpp/types';
@@ -37,6 +37,7 @@ export async function setVariables(runtime: CsmsRuntime, stationId: string, data
     seen.add(k);
   }
   await refuseActiveNetworkConfiguration(runtime, stationId, data);
+  if (runtime.sessions.get(stationId)?.version === '2.1') data = withApnVpnEnabled(data);
   // [B05.FR.11] never more SetVariableData per request than ItemsPerMessage[SetVariables]
   const batches = chunks(data, await itemsPerMessage(runtime, stationId, 'SetVariables'));
   const results: SetVariableResultType[] = [];
@@ -63,6 +64,33 @@ async function refuseActiveNetworkConfiguration(runtime: CsmsRuntime, stationId:
   if (hit) {
     throw new CsmsError('CSMS_ERR_ACTIVE_NETWORK_PROFILE', `NetworkConfiguration instance ${hit.component.instance} is in NetworkConfigurationPriority (${prio}); use SetNetworkProfile for another slot`);
   }
+}
+
+const APN_VARIABLES = new Set(['Apn', 'ApnUserName', 'ApnPassword', 'SimPin', 'PreferredNetwork', 'UseOnlyPreferredNetwork', 'ApnAuthentication']);
+const VPN_VARIABLES = new Set(['VpnType', 'VpnServer', 'VpnUser', 'VpnGroup', 'VpnPassword', 'VpnKey']);
+
+/**
+ * (2.1) When the CSMS configures a NetworkConfiguration slot through SetVariables, it also sets
+ * ApnEnabled and VpnEnabled of that slot, unless the caller set them itself:
+ * [B09.FR.29] True when APN (resp. VPN) variables are configured for the slot;
+ * [B09.FR.30] False when they are not.
+ */
+export function withApnVpnEnabled(data: SetVariableDataType[]): SetVariableDataType[] {
+  const slots = new Map<string, SetVariableDataType[]>();
+  for (const d of data) {
+    if (d.component.name !== 'NetworkConfiguration' || d.component.instance === undefined) continue;
+    (slots.get(d.component.instance) ?? slots.set(d.component.instance, []).get(d.component.instance)!).push(d);
+  }
+  const added: SetVariableDataType[] = [];
+  for (const [instance, items] of slots) {
+    const names = new Set(items.filter((d) => (d.attributeType ?? 'Actual') === 'Actual').map((d) => d.variable.name));
+    for (const [flag, vars] of [['ApnEnabled', APN_VARIABLES], ['VpnEnabled', VPN_VARIABLES]] as const) {
+      if (names.has(flag)) continue; // the caller decided
+      const configured = [...names].some((n) => vars.has(n));
+      added.push({ component: { name: 'NetworkConfiguration', instance }, variable: { name: flag }, attributeValue: configured ? 'true' : 'false' });
+    }
+  }
+  return added.length ? [...data, ...added] : data;
 }
 
 /** B06: get variables; Accepted values are stored in the device model. */
@@ -145,6 +173,60 @@ export async function requestCustomReport(
 /** B09/B10: store a new network connection profile in a slot (the station answers Accepted/Rejected/Failed). */
 export function setNetworkProfile(runtime: CsmsRuntime, stationId: string, configurationSlot: number, connectionData: NetworkConnectionProfileType): Promise<SetNetworkProfileResponse> {
   return runtime.callStation(stationId, 'SetNetworkProfile', { configurationSlot, connectionData });
+}
+
+export interface MigrationOptions {
+  /** New value of OCPPCommCtrlr.NetworkConfigurationPriority, e.g. "2,1" (B10.FR.01). */
+  priority: string;
+  /** How often to ask GetTransactionStatus whether transaction messages are still queued (default 2 s). */
+  pollMs?: number;
+  /** Give up waiting for an empty queue after this long and reset anyway (default 120 s). */
+  maxWaitMs?: number;
+}
+
+export interface MigrationOutcome {
+  /** Done: the station accepted the reset. Otherwise the step that stopped the migration. */
+  status: 'Reset' | 'PriorityRejected' | 'ResetRejected';
+  priority: SetVariableResultType;
+  availability?: ChangeAvailabilityResponse;
+  /** GetTransactionStatus calls made before the queue was empty (or maxWaitMs passed). */
+  queuePolls: number;
+  queueEmpty: boolean;
+  reset?: ResetResponse;
+}
+
+/**
+ * B10 Migrate to new CSMS / NetworkConnectionProfile: set NetworkConfigurationPriority, then, as
+ * [B10.FR.05] recommends, make the station Inoperative (no new transactions) and wait until its
+ * transaction message queue is empty (GetTransactionStatus.messagesInQueue = false) before the Reset
+ * that makes it connect to the first entry of the new priority list (B10.FR.04).
+ */
+export async function migrateNetworkProfile(runtime: CsmsRuntime, stationId: string, o: MigrationOptions): Promise<MigrationOutcome> {
+  const [priority] = await setVariables(runtime, stationId, [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'NetworkConfigurationPriority' }, attributeValue: o.priority }]);
+  // [B10.FR.01] Accepted or RebootRequired; [B10.FR.02] Rejected when a listed slot is not a valid configuration
+  if (!priority || (priority.attributeStatus !== 'Accepted' && priority.attributeStatus !== 'RebootRequired')) {
+    return { status: 'PriorityRejected', priority: priority!, queuePolls: 0, queueEmpty: false };
+  }
+  // [B10.FR.05] Inoperative first, so no new transaction starts on the old CSMS
+  const availability = await runtime.callStation(stationId, 'ChangeAvailability', { operationalStatus: 'Inoperative' });
+  // [B10.FR.05] then wait for the transaction message queue to drain (GetTransactionStatus without transactionId)
+  const pollMs = o.pollMs ?? 2000;
+  const deadline = Date.now() + (o.maxWaitMs ?? 120_000);
+  let queuePolls = 0;
+  let queueEmpty = false;
+  for (;;) {
+    queuePolls += 1;
+    const st = await runtime.callStation(stationId, 'GetTransactionStatus', {});
+    if (!st.messagesInQueue) {
+      queueEmpty = true;
+      break;
+    }
+    if (Date.now() + pollMs > deadline) break;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  if (!queueEmpty) runtime.log.warn({ stationId, queuePolls }, 'B10 migration: transaction messages still queued at maxWaitMs; resetting anyway');
+  const res = await runtime.callStation(stationId, 'Reset', { type: 'Immediate' });
+  return { status: res.status === 'Rejected' ? 'ResetRejected' : 'Reset', priority, availability, queuePolls, queueEmpty, reset: res };
 }
 
 /** B11/B12: reset the station (or one EVSE). With a transaction ongoing, OnIdle answers Scheduled (B12). */

@@ -4,7 +4,8 @@ import { RpcError } from '@chargewire/ocpp';
 import { blockHarness } from '../../../../test/fixtures/block-harness.ts';
 import { aBootNotification, aNotifyReport, aReportData, aStatusNotification } from '../../../../test/fixtures/builders.ts';
 import { bootNotification } from './provisioning.ts';
-import { getVariables, requestCustomReport, requestReport, setVariables } from './provisioning-commands.ts';
+import { getVariables, migrateNetworkProfile, requestCustomReport, requestReport, setVariables } from './provisioning-commands.ts';
+import { requestStartTransaction } from './remote-control.ts';
 
 const rpcCode = (code: string) => (err: unknown) => err instanceof RpcError && err.code === code;
 
@@ -210,5 +211,170 @@ describe('B07/B08 reports', () => {
     const out = await requestCustomReport(h.runtime, 'CS001', { componentCriteria: ['Problem'], componentVariable: cv });
     assert.deepEqual(sizes, [2, 1]);
     assert.deepEqual(out.map((o) => o.status), ['EmptyResultSet', 'EmptyResultSet']);
+  });
+});
+
+describe('B09/B10 network profiles', () => {
+  async function bootedAs(version: '2.0.1' | '2.1') {
+    const h = await blockHarness({ version });
+    await h.station.call('BootNotification', aBootNotification());
+    return h;
+  }
+  type Sent = { component: { name: string; instance?: string }; variable: { name: string }; attributeValue: string };
+  function recordSetVariables(h: Awaited<ReturnType<typeof bootedAs>>, status: 'Accepted' | 'Rejected' | 'RebootRequired' = 'Accepted') {
+    const sent: Sent[] = [];
+    h.station.handle('SetVariables', async (_c, req) => {
+      sent.push(...(req.setVariableData as Sent[]));
+      return { setVariableResult: req.setVariableData.map((d) => ({ component: d.component, variable: d.variable, attributeStatus: status })) };
+    });
+    return sent;
+  }
+  const flag = (sent: Sent[], instance: string, name: string) => sent.find((d) => d.component.name === 'NetworkConfiguration' && d.component.instance === instance && d.variable.name === name)?.attributeValue;
+
+  test('[B09.FR.29] [B09.FR.30] (2.1) configuring APN variables of a slot sets ApnEnabled=true; without VPN variables VpnEnabled=false', async () => {
+    const h = await bootedAs('2.1');
+    const sent = recordSetVariables(h);
+    await setVariables(h.runtime, 'CS001', [
+      { component: { name: 'NetworkConfiguration', instance: '3' }, variable: { name: 'OcppCsmsUrl' }, attributeValue: 'wss://new.example/ocpp' },
+      { component: { name: 'NetworkConfiguration', instance: '3' }, variable: { name: 'Apn' }, attributeValue: 'internet.example' },
+      { component: { name: 'NetworkConfiguration', instance: '3' }, variable: { name: 'ApnUserName' }, attributeValue: 'u' },
+    ]);
+    assert.equal(flag(sent, '3', 'ApnEnabled'), 'true');
+    assert.equal(flag(sent, '3', 'VpnEnabled'), 'false');
+    assert.equal(sent.length, 5);
+    const stored = await h.store.listVariables('CS001', { component: 'NetworkConfiguration', variable: 'ApnEnabled', limit: 10, offset: 0 });
+    assert.equal(stored.items[0]?.value, 'true', 'the Accepted flag is stored in the device model');
+  });
+
+  test('[B09.FR.29] [B09.FR.30] (2.1) VPN variables set VpnEnabled=true and ApnEnabled=false, per slot', async () => {
+    const h = await bootedAs('2.1');
+    const sent = recordSetVariables(h);
+    await setVariables(h.runtime, 'CS001', [
+      { component: { name: 'NetworkConfiguration', instance: '2' }, variable: { name: 'VpnServer' }, attributeValue: 'vpn.example' },
+      { component: { name: 'NetworkConfiguration', instance: '4' }, variable: { name: 'OcppCsmsUrl' }, attributeValue: 'wss://plain.example/ocpp' },
+    ]);
+    assert.deepEqual([flag(sent, '2', 'VpnEnabled'), flag(sent, '2', 'ApnEnabled')], ['true', 'false']);
+    assert.deepEqual([flag(sent, '4', 'VpnEnabled'), flag(sent, '4', 'ApnEnabled')], ['false', 'false'], '[B09.FR.30] no APN/VPN configured: both False');
+  });
+
+  test('[B09.FR.29] an ApnEnabled/VpnEnabled the caller sets itself is sent as given, not doubled', async () => {
+    const h = await bootedAs('2.1');
+    const sent = recordSetVariables(h);
+    await setVariables(h.runtime, 'CS001', [
+      { component: { name: 'NetworkConfiguration', instance: '3' }, variable: { name: 'Apn' }, attributeValue: 'a' },
+      { component: { name: 'NetworkConfiguration', instance: '3' }, variable: { name: 'ApnEnabled' }, attributeValue: 'false' },
+      { component: { name: 'NetworkConfiguration', instance: '3' }, variable: { name: 'VpnEnabled' }, attributeValue: 'true' },
+    ]);
+    assert.equal(sent.length, 3);
+    assert.deepEqual([flag(sent, '3', 'ApnEnabled'), flag(sent, '3', 'VpnEnabled')], ['false', 'true']);
+  });
+
+  test('[B09.FR.29] 2.0.1 has no NetworkConfiguration component: nothing is added; other components untouched', async () => {
+    const h = await bootedAs('2.0.1');
+    const sent = recordSetVariables(h);
+    await setVariables(h.runtime, 'CS001', [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeValue: '60' }]);
+    assert.equal(sent.length, 1);
+    const h21 = await bootedAs('2.1');
+    const sent21 = recordSetVariables(h21);
+    await setVariables(h21.runtime, 'CS001', [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeValue: '60' }]);
+    assert.equal(sent21.length, 1);
+  });
+
+  for (const version of ['2.0.1', '2.1'] as const) {
+    test(`[B10.FR.05] (${version}) migration: priority set, Inoperative, wait until the transaction queue is empty, then Reset`, async () => {
+      const h = await bootedAs(version);
+      const order: string[] = [];
+      h.station.handle('SetVariables', async (_c, req) => {
+        order.push(`SetVariables ${req.setVariableData[0]!.variable.name}=${req.setVariableData[0]!.attributeValue}`);
+        return { setVariableResult: req.setVariableData.map((d) => ({ component: d.component, variable: d.variable, attributeStatus: 'RebootRequired' as const })) };
+      });
+      h.station.handle('ChangeAvailability', async (_c, req) => {
+        order.push(`ChangeAvailability ${req.operationalStatus}${req.evse ? ' evse' : ''}`);
+        return { status: 'Accepted' };
+      });
+      let queued = 2;
+      h.station.handle('GetTransactionStatus', async (_c, req) => {
+        order.push(`GetTransactionStatus${req.transactionId ? ` ${req.transactionId}` : ''}`);
+        return { messagesInQueue: queued-- > 0 };
+      });
+      h.station.handle('Reset', async (_c, req) => {
+        order.push(`Reset ${req.type}`);
+        return { status: 'Accepted' };
+      });
+      const out = await migrateNetworkProfile(h.runtime, 'CS001', { priority: '2,1', pollMs: 5 });
+      assert.deepEqual(order, [
+        'SetVariables NetworkConfigurationPriority=2,1',
+        'ChangeAvailability Inoperative',
+        'GetTransactionStatus', 'GetTransactionStatus', 'GetTransactionStatus',
+        'Reset Immediate',
+      ]);
+      assert.deepEqual([out.status, out.queuePolls, out.queueEmpty], ['Reset', 3, true]);
+    });
+  }
+
+  test('[B10.FR.02] a Rejected NetworkConfigurationPriority stops the migration: no Inoperative, no Reset', async () => {
+    const h = await bootedAs('2.1');
+    recordSetVariables(h, 'Rejected');
+    const other: string[] = [];
+    for (const a of ['ChangeAvailability', 'GetTransactionStatus', 'Reset'] as const) h.station.handle(a, async () => { other.push(a); return {} as never; });
+    const out = await migrateNetworkProfile(h.runtime, 'CS001', { priority: '9' });
+    assert.equal(out.status, 'PriorityRejected');
+    assert.deepEqual(other, []);
+  });
+
+  test('[B10.FR.05] a queue that never empties: Reset after maxWaitMs anyway, reported as queueEmpty=false', async () => {
+    const h = await bootedAs('2.1');
+    recordSetVariables(h);
+    h.station.handle('ChangeAvailability', async () => ({ status: 'Scheduled' }));
+    h.station.handle('GetTransactionStatus', async () => ({ messagesInQueue: true }));
+    let resets = 0;
+    h.station.handle('Reset', async () => { resets++; return { status: 'Accepted' }; });
+    const out = await migrateNetworkProfile(h.runtime, 'CS001', { priority: '2', pollMs: 10, maxWaitMs: 50 });
+    assert.equal(resets, 1);
+    assert.equal(out.queueEmpty, false);
+    assert.ok(out.queuePolls >= 2 && out.queuePolls <= 7, String(out.queuePolls));
+    assert.equal(out.availability?.status, 'Scheduled');
+  });
+});
+
+describe('B13 reset with transaction resumption (CSMS side)', () => {
+  const txProfile = { id: 31, stackLevel: 0, chargingProfilePurpose: 'TxProfile' as const, chargingProfileKind: 'Absolute' as const, chargingSchedule: [{ id: 1, chargingRateUnit: 'A' as const, chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] }] };
+  const at = (s: number) => new Date(Date.parse('2026-03-01T10:00:00Z') + s * 1000).toISOString();
+
+  for (const persistence of ['absent', 'false'] as const) {
+    test(`[B13.FR.31] (2.1) after TxResumed the TxProfile is sent again (ChargingProfilePersistence[TxProfile] ${persistence})`, async () => {
+      const h = await blockHarness({ version: '2.1' });
+      await h.station.call('BootNotification', aBootNotification());
+      if (persistence === 'false') {
+        await h.store.applyReport('CS001', 1, [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'ChargingProfilePersistence', instance: 'TxProfile' }, variableAttribute: [{ type: 'Actual', value: 'false' }] }]);
+      }
+      h.station.handle('RequestStartTransaction', async () => ({ status: 'Accepted' }));
+      const profiles: Array<{ evseId: number; chargingProfile: { id: number; transactionId?: string } }> = [];
+      h.station.handle('SetChargingProfile', async (_c, req) => {
+        profiles.push(req);
+        return { status: 'Accepted' };
+      });
+      const { remoteStartId } = await requestStartTransaction(h.runtime, 'CS001', { idToken: { idToken: 'B13', type: 'Central' }, evseId: 1, chargingProfile: txProfile });
+      const base = { evse: { id: 1, connectorId: 1 }, seqNo: 0 };
+      await h.station.call('TransactionEvent', { ...base, eventType: 'Started', timestamp: at(0), triggerReason: 'RemoteStart', transactionInfo: { transactionId: 'tx-b13', remoteStartId } });
+      // The station reset with ImmediateAndResume (B13.FR.21), resumed the transaction (B13.FR.23) and says so (B13.FR.30).
+      await h.station.call('TransactionEvent', { ...base, seqNo: 1, eventType: 'Updated', timestamp: at(60), triggerReason: 'TxResumed', transactionInfo: { transactionId: 'tx-b13', chargingState: 'SuspendedEVSE' } });
+      for (let i = 0; i < 100 && profiles.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(profiles.length, 1);
+      assert.equal(profiles[0]!.evseId, 1);
+      assert.deepEqual([profiles[0]!.chargingProfile.id, profiles[0]!.chargingProfile.transactionId], [31, 'tx-b13']);
+    });
+  }
+
+  test('[B13.FR.31] a TxResumed for a transaction the CSMS holds no TxProfile for sends nothing', async () => {
+    const h = await blockHarness({ version: '2.1' });
+    await h.station.call('BootNotification', aBootNotification());
+    let sent = 0;
+    h.station.handle('SetChargingProfile', async () => { sent++; return { status: 'Accepted' }; });
+    const base = { evse: { id: 1, connectorId: 1 }, transactionInfo: { transactionId: 'tx-plain' } };
+    await h.station.call('TransactionEvent', { ...base, seqNo: 0, eventType: 'Started', timestamp: at(0), triggerReason: 'CablePluggedIn' });
+    await h.station.call('TransactionEvent', { ...base, seqNo: 1, eventType: 'Updated', timestamp: at(60), triggerReason: 'TxResumed' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(sent, 0);
   });
 });

@@ -4,14 +4,17 @@ import { RpcError } from '@chargewire/ocpp';
 import type { BootNotificationRequest, BootNotificationResponse, NotifyReportRequest, NotifyReportResponse } from '@chargewire/ocpp/types';
 import type { Block, BlockContext } from '../runtime.ts';
 import { setBootStatus, type LiveSession } from '../station-session.ts';
+import type { AuthContext } from '../auth.ts';
 import { reportPart } from './report-collector.ts';
 import { requestReport } from './provisioning-commands.ts';
 
 export async function bootNotification(ctx: BlockContext, req: BootNotificationRequest): Promise<BootNotificationResponse> {
   const { csms, stationId } = ctx;
   // [B01.FR.11] with security profile 3, the SerialNumber must equal the certificate's CN
+  const auth = ctx.session.connection.context as Partial<AuthContext> | undefined;
+  const expiredCert = auth?.certificateExpired === true;
   if (ctx.session.securityProfile === 3) {
-    const cn = (ctx.session as Partial<LiveSession>).certificateCN;
+    const cn = (ctx.session as Partial<LiveSession>).certificateCN ?? auth?.certificateCN;
     if (req.chargingStation.serialNumber !== cn) {
       ctx.log.warn({ serialNumber: req.chargingStation.serialNumber, certificateCN: cn }, 'BootNotification serialNumber does not match the certificate CN; closing');
       // [B01.FR.12] mismatch: close the WebSocket connection
@@ -22,7 +25,9 @@ export async function bootNotification(ctx: BlockContext, req: BootNotificationR
   const station = await csms.store.getStation(stationId);
   const firstBoot = !station?.lastBoot;
   // [B01.FR.02] answer whether we accept the station: its own policy, else the configured default
-  const status = station?.bootPolicy ?? csms.config.boot.defaultStatus;
+  const policy = station?.bootPolicy ?? csms.config.boot.defaultStatus;
+  // [A00.FR.429] admitted with an expired certificate: Pending (B02) until the certificate is renewed
+  const status = expiredCert && policy === 'Accepted' ? 'Pending' : policy;
   // Accepted: the heartbeat interval; Pending/Rejected: when to retry the boot (B02.FR.08, B03.FR.06).
   const interval = status === 'Accepted' ? csms.config.boot.heartbeatIntervalS : csms.config.boot.retryIntervalS;
   const now = new Date();
@@ -37,6 +42,16 @@ export async function bootNotification(ctx: BlockContext, req: BootNotificationR
     at: now.toISOString(),
   });
   ctx.log.info({ status, reason: req.reason, model: req.chargingStation.model, vendor: req.chargingStation.vendorName }, 'boot');
+  if (expiredCert && status === 'Pending') {
+    // [A00.FR.429] then immediately A02: ask the station to start the certificate update (TriggerMessage is
+    // allowed while Pending, B02.FR.01), after our answer has gone out.
+    setImmediate(() => {
+      csms.callStation(stationId, 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' }).then(
+        (r) => ctx.log.info({ status: r.status }, 'certificate renewal requested (A00.FR.429)'),
+        (err: Error) => ctx.log.warn({ err: err.message }, 'certificate renewal request failed (A00.FR.429)'),
+      );
+    });
+  }
   if (csms.config.boot.fetchInventory && firstBoot && status !== 'Rejected') {
     // [B07.FR.14] first connection: fetch the full device model (after our answer has gone out).
     // [B02.FR.01] allowed while Pending too.

@@ -134,6 +134,22 @@ describe('E16/F07 transaction limits (2.1)', () => {
     assert.deepEqual(r.transactionLimit, { maxCost: 12.5 });
   });
 
+  test('[F07.FR.01] [E16.FR.18] the limit is sent with RequestStartTransaction\'s transaction; an offline echo is no confirmation', async () => {
+    const h = await booted('2.1');
+    const sent: unknown[] = [];
+    h.station.handle('RequestStartTransaction', async (_c, req) => { sent.push(req); return { status: 'Accepted' }; });
+    const { remoteStartId } = await requestStartTransaction(h.runtime, 'CS001', { idToken: { idToken: 'R', type: 'Central' }, evseId: 1, transactionLimit: { maxEnergy: 9000 } });
+    assert.equal(sent.length, 1);
+    assert.deepEqual((await h.store.findRemoteStart('CS001', remoteStartId))?.transactionLimit, { maxEnergy: 9000 });
+    const r = await transactionEvent(h.ctx('a'), ev('txo', 0, 'Started', 0, { offline: true, triggerReason: 'RemoteStart', transactionInfo: { transactionId: 'txo', remoteStartId } }));
+    assert.deepEqual(r.transactionLimit, { maxEnergy: 9000 });
+    // a queued (offline) event that happens to carry the limit is historical, not the station's confirmation
+    await transactionEvent(h.ctx('b'), ev('txo', 1, 'Updated', 10, { offline: true, triggerReason: 'LimitSet', transactionInfo: { transactionId: 'txo', transactionLimit: { maxEnergy: 9000 } } }));
+    assert.equal((await h.store.getTransactionLimit('CS001', 'txo'))?.confirmed, false);
+    await transactionEvent(h.ctx('c'), ev('txo', 2, 'Updated', 20, { triggerReason: 'LimitSet', transactionInfo: { transactionId: 'txo', transactionLimit: { maxEnergy: 9000 } } }));
+    assert.equal((await h.store.getTransactionLimit('CS001', 'txo'))?.confirmed, true);
+  });
+
   test('[E16.FR.02] OCPP 2.0.1 has no transactionLimit: setting one is refused', async () => {
     const h = await booted('2.0.1');
     await transactionEvent(h.ctx('a'), ev('tx201', 0, 'Started', 0));

@@ -1,6 +1,8 @@
 // Runs the conformance suite on the real PostgreSQL server (127.0.0.1:5432, database `test`, user
 // `postgres`, or the PG* environment variables), each store in a fresh schema `cw_test_<random>` that is
 // dropped afterwards. An unreachable server FAILS the run: it is not a skip.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPostgresStore } from './postgres.ts';
@@ -49,3 +51,27 @@ runStoreSuite(
     },
   },
 );
+
+test('[E17] migration 2 back-fills remote_start_id of transactions stored before it', async () => {
+  const { migrations, render, SCHEMA_VERSION_DDL } = await import('./migrations.ts');
+  const schema = `cw_test_${randomBytes(6).toString('hex')}`;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}"`);
+    await c.query(SCHEMA_VERSION_DDL);
+    await c.query(render(migrations[0]!.sql, 'postgres'));
+    await c.query('INSERT INTO schema_version (version, applied_at) VALUES (1, $1)', [new Date().toISOString()]);
+    const tx = { stationId: 'OLD', transactionId: 'T-old', state: 'Started', triggerReason: 'RemoteStart', remoteStartId: 31, startedAt: '2025-01-01T00:00:00.000Z', offline: false, eventCount: 1, updatedAt: '2025-01-01T00:00:00.000Z' };
+    await c.query('INSERT INTO transactions (station_id, transaction_id, state, started_at, fold) VALUES ($1,$2,$3,$4,$5)', ['OLD', 'T-old', 'Started', tx.startedAt, JSON.stringify({ tx, startedFromStarted: true })]);
+  } finally {
+    await c.end();
+  }
+  const s = await createPostgresStore({ url, schema });
+  try {
+    assert.equal((await s.findTransactionByRemoteStart('OLD', 31))?.transactionId, 'T-old');
+  } finally {
+    await s.close();
+    await dropSchema(schema);
+  }
+});

@@ -234,6 +234,12 @@ export class OcppEndpoint {
     this.transportClosed(code, reason);
   }
 
+  /** Call `fn` once when the endpoint closes (at once if it already has); a lighter whenClosed(). */
+  onClose(fn: (info: { code: number; reason: string }) => void): void {
+    if (this.isClosed) fn({ code: 1006, reason: '' });
+    else (this.closeWaiters ??= []).push(fn);
+  }
+
   /** Resolves when the endpoint closes. */
   whenClosed(): Promise<{ code: number; reason: string }> {
     if (this.isClosed) return Promise.resolve({ code: 1006, reason: '' });

@@ -3,7 +3,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket, PeerCertificate } from 'node:tls';
-import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
+import { WebSocketServer, type PerMessageDeflateOptions, type WebSocket } from 'ws';
 import type { OcppVersion } from '../rpc/frame.ts';
 import type { EndpointHooks, LoggerLike } from '../rpc/hooks.ts';
 import type { Handler, OcppEndpoint } from '../rpc/endpoint.ts';
@@ -93,6 +93,10 @@ export interface OcppServer {
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 function reject(socket: Duplex, status: number, message?: string): void {
   const body = message ?? STATUS_TEXT[status] ?? 'Error';
   const extra = status === 401 ? 'WWW-Authenticate: Basic realm="OCPP", charset="UTF-8"\r\n' : '';
@@ -116,7 +120,9 @@ export function createOcppServer(opts: OcppServerOptions): OcppServer {
   const connections = new Map<string, OcppConnection>();
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    // Memory: no closure here; a listener made in this function would keep its whole context (the
+    // upgrade request among it) alive for the life of the connection.
+    socket.on('error', destroySocket);
     const id = parseIdentity(req.url);
     if (!id.ok) return reject(socket, 400, id.reason);
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -140,28 +146,32 @@ export function createOcppServer(opts: OcppServerOptions): OcppServer {
     }
     if (!auth.ok) return reject(socket, auth.status, auth.message);
     if (socket.destroyed) return;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const version = versionOf[ws.protocol];
-      if (!version) {
-        ws.close(1002, 'No supported OCPP subprotocol offered');
-        return;
-      }
-      const log = opts.logger?.(id.identity, version);
-      const { endpoint } = bindWebSocket(ws, {
-        version, role: 'csms', identity: id.identity, limits, validate: opts.validate, hooks: opts.hooks?.(id.identity), log,
-        ...(opts.handlers ? { handlers: opts.handlers(version) } : {}),
-      });
-      const { request: _request, ...handshake } = info;
-      const conn: OcppConnection = { identity: id.identity, version, endpoint, handshake, ...(log ? { log } : {}), context: auth.context, connectedAt: Date.now() };
-      // A newer connection of the same identity replaces the old one (half-open sockets happen).
-      const old = connections.get(id.identity);
-      if (old) old.endpoint.close(1000, 'Replaced by a newer connection');
-      connections.set(id.identity, conn);
-      void endpoint.whenClosed().then(() => {
-        if (connections.get(id.identity) === conn) connections.delete(id.identity);
-      });
-      opts.onConnection(conn);
+    const { request: _request, ...handshake } = info;
+    const context = auth.context;
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, handshake, context));
+  }
+
+  /** The upgrade completed: bind an endpoint (kept out of handleUpgrade so the request is not retained). */
+  function accept(ws: WebSocket, handshake: ConnectionHandshake, context: unknown): void {
+    const version = versionOf[ws.protocol];
+    if (!version) {
+      ws.close(1002, 'No supported OCPP subprotocol offered');
+      return;
+    }
+    const log = opts.logger?.(handshake.identity, version);
+    const { endpoint } = bindWebSocket(ws, {
+      version, role: 'csms', identity: handshake.identity, limits, validate: opts.validate, hooks: opts.hooks?.(handshake.identity), log,
+      ...(opts.handlers ? { handlers: opts.handlers(version) } : {}),
     });
+    const conn: OcppConnection = { identity: handshake.identity, version, endpoint, handshake, ...(log ? { log } : {}), context, connectedAt: Date.now() };
+    // A newer connection of the same identity replaces the old one (half-open sockets happen).
+    const old = connections.get(handshake.identity);
+    if (old) old.endpoint.close(1000, 'Replaced by a newer connection');
+    connections.set(handshake.identity, conn);
+    endpoint.onClose(() => {
+      if (connections.get(conn.identity) === conn) connections.delete(conn.identity);
+    });
+    opts.onConnection(conn);
   }
 
   return {

@@ -58,6 +58,47 @@ for (const version of VERSIONS) {
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.offline]), [['Started', true], ['Updated', true]]);
     });
 
+    const GROUP = { idToken: 'FLEET', type: 'Central' as const };
+    const groupReplies = { Authorize: (r: { idToken: { idToken: string } }) => ({ idTokenInfo: { status: r.idToken.idToken === 'G-BLOCKED' ? 'Blocked' as const : 'Accepted' as const, groupIdToken: GROUP } }) };
+    const TX = { 'TxCtrlr.TxStartPoint': 'PowerPathClosed', 'TxCtrlr.TxStopPoint': 'Authorized' };
+    test('TC_C_39_CS C09.FR.03 C09.FR.05 another token of the group, no EVSE named: Authorize, then the session stops (StopAuthorized)', async () => {
+      const { st, csms } = await harness({ version, variables: TX, replies: groupReplies });
+      st.plugIn(1, 1);
+      assert.deepEqual(await st.presentToken('G-A'), { status: 'Accepted', evseId: 1 });
+      await settle();
+      csms.clear();
+      assert.deepEqual(await st.presentToken('G-B'), { status: 'Stopped', evseId: 1 });
+      await csms.until(() => csms.txEvents.length === 1);
+      assert.deepEqual(csms.received.map((m) => m.action), ['Authorize', 'TransactionEvent']);
+      const ended = csms.txEvents[0]!;
+      assert.deepEqual([ended.eventType, ended.triggerReason, ended.transactionInfo.stoppedReason], ['Ended', 'StopAuthorized', 'Local']);
+    });
+    test('C09.FR.07 C09.FR.04 a token of the group known valid in the cache stops the session without Authorize', async () => {
+      const { st, csms } = await harness({ version, variables: { ...TX, 'AuthCacheCtrlr.Enabled': 'true' }, replies: groupReplies });
+      await st.presentToken('G-B'); // cached Accepted, group FLEET
+      st.stopCharging(1);
+      await settle();
+      st.plugIn(1, 1);
+      await st.presentToken('G-A');
+      await settle();
+      csms.clear();
+      assert.deepEqual(await st.presentToken('G-B'), { status: 'Stopped', evseId: 1 });
+      await csms.until(() => csms.txEvents.length === 1);
+      assert.equal(csms.of('Authorize').length, 0);
+      assert.equal(csms.txEvents[0]!.eventType, 'Ended');
+    });
+    test('C09.FR.11 a token of the same group that is not Accepted does not stop the session', async () => {
+      const { st, csms } = await harness({ version, variables: TX, replies: groupReplies });
+      st.plugIn(1, 1);
+      await st.presentToken('G-A');
+      await settle();
+      csms.clear();
+      assert.deepEqual(await st.presentToken('G-BLOCKED'), { status: 'NoEvseAvailable' });
+      assert.deepEqual(await st.presentToken('G-BLOCKED', 'ISO14443', 1), { status: 'Occupied', evseId: 1 });
+      await settle();
+      assert.equal(csms.txEvents.length, 0);
+      assert.ok(st.evse(1).tx && st.evse(1).auth);
+    });
     test('C11 ClearCache: Accepted and the cache is empty', async () => {
       const { st, csms } = await harness({ version, variables: ON });
       await st.presentToken('X');

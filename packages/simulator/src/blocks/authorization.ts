@@ -65,18 +65,17 @@ export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, 
 }
 
 export async function presentToken(st: Station, idToken: IdToken, evseId?: number): Promise<{ status: string; evseId?: number }> {
-  // [E07] the same token (or one of the same group) on an EVSE that it authorized ends that session.
+  // [E07] [C09.FR.07] (a) the same token on an EVSE that it authorized ends that session, without Authorize.
   const own = st.evses.find((e) => e.auth && (same(e.auth.idToken, idToken)) && (evseId === undefined || e.id === evseId));
   if (own) { localStop(st, own, 'StopAuthorized', 'Local'); return { status: 'Stopped', evseId: own.id }; }
   const evse = evseId !== undefined ? st.evse(evseId)
     : st.evses.find((e) => e.plugged !== undefined && !e.auth) ?? st.evses.find((e) => !e.auth && !e.tx && e.operative);
-  if (!evse) return { status: 'NoEvseAvailable' };
-  if (evse.auth) {
-    // Group stop: a different token of the same group ends the session (C09 / E07).
-    const d = await authorizeToken(st, idToken);
-    if (d?.info.groupIdToken && same(d.info.groupIdToken, evse.auth.groupIdToken)) { localStop(st, evse, 'StopAuthorized', 'Local'); return { status: 'Stopped', evseId: evse.id }; }
-    return { status: 'Occupied', evseId: evse.id };
+  if (!evse) {
+    // No EVSE named and none free: the driver may be stopping a session of its group (C09.FR.03).
+    const authorized = st.evses.filter((e) => e.auth?.groupIdToken);
+    return authorized.length ? groupStop(st, authorized, idToken, false) : { status: 'NoEvseAvailable' };
   }
+  if (evse.auth) return groupStop(st, [evse], idToken, true);
   let decision: { info: Info; offline: boolean } | undefined;
   // AuthCtrlr.Enabled = false: no authorization needed, every token is accepted.
   if (!st.bool('AuthCtrlr', 'Enabled', true)) decision = { info: { status: 'Accepted' }, offline: !st.connected };
@@ -89,6 +88,30 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
   armEvTimeout(st, evse);
   st.refresh(evse, 'Authorized');
   return { status: 'Accepted', evseId: evse.id };
+}
+
+/**
+ * [C09.FR.03] a different token of the same group stops an authorized session. `candidates` are
+ * authorized EVSEs; the first whose groupIdToken matches is stopped.
+ */
+async function groupStop(st: Station, candidates: EvseState[], idToken: IdToken, named: boolean): Promise<{ status: string; evseId?: number }> {
+  const matching = (info: Info | undefined): EvseState | undefined =>
+    info?.status === 'Accepted' && info.groupIdToken ? candidates.find((e) => same(info.groupIdToken, e.auth?.groupIdToken)) : undefined;
+  // [C09.FR.07] (b) [C09.FR.04] known and valid in the Local Authorization List or the cache, same group: stop without Authorize.
+  const listOn = st.bool('LocalAuthListCtrlr', 'Enabled', false);
+  const cacheOn = st.bool('AuthCacheCtrlr', 'Enabled', false);
+  const local = (listOn ? st.auth.fromList(idToken) : undefined)
+    ?? (cacheOn ? st.auth.fromCache(idToken, st.clock.now(), st.num('AuthCacheCtrlr', 'LifeTime', 86400)) : undefined);
+  let hit = matching(local);
+  if (!hit) {
+    // [C09.FR.05] not known locally: ask the CSMS (Authorize).
+    const d = await authorizeToken(st, idToken);
+    // [C09.FR.11] a token of the same group that is not Accepted does not stop the transaction.
+    hit = matching(d?.info);
+    if (!hit) return named ? { status: 'Occupied', evseId: candidates[0]!.id } : { status: 'NoEvseAvailable' };
+  }
+  localStop(st, hit, 'StopAuthorized', 'Local');
+  return { status: 'Stopped', evseId: hit.id };
 }
 
 export const block: Block = {

@@ -8,5 +8,6 @@ import { block as remoteControl } from './remote-control.ts';
 import { block as availability } from './availability.ts';
 import { block as meterValues } from './meter-values.ts';
 import { block as dataTransfer } from './data-transfer.ts';
+import { block as security } from './security.ts';
 
-export const BLOCKS: readonly Block[] = [provisioning, authorization, localAuthList, transactions, remoteControl, availability, meterValues, dataTransfer];
+export const BLOCKS: readonly Block[] = [provisioning, authorization, localAuthList, transactions, remoteControl, availability, meterValues, dataTransfer, security];

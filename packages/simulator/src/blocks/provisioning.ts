@@ -6,6 +6,7 @@ import { every } from '../clock.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 import { reportStatuses } from './availability.ts';
+import { flushSecurityEvents } from './security.ts';
 
 /** Fallback retry interval when the CSMS answers interval = 0 (B02.FR.07, B03.FR.05). */
 export const DEFAULT_BOOT_RETRY_S = 30;
@@ -40,6 +41,7 @@ export async function boot(st: Station, triggered = false): Promise<OcppTypes.Bo
     for (const e of st.evses) reportStatuses(st, e, true);
     // [B01.FR.08] only now the queued transaction messages from earlier sessions go out.
     st.outbox.kick();
+    void flushSecurityEvents(st); // [A04] security events raised while not connected
     return resp;
   }
   // [B02.FR.04] [B02.FR.08] [B03.FR.06] retry after the interval; [B02.FR.07] [B03.FR.05] own choice when 0.

@@ -1,6 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApi, type TestApi } from '../test-support.ts';
+import Fastify, { type RouteOptions } from 'fastify';
+import { makeApi, makeRuntime, type TestApi } from '../test-support.ts';
+import { registerApi, createMemoryTokenStore } from '../index.ts';
 import { csmsToStationActions } from './command.ts';
 
 /** Resolve a local `#/a/b` JSON pointer in `doc`. */
@@ -85,4 +87,40 @@ describe('OpenAPI, docs, metrics, health and readiness', () => {
       t.runtime.store.listStations = original;
     }
   });
+});
+
+test('every route registered under /api (the charging routes of api-charging included) appears in /openapi.json and /docs', async () => {
+  const rt = makeRuntime();
+  const app = Fastify({ logger: false });
+  const registered: RouteOptions[] = [];
+  // Collected independently of the API's own onRoute hook: at the root, before the API is mounted.
+  app.addHook('onRoute', (r) => void registered.push(r));
+  await registerApi(app, rt.runtime, { tokens: createMemoryTokenStore() });
+  await app.ready();
+  try {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const html = (await app.inject({ method: 'GET', url: '/docs' })).body;
+    const pairs = registered
+      .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((m) => [String(m), r.url] as const))
+      .filter(([m, url]) => m !== 'HEAD' && url.startsWith('/api/'));
+    assert.ok(pairs.length >= 35, `only ${pairs.length} /api routes registered?`);
+    for (const path of ['/api/transactions', '/api/id-tokens', '/api/stations/:id/local-list', '/api/me', '/api/overview']) {
+      assert.ok(pairs.some(([, url]) => url === path), `${path} is registered`);
+    }
+    for (const [method, url] of pairs) {
+      if (url === '/api/stations/:id/ocpp/:action') {
+        assert.ok(doc.paths['/api/stations/{id}/ocpp/Reset']?.post, 'generic command route expanded per action');
+        continue;
+      }
+      const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      const op = doc.paths[path]?.[method.toLowerCase()];
+      assert.ok(op, `${method} ${path} is in /openapi.json`);
+      assert.deepEqual(op.security, [{ bearer: [] }], `${method} ${path} is documented as needing a token`);
+      assert.ok(op.summary, `${method} ${path} has a summary`);
+      assert.ok(html.includes(`<code>${path}</code>`), `${path} is on /docs`);
+    }
+  } finally {
+    await app.close();
+    await rt.runtime.store.close();
+  }
 });
