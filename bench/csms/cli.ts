@@ -8,7 +8,7 @@ import { runSteadyBench, defaultSteadyOptions } from './steady-bench.ts';
 
 const help: Record<string, string> = {
   idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants plain,deflate] [--out DIR]\n`,
-  storm: `usage: npm run bench -- storm [--stations N (default ${defaultStormOptions.stations})] [--runs N (default ${defaultStormOptions.runs})] [--backoff MIN,RANGE ms (default ${defaultStormOptions.backoffMinMs},${defaultStormOptions.backoffRangeMs})] [--out DIR]\n`,
+  storm: `usage: npm run bench -- storm [--stations N (default ${defaultStormOptions.stations})] [--runs N (default ${defaultStormOptions.runs})] [--backoff MIN,RANGE ms (default ${defaultStormOptions.backoffMinMs},${defaultStormOptions.backoffRangeMs})] [--tsx (run the CSMS through tsx instead of a precompiled bundle)] [--out DIR]\n`,
   steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--profile] [--out DIR]\n`,
 };
 
@@ -33,7 +33,7 @@ export async function runCsmsBench(name: 'idle' | 'storm' | 'steady', rest: stri
   const { values } = parseArgs({
     args: rest,
     options: {
-      stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' },
+      stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' }, tsx: { type: 'boolean' },
       'step-ms': { type: 'string' }, rates: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -56,7 +56,7 @@ export async function runCsmsBench(name: 'idle' | 'storm' | 'steady', rest: stri
     const r = await runStormBench({
       stations: int('stations', values.stations, defaultStormOptions.stations, 1, 60_000),
       runs: int('runs', values.runs, defaultStormOptions.runs, 1, 5),
-      backoffMinMs: minMs!, backoffRangeMs: rangeMs ?? 0, outDir, args: rest,
+      backoffMinMs: minMs!, backoffRangeMs: rangeMs ?? 0, precompiled: !values.tsx, outDir, args: rest,
     });
     print(r.written);
     return r.runs.some((x) => x.lost > 0) ? 1 : 0;

@@ -10,7 +10,7 @@ import { peakRssOf } from './peak-rss.ts';
 import type { FleetCounts } from './fleet-child.ts';
 import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 
-export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
+export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
 export const defaultStormOptions = { stations: 10_000, runs: 3, backoffMinMs: 500, backoffRangeMs: 1000 };
 
 export interface StormRun {
@@ -36,7 +36,8 @@ export interface StormResult {
 async function once(o: StormOptions, tag: string, log: (s: string) => void): Promise<StormRun> {
   const n = o.stations;
   const data = tempDataDir('storm');
-  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, store: 'sqlite' });
+  const pre = { precompiled: o.precompiled ?? true };
+  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, store: 'sqlite' }, [], pre);
   const port = csms.port;
   const fleet = startFleet();
   try {
@@ -48,7 +49,7 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
     const exited = new Promise((r) => csms!.child.proc.once('exit', r));
     csms.child.proc.kill('SIGKILL');
     await exited;
-    csms = await startCsms({ dataDir: data.dir, port, store: 'sqlite' });
+    csms = await startCsms({ dataDir: data.dir, port, store: 'sqlite' }, [], pre);
     const listeningAt = Date.now();
     const deadline = listeningAt + (o.timeoutMs ?? 60_000);
     let k: FleetCounts;
@@ -97,7 +98,8 @@ export function renderStorm(r: StormResult): string {
     '',
     mdMeta(r.meta, {
       Runs: `${r.runs.length} (min–max in brackets), a fresh SQLite database per run, reused across the restart`,
-      'Station back-off': `${r.options.backoffMinMs} ms + random(0, ${r.options.backoffRangeMs}) ms, doubling after a refused attempt`,
+      'Station back-off': `${r.options.backoffMinMs} ms + random(0, ${r.options.backoffRangeMs}) ms, doubling after a refused attempt (max ${16 * Math.max(1, r.options.backoffMinMs)} ms; a new random part each attempt, OCPP 2.x Part 4 §5.4)`,
+      'CSMS process': r.options.precompiled === false ? 'through tsx (TypeScript compiled at start)' : 'precompiled esbuild bundle (bench/lib/precompile.ts), no tsx at start',
     }),
     '',
     mdTable(['stations', 'kill → all booted', 'listening → all booted', 'restart (kill → listening)', 'lost', 'peak RSS (new CSMS)', 'target'], [[

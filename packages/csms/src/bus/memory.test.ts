@@ -12,3 +12,11 @@ test('memory bus: delivery is synchronous (listeners ran before publish returns)
   bus.publish(txStarted('sync'));
   assert.equal(got.length, 1);
 });
+
+test('every BUS_ERR_* and CHARGING_ERR_* code has a row in docs/errors.md', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { busErrorCodes } = await import('./bus.ts');
+  const { chargingErrorCodes } = await import('../blocks/authorization.ts');
+  const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
+  for (const [code, text] of Object.entries({ ...busErrorCodes, ...chargingErrorCodes })) assert.ok(doc.includes(`| \`${code}\` | ${text} |`), code);
+});

@@ -106,3 +106,33 @@ describe('bus configuration (bus.kind, bus.natsUrl)', () => {
     assert.throws(() => loadConfig({ env: { CHARGEWIRE_NATS_PREFIX: 'a.*' } }), /CHARGEWIRE_NATS_PREFIX/);
   });
 });
+
+describe('two CSMS nodes on one NATS bus (bus.kind = nats)', () => {
+  test('a station connected to node A is seen live on node B (connected, booted, status)', async () => {
+    const { startTestCsms } = await import('../../../../test/fixtures/csms.ts');
+    const { aBootNotification, aStatusNotification } = await import('../../../../test/fixtures/builders.ts');
+    const bus = { kind: 'nats' as const, natsUrl: NATS_URL, subjectPrefix: prefix() };
+    const a = await startTestCsms({ bus });
+    const b = await startTestCsms({ bus });
+    try {
+      const atB: CsmsEvent[] = [];
+      b.csms.runtime.bus.subscribe('*', (e) => atB.push(e));
+      const cs = await a.connect('NODE-A-CS');
+      await cs.call('BootNotification', aBootNotification());
+      await cs.call('StatusNotification', aStatusNotification({ connectorStatus: 'Occupied' }));
+      await waitFor(atB, (l) => l.some((e) => e.type === 'connector.status'));
+      const mine = atB.filter((e) => e.stationId === 'NODE-A-CS');
+      assert.deepEqual(mine.filter((e) => e.type !== 'message').map((e) => e.type), ['station.connected', 'station.booted', 'connector.status']);
+      assert.ok(mine.some((e) => e.type === 'message' && e.action === 'BootNotification'), 'journal message events travel too');
+      assert.equal(b.csms.runtime.sessions.has('NODE-A-CS'), false, 'the session itself stays on node A');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  test('start() fails with BUS_ERR_CONNECT when the configured NATS server does not answer', async () => {
+    const { startTestCsms } = await import('../../../../test/fixtures/csms.ts');
+    await assert.rejects(startTestCsms({ bus: { kind: 'nats', natsUrl: 'nats://127.0.0.1:1', subjectPrefix: prefix() } }), (e: unknown) => e instanceof BusError && e.code === 'BUS_ERR_CONNECT');
+  });
+});
