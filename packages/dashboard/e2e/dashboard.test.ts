@@ -1,6 +1,8 @@
 // End to end: the built dashboard in Debian's chromium against a real CSMS and a station played by
 // OcppClient. Sign in, watch the station connect and change status live, send a command from the
-// schema form (after a field-level validation error), read-only sign-in, screenshots.
+// schema form (after a field-level validation error), start a transaction from the remote start form and
+// stop it with the Stop button (the station answers and reports TransactionEvents), id tokens with a
+// KeyCode PIN and delete, read-only sign-in, screenshots.
 // Run: node --import tsx --test packages/dashboard/e2e/dashboard.test.ts  (needs /usr/bin/chromium)
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,11 +24,12 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
   let station: OcppClient | undefined;
   const resets: unknown[] = [];
   const remoteStarts: unknown[] = [];
+  const remoteStops: unknown[] = [];
   const TX = 'E2E-TX-1';
 
   /** The station's side of a remote start: TransactionEvent Started then Updated, with meter values. */
   async function reportTransaction(remoteStartId: number, idToken: { idToken: string; type: string }) {
-    const t0 = Date.now() - 3 * 60_000;
+    const t0 = Date.now() - 4 * 60_000; // readings every minute; the stop (endTransaction) comes a minute after the last
     const at = (i: number) => new Date(t0 + i * 60_000).toISOString();
     const mv = (i: number, wh: number) => ({ timestamp: at(i), sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register' as const, unitOfMeasure: { unit: 'Wh' } }] });
     await station!.call('TransactionEvent', {
@@ -36,6 +39,16 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     await station!.call('TransactionEvent', {
       eventType: 'Updated', timestamp: at(3), triggerReason: 'MeterValuePeriodic', seqNo: 1,
       transactionInfo: { transactionId: TX, chargingState: 'Charging' }, meterValue: [mv(1, 10_180), mv(2, 10_370), mv(3, 10_550)],
+    });
+  }
+
+  /** The station's side of a remote stop: TransactionEvent Ended (RemoteStop) with the final reading. */
+  async function endTransaction() {
+    const now = new Date().toISOString(); // about 4 min after the first reading: 4 × 180 Wh, like the minutes before
+    await station!.call('TransactionEvent', {
+      eventType: 'Ended', timestamp: now, triggerReason: 'RemoteStop', seqNo: 2,
+      transactionInfo: { transactionId: TX, chargingState: 'Idle', stoppedReason: 'Remote' },
+      meterValue: [{ timestamp: now, sampledValue: [{ value: 10_730, measurand: 'Energy.Active.Import.Register', context: 'Transaction.End', unitOfMeasure: { unit: 'Wh' } }] }],
     });
   }
 
@@ -79,6 +92,11 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     station.handle('RequestStartTransaction', async (_ctx, req) => {
       remoteStarts.push(req);
       setTimeout(() => void reportTransaction(req.remoteStartId, req.idToken).catch((err: unknown) => remoteStarts.push({ failed: String(err) })), 50);
+      return { status: 'Accepted' };
+    });
+    station.handle('RequestStopTransaction', async (_ctx, req) => {
+      remoteStops.push(req);
+      setTimeout(() => void endTransaction().catch((err: unknown) => remoteStops.push({ failed: String(err) })), 50);
       return { status: 'Accepted' };
     });
     await station.connect();
@@ -137,19 +155,27 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     await shot('command');
   });
 
-  test('remote start from the API: the station reports the transaction, its page charts the meter values', async () => {
-    const start = await h.api<{ response: { status: string }; remoteStartId: number }>('POST', `/api/stations/${STATION}/transactions/start`, { idToken: { idToken: 'E2E-TAG', type: 'ISO14443' }, evseId: 1 });
-    assert.equal(start.status, 200, JSON.stringify(start.body));
-    assert.equal(start.body.response.status, 'Accepted');
-    let linked: { status: number; body: { transaction?: { transactionId: string } } } = { status: 0, body: {} };
-    for (let i = 0; i < 50; i++) {
-      linked = await h.api('GET', `/api/stations/${STATION}/remote-starts/${start.body.remoteStartId}`);
-      if (linked.status === 200) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(linked.status, 200, `transaction linked to remoteStartId: ${JSON.stringify(remoteStarts)}`);
+  test('remote start form: the station accepts and reports the transaction, its page charts the meter values', async () => {
+    await page.getByRole('tab', { name: 'Status' }).click();
+    const form = page.getByRole('form', { name: 'Start transaction' });
+    await form.getByLabel('Id token to start with').fill('E2E-TAG');
+    await form.getByLabel('Id token type').selectOption('ISO14443');
+    await form.getByLabel('EVSE').fill('1');
+    await form.getByRole('button', { name: 'Start' }).click();
+    const answer = form.getByRole('status');
+    await answer.getByText('Accepted').waitFor({ timeout: 5000 });
+    // The form finds the transaction by remoteStartId once the station reports it (live, no click).
+    const link = form.getByRole('link', { name: `transaction ${TX}` });
+    await link.waitFor({ timeout: 5000 });
+    assert.equal(remoteStarts.length, 1, JSON.stringify(remoteStarts));
+    const req = remoteStarts[0] as { remoteStartId: number; idToken: unknown; evseId: number };
+    assert.deepEqual(req.idToken, { idToken: 'E2E-TAG', type: 'ISO14443' });
+    assert.equal(req.evseId, 1);
+    assert.match((await answer.textContent()) ?? '', new RegExp(`remoteStartId ${req.remoteStartId}`));
+    const linked = await h.api<{ transaction?: { transactionId: string } }>('GET', `/api/stations/${STATION}/remote-starts/${req.remoteStartId}`);
     assert.equal(linked.body.transaction?.transactionId, TX);
-    await page.goto(`${h.base}/transactions/${STATION}/${TX}`);
+    await shot('remote-start');
+    await link.click();
     await page.getByRole('heading', { name: `Transaction ${TX}` }).waitFor();
     const energy = page.locator('[data-series="Energy"]');
     await page.waitForFunction(() => Number(document.querySelector('[data-series="Energy"]')?.getAttribute('data-points')) === 4, undefined, { timeout: 5000 });
@@ -158,22 +184,63 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     assert.equal(await page.getByTestId('tx-energy').textContent(), '550 Wh');
     await page.getByText('E2E-TAG (ISO14443)').waitFor();
     await shot('transaction');
-    await page.getByRole('link', { name: 'Transactions' }).click();
-    await page.getByRole('link', { name: TX }).waitFor();
   });
 
-  test('transactions and id tokens pages say clearly when the API lacks them', async () => {
+  test('Stop button: RequestStopTransaction reaches the station, its Ended event shows without a reload', async () => {
+    await page.getByRole('button', { name: 'Stop transaction' }).click();
+    await page.getByRole('status').filter({ hasText: 'RequestStopTransaction' }).getByText('Accepted').waitFor({ timeout: 5000 });
+    assert.deepEqual(remoteStops, [{ transactionId: TX }]);
+    await page.getByRole('heading', { name: `Transaction ${TX}` }).getByText('Ended').waitFor({ timeout: 5000 });
+    await page.locator('dd', { hasText: /^Remote$/ }).waitFor();
+    assert.equal(await page.getByTestId('tx-energy').textContent(), '730 Wh');
+    assert.equal(await page.getByRole('button', { name: 'Stop transaction' }).count(), 0);
+    const stored = await h.api<{ transaction: { state: string; stoppedReason?: string } }>('GET', `/api/stations/${STATION}/transactions/${TX}`);
+    assert.equal(stored.body.transaction.state, 'Ended');
+    assert.equal(stored.body.transaction.stoppedReason, 'Remote');
+    await shot('transaction-stopped');
+  });
+
+  test('transactions list; id tokens: a KeyCode PIN the station can use, delete after confirmation', async () => {
     await page.getByRole('link', { name: 'Transactions' }).click();
     await page.getByRole('heading', { name: 'Transactions' }).waitFor();
-    const tx = await h.api('GET', '/api/transactions');
-    if (tx.status === 404) await page.getByText('does not serve transactions yet').waitFor();
-    else await page.locator('table.list, .empty').first().waitFor();
+    await page.getByRole('link', { name: TX }).waitFor();
     await shot('transactions');
+    for (const [idToken, status] of [['E2E-TAG', 'Accepted'], ['LOST-CARD', 'Blocked']] as const) {
+      const put = await h.api('PUT', `/api/id-tokens/ISO14443/${idToken}`, { status });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+    }
     await page.getByRole('link', { name: 'Id tokens' }).click();
     await page.getByRole('heading', { name: 'Id tokens' }).waitFor();
-    const tokens = await h.api('GET', '/api/id-tokens');
-    if (tokens.status === 404) await page.getByText('does not serve id tokens yet').waitFor();
-    else await page.locator('table.list, .empty').first().waitFor();
+    await page.locator('tr[data-token="ISO14443/LOST-CARD"]').waitFor();
+
+    // A KeyCode token with a PIN: stored hashed, listed as "PIN", and the station's Authorize with the PIN is Accepted.
+    await page.getByRole('button', { name: 'New id token' }).click();
+    const form = page.getByRole('form', { name: 'New id token' });
+    await form.getByLabel('Type').selectOption('KeyCode');
+    await form.getByLabel('PIN').fill('4711');
+    assert.equal(await form.locator('#tok-id').count(), 0);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    const pinRow = page.locator('tr[data-token^="KeyCode/"]');
+    await pinRow.waitFor();
+    assert.match((await pinRow.textContent()) ?? '', /^PIN \(stored hashed\)KeyCode/);
+    assert.doesNotMatch((await page.locator('table.list').textContent()) ?? '', /4711|pin-sha256/);
+    const auth = await station!.call('Authorize', { idToken: { idToken: '4711', type: 'KeyCode' } });
+    assert.equal(auth.idTokenInfo.status, 'Accepted');
+    const wrong = await station!.call('Authorize', { idToken: { idToken: '0000', type: 'KeyCode' } });
+    assert.notEqual(wrong.idTokenInfo.status, 'Accepted');
+
+    // Delete asks first; Cancel keeps the token, "Yes, delete" removes it.
+    const lost = page.locator('tr[data-token="ISO14443/LOST-CARD"]');
+    await lost.getByRole('button', { name: 'Delete' }).click();
+    await lost.getByRole('group', { name: 'Confirm deleting ISO14443 token LOST-CARD' }).waitFor();
+    await shot('id-token-delete');
+    await lost.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal((await h.api('GET', '/api/id-tokens/ISO14443/LOST-CARD')).status, 200);
+    await lost.getByRole('button', { name: 'Delete' }).click();
+    await lost.getByRole('button', { name: 'Yes, delete' }).click();
+    await lost.waitFor({ state: 'detached' });
+    assert.equal((await h.api('GET', '/api/id-tokens/ISO14443/LOST-CARD')).status, 404);
     await shot('id-tokens');
   });
 
@@ -191,11 +258,15 @@ describe('dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no chro
     await page.getByRole('tab', { name: 'Device model' }).click();
     await page.locator('.empty, table.list').first().waitFor();
     assert.equal(await page.getByRole('button', { name: /^Set/ }).count(), 0);
+    await page.getByRole('link', { name: 'Id tokens' }).click();
+    await page.locator('tr[data-token="ISO14443/E2E-TAG"]').waitFor();
+    for (const name of ['Delete', 'Edit', 'New id token']) assert.equal(await page.getByRole('button', { name }).count(), 0, `no ${name} button`);
   });
 
   test('the station disconnects: the overview shows it offline without a reload', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('[data-testid="stations-online"] .value', { hasText: '1' }).waitFor();
+    assert.equal(await cardValue('active-transactions').textContent(), '0'); // started and stopped above
     await station!.close();
     await page.locator('[data-testid="stations-offline"] .value', { hasText: '1' }).waitFor({ timeout: 5000 });
     assert.equal(await cardValue('stations-online').textContent(), '0');

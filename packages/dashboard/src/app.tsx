@@ -1,6 +1,6 @@
 // The app shell: sign-in gate, live store, navigation and routes.
 import { useEffect, useMemo, useState } from 'react';
-import { detectRole, explain, getToken, setToken, setUnauthorizedHandler } from './api/client.ts';
+import { explain, getToken, setToken, setUnauthorizedHandler, whoAmI } from './api/client.ts';
 import { SessionContext, SignIn, type Session } from './auth.tsx';
 import { LiveContext, useLive } from './live/live-context.tsx';
 import { LiveStore, type EventSourceFactory } from './live/live-store.ts';
@@ -21,8 +21,8 @@ export function App({ eventSource }: { eventSource?: EventSourceFactory }) {
   useEffect(() => {
     const saved = getToken();
     if (!saved) return;
-    detectRole(saved).then(
-      (role) => setSession({ token: saved, role }),
+    whoAmI(saved).then(
+      (me) => setSession({ token: saved, ...me }),
       (err: unknown) => {
         setToken(null);
         setNotice(`Your saved token no longer works: ${explain(err)}`);
@@ -102,6 +102,7 @@ function SessionBar({ stream }: { stream: string }) {
       {(s) => (
         <div className="session">
           <span className={`dot ${stream}`} title={`live updates: ${stream}`} aria-label={`live updates ${stream}`} />
+          {s?.name && <span className="muted small" data-testid="token-name">{s.name}</span>}
           <span className="role" data-role={s?.role}>{s?.role === 'admin' ? 'admin' : 'read-only'}</span>
           <button type="button" className="link" onClick={() => s?.signOut()}>
             Sign out

@@ -1,5 +1,5 @@
-// Sign-in: a bad token is refused with what to do; the token's role decides whether command
-// buttons exist; the token lives in sessionStorage.
+// Sign-in: a bad token is refused with what to do; the token's role (GET /api/me) decides whether
+// command buttons exist; the token lives in sessionStorage.
 import { describe, expect, test, beforeEach } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App } from './app.tsx';
@@ -10,7 +10,8 @@ const station = { id: 'CS1', online: true, securityProfile: 0, hasPassword: fals
 const api: Route = (r) => {
   const token = r.headers['authorization']?.replace('Bearer ', '');
   if (token !== 'cw_admin' && token !== 'cw_reader') return { status: 401, body: { error: { code: 'API_ERR_UNAUTHORIZED', message: 'invalid bearer token' } } };
-  if (r.url === '/api/tokens') return token === 'cw_admin' ? { status: 200, body: { items: [] } } : { status: 403, body: { error: { code: 'API_ERR_FORBIDDEN', message: 'this route needs an admin token' } } };
+  if (r.url === '/api/me') return { status: 200, body: token === 'cw_admin' ? { name: 'ops admin', role: 'admin' } : { name: 'wall screen', role: 'readonly' } };
+  if (r.url === '/api/overview') return { status: 200, body: { stations: { total: 1, online: 1, offline: 0 }, connectors: { total: 0, byStatus: {} }, transactions: { active: 0 }, energyTodayWh: 0, messages: { lastMinute: 0, perSecond: 0 }, at: '2026-01-01T00:00:00Z' } };
   if (r.url.startsWith('/api/stations?')) return { status: 200, body: { items: [station], total: 1, limit: 1000, offset: 0 } };
   if (r.url === '/api/stations/CS1') return { status: 200, body: station };
   return undefined;
@@ -38,12 +39,15 @@ describe('sign-in', () => {
   });
 
   test('an admin token signs in, is kept in sessionStorage and sees the command tab', async () => {
-    mockFetch(api);
+    const calls = mockFetch(api);
     render(<App eventSource={(u) => new FakeEventSource(u)} />);
     await signIn('cw_admin');
     await screen.findByRole('heading', { name: 'Overview' });
     expect(sessionStorage.getItem('chargewire.token')).toBe('cw_admin');
     expect(document.querySelector('[data-role]')!.textContent).toBe('admin');
+    expect(screen.getByTestId('token-name').textContent).toBe('ops admin');
+    expect(calls.some((c) => c.url === '/api/me')).toBe(true);
+    expect(calls.some((c) => c.url.startsWith('/api/tokens'))).toBe(false); // no probing of admin-only routes
     expect(FakeEventSource.last!.url).toBe('/api/events?token=cw_admin');
     fireEvent.click(screen.getByRole('link', { name: 'Stations' }));
     fireEvent.click(await screen.findByRole('link', { name: 'CS1' }));
@@ -62,6 +66,16 @@ describe('sign-in', () => {
     await screen.findByRole('tab', { name: 'Journal' });
     expect(screen.queryByRole('tab', { name: 'Commands' })).toBeNull();
     expect(screen.queryByRole('button', { name: /^Send/ })).toBeNull();
+  });
+
+  test('a CSMS without /api/me (catch-all 404): the token is checked with a read and treated as read-only', async () => {
+    const calls = mockFetch((r) => (r.url === '/api/me' ? undefined : api(r)));
+    render(<App eventSource={(u) => new FakeEventSource(u)} />);
+    await signIn('cw_admin');
+    await screen.findByRole('heading', { name: 'Overview' });
+    expect(document.querySelector('[data-role]')!.textContent).toBe('read-only');
+    expect(screen.queryByTestId('token-name')).toBeNull();
+    expect(calls.some((c) => c.url.startsWith('/api/tokens'))).toBe(false);
   });
 
   test('a saved token is reused after a reload; sign out forgets it', async () => {

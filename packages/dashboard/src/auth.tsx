@@ -1,10 +1,12 @@
 // Who is signed in: the API token (sessionStorage) and its role. Read-only tokens get no command buttons.
 import { createContext, useContext, useState, type FormEvent } from 'react';
-import { detectRole, explain, setToken, type Role } from './api/client.ts';
+import { explain, setToken, whoAmI, type Role } from './api/client.ts';
 
 export interface Session {
   token: string;
   role: Role;
+  /** The token's name (GET /api/me); absent when the CSMS has no /api/me. */
+  name?: string;
 }
 
 export const SessionContext = createContext<(Session & { signOut(): void }) | null>(null);
@@ -31,9 +33,9 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (s: Session) => voi
     setBusy(true);
     setError(undefined);
     try {
-      const role = await detectRole(t);
+      const me = await whoAmI(t);
       setToken(t);
-      onSignedIn({ token: t, role });
+      onSignedIn({ token: t, ...me });
     } catch (err) {
       setError(explain(err));
     } finally {

@@ -206,6 +206,15 @@ export class Station extends EventEmitter<StationEvents> {
     await this.link.connect();
   }
 
+  /**
+   * Reboot after the queued transaction messages were answered (bounded wait, 2 s): a message in flight
+   * when the connection drops is resent after the reboot, so rebooting first would deliver it twice.
+   */
+  async rebootWhenDelivered(reason: OcppTypes.BootReasonEnumType): Promise<void> {
+    for (let i = 0; i < 100 && this.outbox.size > 0 && this.connected; i++) await new Promise((r) => setTimeout(r, 20));
+    await this.reboot(reason);
+  }
+
   /** A reboot (Reset B11/B12): drop the connection, forget the registration, boot again. */
   async reboot(reason: OcppTypes.BootReasonEnumType): Promise<void> {
     this.emit('reboot', { reason });
@@ -316,7 +325,8 @@ export class Station extends EventEmitter<StationEvents> {
     const r = this.pendingReset;
     if (r && (r.evseId === undefined ? this.evses.every((e) => !e.tx) : !this.evse(r.evseId).tx)) {
       this.pendingReset = undefined;
-      if (r.evseId === undefined) void this.reboot('ScheduledReset');
+      // [B12.FR.01] reboot once idle, after the Ended events went out (else they would be sent twice).
+      if (r.evseId === undefined) void this.rebootWhenDelivered('ScheduledReset');
     }
   }
 

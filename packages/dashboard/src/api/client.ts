@@ -127,17 +127,23 @@ export const del = <T>(path: string) => api<T>('DELETE', path);
 
 export type Role = 'admin' | 'readonly';
 
+export interface Me {
+  name?: string;
+  role: Role;
+}
+
 /**
- * The token's role. The API has no "whoami"; GET /api/tokens is admin-only, so 200 = admin and
- * 403 = readonly. Any other failure (401) is thrown.
+ * Who the token is: GET /api/me → { name, role }; a 401 is thrown. A CSMS without /api/me (the
+ * catch-all 404) gets the token checked with a read (GET /api/stations) and is treated as read-only:
+ * without the route the dashboard cannot know the role, and read-only shows no write buttons.
  */
-export async function detectRole(token: string): Promise<Role> {
-  await api('GET', '/api/stations?limit=1', undefined, token);
+export async function whoAmI(token: string): Promise<Me> {
   try {
-    await api('GET', '/api/tokens', undefined, token);
-    return 'admin';
+    const me = await api<{ name: string; role: string }>('GET', '/api/me', undefined, token);
+    return { name: me.name, role: me.role === 'admin' ? 'admin' : 'readonly' };
   } catch (err) {
-    if (err instanceof ApiError && err.status === 403) return 'readonly';
-    throw err;
+    if (!isMissingRoute(err)) throw err;
+    await api('GET', '/api/stations?limit=1', undefined, token);
+    return { role: 'readonly' };
   }
 }

@@ -194,3 +194,13 @@ export interface LocalList {
   size?: number;
   limits?: { itemsPerMessage: number; bytesPerMessage: number };
 }
+
+/** GET /api/overview (docs/api.md "Overview"). */
+export interface OverviewCounts {
+  stations: { total: number; online: number; offline: number };
+  connectors: { total: number; byStatus: Record<string, number> };
+  transactions: { active: number };
+  energyTodayWh: number;
+  messages: { lastMinute: number; perSecond: number };
+  at: string;
+}

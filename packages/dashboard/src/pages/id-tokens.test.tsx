@@ -71,3 +71,96 @@ describe('id tokens', () => {
     expect(await screen.findByText(/does not serve id tokens yet/)).toBeTruthy();
   });
 });
+
+describe('id tokens: KeyCode PINs and delete', () => {
+  const pinToken = { idToken: 'pin-sha256:abc', type: 'KeyCode', status: 'Accepted', hasPin: true, updatedAt: '2026-01-01T00:00:00Z' };
+  const list = (items: unknown[]) => ({ status: 200, body: { items, total: items.length, limit: 200, offset: 0 } });
+
+  test('a new KeyCode token with a PIN: PUT with { pin }, no clear id token asked, no existence probe', async () => {
+    const calls = mockFetch((r) => {
+      if (r.method === 'GET' && r.url.startsWith('/api/id-tokens?')) return list([]);
+      if (r.method === 'PUT' && r.url === '/api/id-tokens/KeyCode/pin') return { status: 200, body: { ...pinToken, status: (r.body as { status: string }).status } };
+      return undefined;
+    });
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'New id token' }));
+    fireEvent.change(document.getElementById('tok-type')!, { target: { value: 'KeyCode' } });
+    fireEvent.change(screen.getByLabelText('PIN'), { target: { value: '4711' } });
+    expect(document.getElementById('tok-id')).toBeNull(); // the PIN is the token
+    expect((screen.getByLabelText('PIN') as HTMLInputElement).type).toBe('password');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'New id token' })).toBeNull());
+    const puts = calls.filter((c) => c.method === 'PUT');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]!.body).toEqual({ status: 'Accepted', pin: '4711' });
+    expect(calls.some((c) => c.method === 'GET' && c.url.startsWith('/api/id-tokens/'))).toBe(false);
+  });
+
+  test('a KeyCode token needs a PIN or a key code; PINs longer than 36 characters are refused', async () => {
+    const calls = mockFetch((r) => (r.method === 'GET' && r.url.startsWith('/api/id-tokens?') ? list([]) : undefined));
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'New id token' }));
+    fireEvent.change(document.getElementById('tok-type')!, { target: { value: 'KeyCode' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/enter a PIN/);
+    fireEvent.change(screen.getByLabelText('PIN'), { target: { value: '1'.repeat(37) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('at most 36 characters');
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+  });
+
+  test('PIN tokens are listed as "PIN", never by hash; changing the PIN replaces the old key', async () => {
+    const calls = mockFetch((r) => {
+      if (r.method === 'GET' && r.url.startsWith('/api/id-tokens?')) return list([pinToken]);
+      if (r.method === 'PUT' && r.url === '/api/id-tokens/KeyCode/pin-sha256%3Aabc') return { status: 200, body: { ...pinToken, idToken: 'pin-sha256:def' } };
+      if (r.method === 'DELETE' && r.url === '/api/id-tokens/KeyCode/pin-sha256%3Aabc') return { status: 204 };
+      return undefined;
+    });
+    renderPage();
+    const row = await screen.findByText('PIN');
+    expect(row.closest('tr')!.textContent).not.toMatch(/pin-sha256/);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    expect(screen.getByText('Leave empty to keep the current PIN.')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('New PIN'), { target: { value: '9999' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE')).toBe(true));
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ status: 'Accepted', pin: '9999' });
+  });
+
+  test('delete asks for confirmation, then sends DELETE /api/id-tokens/:type/:idToken', async () => {
+    let items: unknown[] = [tag];
+    const calls = mockFetch((r) => {
+      if (r.method === 'GET' && r.url.startsWith('/api/id-tokens?')) return list(items);
+      if (r.method === 'DELETE' && r.url === '/api/id-tokens/ISO14443/TAG1') {
+        items = [];
+        return { status: 204 };
+      }
+      return undefined;
+    });
+    renderPage();
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    const confirm = screen.getByRole('group', { name: 'Confirm deleting ISO14443 token TAG1' });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(confirm.isConnected).toBe(false);
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, delete' }));
+    expect(await screen.findByText(/No id tokens yet/)).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual(['/api/id-tokens/ISO14443/TAG1']);
+  });
+
+  test('read-only sessions see neither delete nor PIN entry (no edit buttons at all)', async () => {
+    mockFetch((r) => (r.method === 'GET' && r.url.startsWith('/api/id-tokens?') ? list([tag, pinToken]) : undefined));
+    render(
+      <SessionContext.Provider value={{ token: 'cw_reader', role: 'readonly', signOut() {} }}>
+        <IdTokens />
+      </SessionContext.Provider>,
+    );
+    await screen.findByText('TAG1');
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'New id token' })).toBeNull();
+    expect(screen.queryByLabelText(/PIN/)).toBeNull();
+  });
+});

@@ -1,39 +1,41 @@
 // Overview: stations online/offline, connectors by status, active transactions, energy today and
-// messages per second, all from the live store (SSE), so it changes without reloads.
+// messages per second. First load from GET /api/overview (one call), then kept current by the SSE
+// stream (LiveStore), so it changes without reloads.
 import { useLive } from '../live/live-context.tsx';
 import { Link } from '../components/router.tsx';
 import { Badge, Empty, ErrorBox, formatWh, Loading } from '../components/status.tsx';
 import type { LiveEvent } from '../live/live-store.ts';
 
 const STATUSES = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'];
+const NA = 'n/a';
 
 export function Overview() {
   const live = useLive();
   if (!live.loaded) return <Loading what="the network" />;
-  const stations = [...live.stations.values()];
-  const online = stations.filter((s) => s.online).length;
-  const byStatus = new Map<string, number>();
-  for (const c of live.connectors.values()) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
-  const statuses = [...new Set([...STATUSES, ...byStatus.keys()])];
+  const c = live.counts;
+  const statuses = [...new Set([...STATUSES, ...Object.keys(c?.connectorsByStatus ?? {})])];
+  const noStations = c ? c.stationsOnline + c.stationsOffline === 0 : live.stations.size === 0;
   return (
     <section aria-label="Overview">
       <h1>Overview</h1>
-      {live.loadError && <ErrorBox error={new Error(`Could not load the stations: ${live.loadError}`)} />}
+      {live.loadError && <ErrorBox error={new Error(`Could not load the overview: ${live.loadError}`)} />}
+      {!live.overviewApi && (
+        <p className="notice">This CSMS does not offer GET /api/overview yet: the counters are not available. Update the CSMS; the activity below is still live.</p>
+      )}
       <div className="cards">
-        <Card label="Stations online" value={online} testId="stations-online" />
-        <Card label="Stations offline" value={stations.length - online} testId="stations-offline" />
-        <Card label="Active transactions" value={live.activeTx.size} testId="active-transactions" />
-        <Card label="Energy today" value={formatWh(live.energyTodayWh)} testId="energy-today" />
+        <Card label="Stations online" value={c?.stationsOnline ?? NA} testId="stations-online" />
+        <Card label="Stations offline" value={c?.stationsOffline ?? NA} testId="stations-offline" />
+        <Card label="Active transactions" value={c?.activeTransactions ?? NA} testId="active-transactions" />
+        <Card label="Energy today" value={c ? formatWh(c.energyTodayWh) : NA} testId="energy-today" />
         <Card label="Messages / s" value={live.messagesPerSecond} testId="messages-per-second" />
       </div>
-      {!live.transactionsApi && <p className="muted small">This CSMS has no /api/transactions yet: transactions and energy count only what happened since this page opened.</p>}
       <h2>Connectors by status</h2>
       <div className="cards small">
         {statuses.map((s) => (
-          <Card key={s} label={s} value={byStatus.get(s) ?? 0} testId={`connectors-${s}`} />
+          <Card key={s} label={s} value={c ? (c.connectorsByStatus[s] ?? 0) : NA} testId={`connectors-${s}`} />
         ))}
       </div>
-      {stations.length === 0 && (
+      {noStations && (
         <Empty>
           No stations yet. Point a charging station (or <code>npx chargewire-sim</code>) at <code>ws://&lt;this host&gt;:9000/ocpp/&lt;id&gt;</code>, or register one under{' '}
           <Link to="/stations">Stations</Link>.

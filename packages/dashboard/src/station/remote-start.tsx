@@ -1,11 +1,13 @@
 // Remote start (F01/F02): POST /api/stations/:id/transactions/start with an id token and EVSE; the answer
 // carries the remoteStartId, and GET /api/stations/:id/remote-starts/:remoteStartId finds the transaction
-// once the station reports it (404 until then).
+// once the station reports it (404 until then): the form looks again on each transaction event of the
+// station (SSE) until it has the transaction.
 import { useState, type FormEvent } from 'react';
 import { get, isNotFound, post } from '../api/client.ts';
 import type { RemoteStartAnswer, Transaction } from '../api/types.ts';
 import { Link } from '../components/router.tsx';
 import { Badge, ErrorBox } from '../components/status.tsx';
+import { useLiveEvents } from '../live/live-context.tsx';
 
 const TYPES = ['ISO14443', 'ISO15693', 'Central', 'eMAID', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'];
 
@@ -26,6 +28,10 @@ export function RemoteStart({ stationId, online }: { stationId: string; online: 
       if (!isNotFound(err)) setError(err); // 404: the station has not reported the transaction yet
     }
   };
+  const waiting = answer?.response.status === 'Accepted' && !tx ? answer.remoteStartId : undefined;
+  useLiveEvents((e) => {
+    if (waiting !== undefined && e.stationId === stationId && e.type.startsWith('transaction.')) void lookup(waiting);
+  }, [waiting, stationId]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setAnswer(undefined);

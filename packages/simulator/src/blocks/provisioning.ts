@@ -103,8 +103,7 @@ export const block: Block = {
         // [B11.FR.03] [B11.FR.04] whole station: reboot and boot again (B01); an EVSE reset only ends its transaction.
         if (req.evseId === undefined) {
           // Give the Ended events a moment to go out; whatever is left stays queued (B12.FR.05).
-          for (let i = 0; i < 100 && st.outbox.size > 0 && st.connected; i++) await new Promise((r) => setTimeout(r, 20));
-          await st.reboot('RemoteReset');
+          await st.rebootWhenDelivered('RemoteReset');
         }
       });
       // [B11.FR.01] [B12.FR.02] Accepted.

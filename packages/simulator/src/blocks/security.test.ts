@@ -87,7 +87,7 @@ describe('security profiles 2 and 3 (station side)', () => {
     await ok;
     await t.csms.until(() => t.csms.of('SecurityEventNotification').length === 1);
     assert.equal(t.csms.of('SecurityEventNotification')[0]!.type, 'InvalidCsmsCertificate');
-    assert.equal(st.securityEvents.length, 0);
+    await t.csms.until(() => st.securityEvents.length === 0);
     await st.stop();
     await t.close();
   });

@@ -208,13 +208,32 @@ export function parseShortcut(ref: string): { component: string; componentInstan
   return { component: m[1]!, variable: m[3]!, ...(m[2] ? { componentInstance: m[2] } : {}), ...(m[4] ? { variableInstance: m[4] } : {}) };
 }
 
-export function buildEntries(profile: StationProfile): VariableEntry[] {
-  const out = physicalEntries(profile);
-  for (const ctrl of profile.controllers ?? DEFAULT_CONTROLLERS) {
-    const defs = CONTROLLER_DEFAULTS[ctrl];
-    if (!defs) throw new Error(`no defaults for controller ${ctrl}`);
-    for (const d of defs) out.push(makeEntry({ name: ctrl }, d));
+/** Entries before per-station values, by station shape: built once, shared (see DeviceModel ownCopy). */
+const templates = new Map<string, VariableEntry[]>();
+
+function template(profile: StationProfile): VariableEntry[] {
+  const key = JSON.stringify([profile.evses, profile.controllers ?? null]);
+  let t = templates.get(key);
+  if (!t) {
+    t = physicalEntries(profile);
+    for (const ctrl of profile.controllers ?? DEFAULT_CONTROLLERS) {
+      const defs = CONTROLLER_DEFAULTS[ctrl];
+      if (!defs) throw new Error(`no defaults for controller ${ctrl}`);
+      for (const d of defs) t.push(makeEntry({ name: ctrl }, d));
+    }
+    if (templates.size > 64) templates.clear(); // bounded: a handful of shapes in practice
+    templates.set(key, t);
   }
+  return t;
+}
+
+export function buildEntries(profile: StationProfile): VariableEntry[] {
+  // Attribute states are copied per station; addressing and characteristics stay shared.
+  const out = template(profile).map((e) => {
+    const attributes: VariableEntry['attributes'] = {};
+    for (const [k, a] of Object.entries(e.attributes)) attributes[k as keyof typeof attributes] = { ...a };
+    return { ...e, attributes };
+  });
   const overrides: Record<string, string> = { ...(profile.identity ? { 'SecurityCtrlr.Identity': profile.identity } : {}), ...profile.values };
   for (const [ref, value] of Object.entries(overrides)) {
     const r = parseShortcut(ref);

@@ -24,6 +24,17 @@ type Lookup =
 
 const echo = (c: ComponentType, v: VariableType) => ({ component: structuredClone(c), variable: structuredClone(v) });
 
+/**
+ * A station's own copy of an entry: attribute states (values change) are copied; addressing and
+ * characteristics are never mutated, so they are shared between stations (a swarm of thousands
+ * builds its device models from the same templates).
+ */
+function ownCopy(e: VariableEntry): VariableEntry {
+  const attributes: VariableEntry['attributes'] = {};
+  for (const [k, a] of Object.entries(e.attributes)) attributes[k as keyof typeof attributes] = { ...a };
+  return { ...e, attributes };
+}
+
 export class DeviceModel {
   private readonly entries = new Map<string, VariableEntry>();
   private readonly components = new Set<string>();
@@ -32,7 +43,7 @@ export class DeviceModel {
 
   constructor(entries: VariableEntry[]) {
     for (const e of entries) {
-      this.entries.set(entryKey(e.component, e.variable), structuredClone(e));
+      this.entries.set(entryKey(e.component, e.variable), ownCopy(e));
       this.components.add(componentKey(e.component));
     }
   }

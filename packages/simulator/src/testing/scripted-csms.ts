@@ -25,6 +25,7 @@ export class ScriptedCsms {
       DataTransfer: () => ({ status: 'Accepted' }),
       LogStatusNotification: () => ({}),
       FirmwareStatusNotification: () => ({}),
+      SecurityEventNotification: () => ({}),
     };
     Object.assign(this.replies, defaults, overrides);
   }
