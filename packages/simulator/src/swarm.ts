@@ -16,6 +16,11 @@ export interface SwarmOptions {
   allowRemote?: boolean;
   /** Heartbeat interval forced after boot (s); default keeps the CSMS's interval. */
   heartbeatS?: number;
+  /** Idle time before a session and charging time, in ms ranges (default [5000, 20000] and [20000, 90000]). */
+  idleMs?: [number, number];
+  chargeMs?: [number, number];
+  /** Ask the CSMS to authorize the (random) tokens; default false: free vend (AuthCtrlr.Enabled = false). */
+  authorize?: boolean;
   /** Sampled meter values interval inside transactions (s, default 10). */
   meterIntervalS?: number;
   print?: (line: string) => void;
@@ -62,14 +67,14 @@ export async function runSwarm(o: SwarmOptions): Promise<SwarmSummary> {
       clock.setTimeout(() => {
         if (!st.connected || st.registration !== 'Accepted') return cycle();
         try { st.plugIn(1, 1); } catch { return cycle(); }
-        void st.presentToken(`TAG${Math.floor(rnd(1, 1e6))}`).then(() => {
-          transactions++;
+        void st.presentToken(`TAG${Math.floor(rnd(1, 1e6))}`).then((r) => {
+          if (r.status === 'Accepted') transactions++;
           clock.setTimeout(() => {
             st.stopCharging(1);
             clock.setTimeout(() => { st.unplug(1); cycle(); }, rnd(1000, 3000));
-          }, rnd(20_000, 90_000));
+          }, rnd(...(o.chargeMs ?? [20_000, 90_000])));
         });
-      }, rnd(5000, 20_000));
+      }, rnd(...(o.idleMs ?? [5000, 20_000])));
     };
     cycle();
   };
@@ -81,6 +86,9 @@ export async function runSwarm(o: SwarmOptions): Promise<SwarmSummary> {
       variables: {
         'SampledDataCtrlr.TxUpdatedInterval': String(o.meterIntervalS ?? 10), 'AlignedDataCtrlr.Interval': '0',
         'OCPPCommCtrlr.RetryBackOffWaitMinimum': '1', 'OCPPCommCtrlr.RetryBackOffRandomRange': '2',
+        // Free vend unless asked to authorize: a CSMS does not know the swarm's random tokens, and a
+        // load test wants the transaction traffic (Started, periodic Updated, Ended) either way.
+        ...(o.authorize ? {} : { 'AuthCtrlr.Enabled': 'false', 'TxCtrlr.StopTxOnInvalidId': 'false' }),
       },
     });
     st.on('sent', (e) => {
