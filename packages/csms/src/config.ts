@@ -49,6 +49,8 @@ export interface CsmsConfig {
   shutdown: { graceMs: number };
   /** Event bus for live updates: in-process, or NATS shared by every CSMS node. */
   bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string };
+  /** Several CSMS nodes on one NATS server: commands are forwarded to the node holding the station (cluster/). */
+  cluster: { enabled: boolean; nodeId: string; presenceTimeoutMs: number };
 }
 
 export const defaultConfig: CsmsConfig = {
@@ -64,6 +66,7 @@ export const defaultConfig: CsmsConfig = {
   authorizer: { url: '', timeoutMs: 2_000, cacheTtlMs: 60_000 },
   shutdown: { graceMs: 10_000 },
   bus: { kind: 'memory', natsUrl: 'nats://127.0.0.1:4222', subjectPrefix: 'chargewire' },
+  cluster: { enabled: false, nodeId: '', presenceTimeoutMs: 15_000 },
 };
 
 type Kind =
@@ -113,6 +116,9 @@ export const options: readonly Option[] = [
   { path: 'bus.kind', env: 'CHARGEWIRE_BUS', kind: { t: 'enum', values: ['memory', 'nats'] }, help: 'event bus: memory (one process) or nats (events shared by every CSMS node)' },
   { path: 'bus.natsUrl', env: 'CHARGEWIRE_NATS_URL', kind: { t: 'string', nonEmpty: true }, help: 'NATS server URL(s), comma-separated (bus.kind nats)' },
   { path: 'bus.subjectPrefix', env: 'CHARGEWIRE_NATS_PREFIX', kind: { t: 'string', nonEmpty: true }, help: 'NATS subject prefix, so deployments can share one NATS server' },
+  { path: 'cluster.enabled', env: 'CHARGEWIRE_CLUSTER', kind: { t: 'bool' }, help: 'cluster node: forward commands to the node holding the station over NATS (needs bus.kind nats)' },
+  { path: 'cluster.nodeId', env: 'CHARGEWIRE_NODE_ID', kind: { t: 'string' }, help: 'this node\'s id in the cluster (empty = host-pid-random)' },
+  { path: 'cluster.presenceTimeoutMs', env: 'CHARGEWIRE_CLUSTER_PRESENCE_TIMEOUT_MS', kind: { t: 'int', min: 300, max: 600_000 }, help: 'a node silent this long is gone and its stations offline (heartbeat every third of it)' },
   { path: 'shutdown.graceMs', env: 'CHARGEWIRE_SHUTDOWN_GRACE_MS', kind: { t: 'int', min: 0, max: 600_000 }, help: 'time given to in-flight calls on shutdown' },
 ];
 
@@ -233,6 +239,8 @@ function crossCheck(c: CsmsConfig): string[] {
   if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(c.bus.subjectPrefix)) {
     out.push(`CHARGEWIRE_NATS_PREFIX (bus.subjectPrefix): expected NATS subject tokens (letters, digits, _ and -, separated by dots), got ${JSON.stringify(c.bus.subjectPrefix)}`);
   }
+  if (c.cluster.enabled && c.bus.kind !== 'nats') out.push('CHARGEWIRE_CLUSTER (cluster.enabled): a cluster needs the NATS bus (CHARGEWIRE_BUS=nats)');
+  if (c.cluster.nodeId && !/^[A-Za-z0-9_-]{1,64}$/.test(c.cluster.nodeId)) out.push(`CHARGEWIRE_NODE_ID (cluster.nodeId): expected 1-64 letters, digits, _ or -, got ${JSON.stringify(c.cluster.nodeId)}`);
   const ports = [c.ocpp.port, c.tls.port, c.tls.mtlsPort, c.http.port].filter((p) => p > 0);
   if (new Set(ports).size !== ports.length) out.push('ocpp.port, tls.port, tls.mtlsPort and http.port must differ');
   return out;

@@ -22,6 +22,7 @@ import { createHttpApp } from './http.ts';
 import { CsmsError } from './errors.ts';
 import { blocks as defaultBlocks } from './blocks/index.ts';
 import { createHttpAuthorizer, setExternalAuthorizer } from './authorizer/index.ts';
+import { attachCluster } from './cluster/index.ts';
 
 export interface CreateCsmsOptions {
   /** Use this store instead of the configured one (tests: the memory store). */
@@ -108,6 +109,8 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       }
     },
   };
+  // cluster.enabled: callStation also reaches stations on other nodes (over NATS), runtime.cluster = presence
+  const cluster = config.cluster.enabled ? attachCluster(runtime, { config, bus, log, isStopping: () => stopping !== undefined }) : undefined;
   // [C01] tokens the CSMS does not know are asked of the configured external authorizer (roaming hubs).
   if (config.authorizer.url) {
     setExternalAuthorizer(runtime, createHttpAuthorizer({
@@ -190,6 +193,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   async function start(): Promise<CsmsAddresses> {
     store ??= await openConfiguredStore(config);
     await bus.ready?.(); // a networked bus (NATS) is connected before stations can publish to it
+    await cluster?.start();
     registerStoreMetrics(metrics, store);
     ocpp = createServer();
     listeners = createListeners(config, ocpp, () => accepting);
@@ -229,6 +233,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       await store.flush().catch((err: unknown) => log.error({ err }, 'store flush failed'));
       if (!opts.store) await store.close();
     }
+    await cluster?.stop(); // "bye": the other nodes drop this node's stations at once
     if (!opts.bus) await bus.close();
     log.info('stopped');
   }

@@ -34,6 +34,20 @@ export interface CsmsRuntime {
    * OcppError('OCPP_ERR_CALL_TIMEOUT') on timeout, RpcError when the station answers CALLERROR.
    */
   callStation<A extends Action>(stationId: string, action: A, payload: ActionMap[A]['request'], opts?: CallOptions): Promise<ActionMap[A]['response']>;
+  /**
+   * Set when cluster.enabled (cluster/index.ts): callStation then also reaches stations connected to
+   * other nodes, and presence covers every node. Absent = a single node: `sessions` is the truth.
+   */
+  cluster?: ClusterView;
+}
+
+/** Presence across the cluster (answered from a local table: synchronous). */
+export interface ClusterView {
+  nodeId: string;
+  /** Is the station connected to this node or to another live node? */
+  isOnline(stationId: string): boolean;
+  /** The OCPP version of the station's connection, on whichever node holds it. */
+  stationVersion(stationId: string): OcppVersion | undefined;
 }
 
 /** What a block handler receives as ctx (design habit 7). */

@@ -303,8 +303,9 @@ export class Station extends EventEmitter<StationEvents> {
     evse.meter.setPower(deliveredW(evse, this.operative));
     evaluate(this, evse, trigger);
     evse.meter.setPower(deliveredW(evse, this.operative));
-    reportStatuses(this, evse, false);
+    // [G03.FR.05] [G04.FR.06] apply a Scheduled availability first: the connector goes straight to Unavailable.
     this.afterIdle();
+    reportStatuses(this, evse, false);
   }
 
   /** Apply what was Scheduled for when transactions end (G03.FR.05, G04.FR.06, B12.FR.01). */

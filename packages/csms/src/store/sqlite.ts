@@ -45,6 +45,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    if (process.env.PRAG) for (const p of process.env.PRAG.split(';')) db.pragma(p);
     migrateSqlite(db);
   } catch (err) {
     throw mapSqliteError(err);
@@ -60,30 +61,34 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     return s;
   };
   const bind = (params: unknown[] = []) => params.map((v) => (typeof v === 'boolean' ? Number(v) : v));
+  const T = new Map<string, [number, number]>();
+  const tm = <X>(sql: string, f: () => X): X => { const t0 = performance.now(); try { return f(); } finally { const k = sql.slice(0, 90); const e = T.get(k) ?? [0, 0]; e[0] += performance.now() - t0; e[1]++; T.set(k, e); } };
+  process.on('exit', () => { if (process.env.SQLT) for (const [k, [t, n]] of [...T].sort((a, b) => b[1][0] - a[1][0]).slice(0, 20)) console.log(t.toFixed(0).padStart(6), 'ms', String(n).padStart(7), (t / n * 1000).toFixed(1).padStart(7), 'us', k.replace(/\s+/g, ' ')); });
   const conn: SqlConn = {
-    all: async (sql, params) => {
+    all: async (sql, params) => tm(sql, () => {
       const s = prep(sql);
       return (s.reader ? s.all(...bind(params)) : (s.run(...bind(params)), [])) as Record<string, unknown>[];
-    },
-    run: async (sql, params) => prep(sql).run(...bind(params)).changes,
+    }),
+    run: async (sql, params) => tm(sql, () => prep(sql).run(...bind(params)).changes),
   };
+  const dbexec = (sql: string) => tm(sql, () => db.exec(sql));
   const gc = new GroupCommit<SqlConn>(async (ops) => {
     const out: Settled[] = [];
-    db.exec('BEGIN IMMEDIATE');
+    dbexec('BEGIN IMMEDIATE');
     try {
       for (const op of ops) {
-        db.exec('SAVEPOINT op');
+        dbexec('SAVEPOINT op');
         try {
           const value = await op(conn);
-          db.exec('RELEASE op');
+          dbexec('RELEASE op');
           out.push({ ok: true, value });
         } catch (error) {
           db.exec('ROLLBACK TO op');
-          db.exec('RELEASE op');
+          dbexec('RELEASE op');
           out.push({ ok: false, error });
         }
       }
-      db.exec('COMMIT');
+      dbexec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw err;

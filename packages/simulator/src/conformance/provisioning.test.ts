@@ -7,7 +7,8 @@ import { harness, VERSIONS } from '../testing/harness.ts';
 import { QUIET, sequence } from './sequence.ts';
 
 const now = () => new Date().toISOString();
-const cv = (component: string, variable: string, attributeValue?: string) => ({ component: { name: component }, variable: { name: variable }, ...(attributeValue !== undefined ? { attributeValue } : {}) });
+const cv = (component: string, variable: string) => ({ component: { name: component }, variable: { name: variable } });
+const sv = (component: string, variable: string, attributeValue: string) => ({ ...cv(component, variable), attributeValue });
 
 for (const version of VERSIONS) {
   describe(`Part 6 block B, station side (${version})`, () => {
@@ -44,7 +45,7 @@ for (const version of VERSIONS) {
 
     test('TC_B_09_CS TC_B_10_CS B05.FR.01 SetVariables OfflineThreshold=300 (and AuthCtrlr): Accepted, Actual', async () => {
       const { st, csms } = await harness({ version, variables: QUIET });
-      const r = await csms.call('SetVariables', { setVariableData: [{ ...cv('OCPPCommCtrlr', 'OfflineThreshold', '300'), attributeType: 'Actual' }, cv('AuthCtrlr', 'LocalAuthorizeOffline', 'true')] });
+      const r = await csms.call('SetVariables', { setVariableData: [{ ...sv('OCPPCommCtrlr', 'OfflineThreshold', '300'), attributeType: 'Actual' }, sv('AuthCtrlr', 'LocalAuthorizeOffline', 'true')] });
       assert.deepEqual(r.setVariableResult.map((x) => [x.attributeStatus, x.attributeType ?? 'Actual', x.component.name, x.variable.name]),
         [['Accepted', 'Actual', 'OCPPCommCtrlr', 'OfflineThreshold'], ['Accepted', 'Actual', 'AuthCtrlr', 'LocalAuthorizeOffline']]);
       assert.equal(st.str('OCPPCommCtrlr', 'OfflineThreshold', ''), '300');
@@ -53,8 +54,8 @@ for (const version of VERSIONS) {
     test('TC_B_35_CS TC_B_36_CS TC_B_37_CS TC_B_39_CS B05.FR.02..B05.FR.05 SetVariables: unknown component/variable, Target type, read-only', async () => {
       const { csms } = await harness({ version, variables: QUIET });
       const r = await csms.call('SetVariables', { setVariableData: [
-        cv('NoSuchCtrlr', 'OfflineThreshold', '1'), cv('OCPPCommCtrlr', 'NoSuchVariable', '1'),
-        { ...cv('OCPPCommCtrlr', 'OfflineThreshold', '1'), attributeType: 'Target' }, { component: { name: 'DeviceDataCtrlr' }, variable: { name: 'ItemsPerMessage', instance: 'GetReport' }, attributeValue: '5' },
+        sv('NoSuchCtrlr', 'OfflineThreshold', '1'), sv('OCPPCommCtrlr', 'NoSuchVariable', '1'),
+        { ...sv('OCPPCommCtrlr', 'OfflineThreshold', '1'), attributeType: 'Target' }, { component: { name: 'DeviceDataCtrlr' }, variable: { name: 'ItemsPerMessage', instance: 'GetReport' }, attributeValue: '5' },
       ] });
       assert.deepEqual(r.setVariableResult.map((x) => x.attributeStatus), ['UnknownComponent', 'UnknownVariable', 'NotSupportedAttributeType', 'Rejected']);
     });
