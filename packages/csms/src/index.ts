@@ -19,3 +19,5 @@ export { clearCache } from './blocks/authorization.ts';
 export { getTransactionStatus, transactionOfRemoteStart } from './blocks/transactions.ts';
 export { meterSeries } from './blocks/meter-values.ts';
 export { createNatsBus } from './bus/nats.ts';
+export { attachCluster, defaultNodeId, ClusterError, type Cluster } from './cluster/index.ts';
+export { stationVersion, isStationOnline } from './runtime.ts';

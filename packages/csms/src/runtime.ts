@@ -68,3 +68,13 @@ export interface Block {
   name: string;
   handlers: { [A in Action]?: BlockHandler<A> };
 }
+
+/** The negotiated OCPP version of a station connected here or (with clustering) to another node. */
+export function stationVersion(runtime: CsmsRuntime, stationId: string): OcppVersion | undefined {
+  return runtime.sessions.get(stationId)?.version ?? runtime.cluster?.stationVersion(stationId);
+}
+
+/** Is the station connected to this node or (with clustering) to another one? */
+export function isStationOnline(runtime: CsmsRuntime, stationId: string): boolean {
+  return runtime.sessions.has(stationId) || (runtime.cluster?.isOnline(stationId) ?? false);
+}

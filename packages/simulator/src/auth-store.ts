@@ -73,6 +73,8 @@ export class AuthStore {
 
   /** [C10.FR.01] [C10.FR.04] [C10.FR.05] keep the latest IdTokenInfo, whatever its status. */
   remember(t: IdToken, info: IdTokenInfo, now: number): void {
+    // [C02.FR.03] [C05.FR.02] never cache information about NoAuthorization or Central tokens.
+    if (t.type === 'NoAuthorization' || t.type === 'Central') return;
     const k = tokenKey(t);
     this.cache.delete(k);
     // [C10.FR.13] an expiry in the past prevents storing.

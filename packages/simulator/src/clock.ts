@@ -6,14 +6,18 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(h: TimerHandle | undefined): void;
+  /** Set the wall-clock time (B01.FR.06, G02.FR.06 time synchronisation); timers keep their delays. */
+  setTime?(ms: number): void;
 }
 
 /** Real time, one Node timer per station timer. */
 export class SystemClock implements Clock {
   private readonly native = new WeakMap<TimerHandle, NodeJS.Timeout>();
-  now(): number { return Date.now(); }
+  private offset = 0;
+  now(): number { return Date.now() + this.offset; }
+  setTime(ms: number): void { this.offset = ms - Date.now(); }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const h: TimerHandle = { cancelled: false, due: Date.now() + ms, fn };
+    const h: TimerHandle = { cancelled: false, due: this.now() + ms, fn };
     const t = setTimeout(() => { if (!h.cancelled) fn(); }, Math.max(0, ms));
     t.unref?.();
     this.native.set(h, t);
@@ -33,10 +37,13 @@ export class WheelClock implements Clock {
   private cursor: number;
   private interval: NodeJS.Timeout | undefined;
   private count = 0;
+  private offset = 0;
   constructor(private readonly resolutionMs = 100) {
     this.cursor = Math.floor(Date.now() / resolutionMs);
   }
-  now(): number { return Date.now(); }
+  /** Wall time (with the offset of the last time synchronisation); timers run on real time. */
+  now(): number { return Date.now() + this.offset; }
+  setTime(ms: number): void { this.offset = ms - Date.now(); }
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const h: TimerHandle = { cancelled: false, due: Date.now() + Math.max(0, ms), fn };
     const b = Math.max(Math.ceil(h.due / this.resolutionMs), this.cursor + 1);

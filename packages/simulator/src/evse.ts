@@ -41,6 +41,12 @@ export interface TxState {
   remoteStartId?: number;
   /** A stop was requested but TxStopPoint keeps the transaction open (e.g. only EVConnected). */
   pendingStop?: StoppedReason;
+  /** The idToken that authorized this transaction (C01.FR.23: no other token after a deauthorization). */
+  authorizedBy?: IdToken;
+  /** Token that stopped the authorization, sent once with the StopAuthorized event (E07.FR.02). */
+  stopIdToken?: IdToken;
+  /** Meter reading (Wh) at the start, for MaxEnergyOnInvalidId (E05.FR.03). */
+  startWh?: number;
   cancelPeriodic?: () => void;
 }
 
@@ -56,10 +62,16 @@ export interface EvseState {
   evDemandW: number;
   /** Station-side limit on this EVSE (W), e.g. from the console or smart charging. */
   limitW?: number;
+  /** Energy delivery stopped by the station after a non-Accepted idToken (C15.FR.06, E05.FR.02). */
+  suspended?: boolean;
+  /** Stops polling MaxEnergyOnInvalidId (E05.FR.03). */
+  cancelEnergyWatch?: () => void;
   auth?: Authorization;
   tx?: TxState;
   meter: Meter;
   evTimeout?: TimerHandle;
+  /** The connector retention lock failed to lock (G05): no energy transfer until cleared. */
+  lockFailed?: boolean;
   /** Conditions that were true when the last transaction ended: they must drop before they can start a new one. */
   spent?: Set<TxPoint>;
 }
@@ -71,13 +83,15 @@ export function connectorMaxW(evse: EvseState): number {
 
 /** Energy may flow: EV connected, authorized, EVSE operative (G03.FR.06). */
 export function powerPathClosed(evse: EvseState, stationOperative: boolean): boolean {
-  return evse.plugged !== undefined && evse.auth !== undefined && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined);
+  // [G05.FR.01] no charging while the connector retention lock has failed.
+  return evse.plugged !== undefined && evse.auth !== undefined && !evse.lockFailed && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined);
 }
 
 export function deliveredW(evse: EvseState, stationOperative: boolean): number {
   return deliveredPower({
     pathClosed: powerPathClosed(evse, stationOperative), evDrawW: evse.evDemandW, connectorMaxW: connectorMaxW(evse),
-    ...(evse.limitW !== undefined ? { limitW: evse.limitW } : {}),
+    // [C15.FR.06] [E05.FR.02] a suspended EVSE delivers nothing (chargingState SuspendedEVSE).
+    ...(evse.suspended ? { limitW: 0 } : evse.limitW !== undefined ? { limitW: evse.limitW } : {}),
   });
 }
 

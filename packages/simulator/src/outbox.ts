@@ -43,7 +43,11 @@ export class Outbox {
         response = await this.deps.call(m.action, m.payload);
       } catch (err) {
         // Connection lost: keep the message, it goes again after reconnect (E04).
-        if (err instanceof OcppError && err.code === 'OCPP_ERR_CLOSED') return;
+        if (err instanceof OcppError && err.code === 'OCPP_ERR_CLOSED') {
+          // [E11.FR.07] the station went offline: every TransactionEvent still queued is marked offline.
+          for (const q of this.queue.list()) if (q.action === 'TransactionEvent') q.payload.offline = true;
+          return;
+        }
         m.attempts += 1;
         // [E13.FR.04] after the final attempt: discard and continue with the next message.
         if (m.attempts >= Math.max(1, this.deps.attempts())) {

@@ -83,6 +83,8 @@ export class Station extends EventEmitter<StationEvents> {
     for (const e of this.evses) for (const c of e.connectors) {
       try { this.dm.setInternal({ name: 'Connector', evse: { id: e.id, connectorId: c.id } }, { name: 'ConnectorType' }, c.type); } catch { /* not modelled */ }
     }
+    // [B01.FR.06] ClockCtrlr.DateTime reads the station clock (synchronised from the CSMS time).
+    this.dm.bindReader({ name: 'ClockCtrlr' }, { name: 'DateTime' }, () => new Date(this.clock.now()).toISOString());
     if (dmPath) this.dm.onChange(() => this.dm.saveTo(dmPath));
     this.dm.onChange((c) => this.onVariableChange(c.component.name, c.variable.name));
     this.auth = new AuthStore(file('auth.json'));

@@ -50,6 +50,7 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   evse.tx = {
     id: randomUUID(), seqNo: 0, startedAt: st.clock.now(), chargingState: chargingState(evse, st.operative), seen: new Set(), idTokenSent: false,
     ...(evse.auth?.remoteStartId !== undefined ? { remoteStartId: evse.auth.remoteStartId } : {}),
+    startWh: evse.meter.read().energyWh,
   };
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
@@ -69,6 +70,9 @@ export function endTx(st: Station, evse: EvseState, trigger: TriggerReason, reas
   sendTxEvent(st, evse, 'Ended', trigger, reason);
   evse.tx = undefined;
   evse.auth = undefined;
+  evse.cancelEnergyWatch?.();
+  evse.cancelEnergyWatch = undefined;
+  evse.suspended = undefined;
   const c = txConditions(evse, st.operative);
   evse.spent = new Set(POINTS.filter((p) => c[p]));
   st.saveState();
@@ -103,7 +107,10 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   // [E06] stoppedReason Local is the default and may be omitted; send it anyway when asked explicitly.
   if (stoppedReason === 'Local') ev.transactionInfo.stoppedReason = 'Local';
   // [E03] the idToken is sent once, in the first TransactionEvent after authorization.
-  if (evse.auth && !tx.idTokenSent) { ev.idToken = evse.auth.idToken; tx.idTokenSent = true; }
+  // [E01.FR.10] [E02.FR.20] [C05.FR.05] [F01.FR.04] [F02.FR.12] the authorizing (or remote start) idToken.
+  if (evse.auth && !tx.idTokenSent) { ev.idToken = evse.auth.idToken; tx.idTokenSent = true; tx.authorizedBy = evse.auth.idToken; }
+  // [E07.FR.02] the event that reports StopAuthorized carries the idToken used to stop.
+  else if (tx.stopIdToken && trigger === 'StopAuthorized') { ev.idToken = tx.stopIdToken; tx.stopIdToken = undefined; }
   // [E04] events that happen while offline carry offline = true.
   if (!st.connected) ev.offline = true;
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);
@@ -119,11 +126,33 @@ export function onTxEventDelivered(st: Station, req: TxEvent, resp: OcppTypes.Tr
   if (st.bool('AuthCacheCtrlr', 'Enabled', true)) st.auth.remember(req.idToken, info, st.clock.now());
   if (info.status === 'Accepted') return;
   const evse = st.evses.find((e) => e.tx?.id === req.transactionInfo.transactionId);
-  // [C15.FR.03] [C15.FR.04] [E05] StopTxOnInvalidId: deauthorize the ongoing transaction.
-  if (!evse?.tx || !st.bool('TxCtrlr', 'StopTxOnInvalidId', true)) return;
+  if (!evse?.tx) return;
+  if (!st.bool('TxCtrlr', 'StopTxOnInvalidId', true)) { suspendOnInvalidId(st, evse); return; }
+  // [C15.FR.03] [C15.FR.04] [E05.FR.09] [E05.FR.10] StopTxOnInvalidId: deauthorize the ongoing transaction:
+  // Ended(Deauthorized, DeAuthorized) when TxStopPoint has Authorized/PowerPathClosed/EnergyTransfer, else Updated(Deauthorized, EVConnected).
   evse.tx.pendingStop = 'DeAuthorized';
   evse.auth = undefined;
   st.refresh(evse, 'Deauthorized');
+}
+
+/**
+ * StopTxOnInvalidId = false: [C15.FR.07] [E05.FR.03] energy is allowed until MaxEnergyOnInvalidId Wh were
+ * delivered in the transaction, then (or at once when it is 0 or already exceeded) [C15.FR.06] [E05.FR.02]
+ * energy delivery stops: Updated(ChargingStateChanged, SuspendedEVSE).
+ */
+function suspendOnInvalidId(st: Station, evse: EvseState): void {
+  const maxWh = st.num('TxCtrlr', 'MaxEnergyOnInvalidId', 0);
+  const used = (): number => evse.meter.read().energyWh - (evse.tx?.startWh ?? 0);
+  const suspend = (): void => {
+    evse.cancelEnergyWatch?.();
+    evse.cancelEnergyWatch = undefined;
+    if (!evse.tx || evse.suspended) return;
+    evse.suspended = true;
+    st.refresh(evse, 'ChargingStateChanged');
+  };
+  if (maxWh <= 0 || used() >= maxWh) { suspend(); return; }
+  evse.cancelEnergyWatch?.();
+  evse.cancelEnergyWatch = every(st.clock, 1000, () => { if (!evse.tx) evse.cancelEnergyWatch?.(); else if (used() >= maxWh) suspend(); });
 }
 
 /** After a crash or power loss: end the transactions that were open with stoppedReason PowerLoss. */

@@ -16,15 +16,21 @@ const tokenParams = {
   properties: { type: { type: 'string', minLength: 1, maxLength: 50 }, idToken: { type: 'string', minLength: 1, maxLength: 255 } },
 } as const;
 
+/**
+ * [C01.FR.17] [C04.FR.05] [C05.FR.04] languages are RFC 5646 tags ("en-US"): a primary language subtag, then
+ * subtags of 1–8 letters/digits (also "x-…" private use); the OCPP schema caps the length at 8.
+ */
+export const LANGUAGE_TAG = { type: 'string', maxLength: 8, pattern: '^([A-Za-z]{2,8}|[xX])(-[A-Za-z0-9]{1,8})*$' } as const;
+
 const bodySchema = {
   type: 'object', required: ['status'], additionalProperties: false,
   properties: {
     status: { type: 'string', enum: STATUSES },
     expiryDate: { type: 'string', format: 'date-time' },
     groupIdToken: idTokenSchema,
-    language1: { type: 'string', maxLength: 8 },
-    language2: { type: 'string', maxLength: 8 },
-    personalMessage: { type: 'object', required: ['format', 'content'], properties: { format: { type: 'string' }, content: { type: 'string', maxLength: 1024 }, language: { type: 'string' } } },
+    language1: LANGUAGE_TAG,
+    language2: LANGUAGE_TAG,
+    personalMessage: { type: 'object', required: ['format', 'content'], properties: { format: { type: 'string' }, content: { type: 'string', maxLength: 1024 }, language: LANGUAGE_TAG } },
     maxActiveTransactions: { type: 'integer', minimum: 0 },
     evseIds: { type: 'array', items: { type: 'integer', minimum: 0 } },
     chargingPriority: { type: 'integer', minimum: -9, maximum: 9 },

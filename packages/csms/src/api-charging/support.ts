@@ -3,6 +3,7 @@
 import type { CsmsRuntime } from '../runtime.ts';
 import { ApiError, callErrorToApiError } from '../api/errors.ts';
 import { ChargingError } from '../blocks/authorization.ts';
+import { isStationOnline } from '../runtime.ts';
 
 export const stationIdParam = { type: 'string', minLength: 1, maxLength: 48, pattern: '^[A-Za-z0-9*\\-_=+|@.]+$' } as const;
 export const stationParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: stationIdParam } } as const;
@@ -19,7 +20,7 @@ export async function requireStationId(runtime: CsmsRuntime, id: string): Promis
 /** Run a command helper for a registered, connected station; every failure becomes an ApiError. */
 export async function command<T>(runtime: CsmsRuntime, stationId: string, action: string, fn: () => Promise<T>): Promise<T> {
   await requireStationId(runtime, stationId);
-  if (!runtime.sessions.has(stationId)) throw new ApiError('API_ERR_STATION_OFFLINE', `station '${stationId}' is offline`, { field: 'id' });
+  if (!isStationOnline(runtime, stationId)) throw new ApiError('API_ERR_STATION_OFFLINE', `station '${stationId}' is offline`, { field: 'id' });
   try {
     return await fn();
   } catch (err) {

@@ -158,21 +158,22 @@ export async function resolveIdToken(csms: CsmsRuntime, input: ResolveInput): Pr
     // Expiry: a token past its expiryDate is Expired, whatever its stored status (TC_C_07_CSMS).
     if (rec.expiryDate && Date.parse(rec.expiryDate) <= Date.now()) info.status = 'Expired';
   }
-  if (info.status === 'Accepted' && rec.masterPass) {
-    // [C16.FR.03] a master pass stops transactions but SHALL NOT start one
+  // [C12.FR.09] a token whose group is the station's AuthCtrlr.MasterPassGroupId is a master pass too
+  const masterGid = info.status === 'Accepted' && (rec.masterPass || rec.groupIdToken) ? await stationVariable(csms.store, input.stationId, 'AuthCtrlr', 'MasterPassGroupId') : undefined;
+  const masterPass = !!rec.masterPass || (!!masterGid && !!rec.groupIdToken && rec.groupIdToken.idToken.toLowerCase() === masterGid.toLowerCase());
+  if (info.status === 'Accepted' && masterPass) {
+    // [C16.FR.03] [C12.FR.09] a master pass stops transactions but SHALL NOT start one
     if (input.purpose === 'start') info.status = 'Invalid';
     // The answer carries the MasterPassGroupId so the station recognises the master pass (C16 scenario step 3).
-    if (!info.groupIdToken) {
-      const gid = await stationVariable(csms.store, input.stationId, 'AuthCtrlr', 'MasterPassGroupId');
-      if (gid) info.groupIdToken = { idToken: gid, type: 'Central' }; // [C09.FR.13] a GroupIdToken has type Central
-    }
+    // [C09.FR.13] a GroupIdToken has type Central
+    if (!info.groupIdToken && masterGid) info.groupIdToken = { idToken: masterGid, type: 'Central' };
   }
   if (info.status === 'Accepted' && rec.evseIds !== undefined) {
     if (rec.evseIds.length === 0) info.status = 'NotAtThisLocation'; // [C01.FR.22] allowed on no EVSE here
     else if (input.evseId !== undefined && input.evseId > 0 && !rec.evseIds.includes(input.evseId)) info.status = 'NotAllowedTypeEVSE'; // [C01.FR.18]
     else info.evseId = [...rec.evseIds]; // [C01.FR.20] the subset of EVSEs it may use
   } // [C01.FR.19] otherwise no evseId list: allowed on every EVSE
-  if (info.status === 'Accepted' && input.purpose === 'authorize' && !rec.masterPass && await heldByDeauthorized(csms.store, input.stationId, t)) {
+  if (info.status === 'Accepted' && input.purpose === 'authorize' && !masterPass && await heldByDeauthorized(csms.store, input.stationId, t)) {
     info.status = 'NotAtThisTime'; // [C01.FR.24] RECOMMENDED answer for a second token during a deauthorized transaction
   }
   if (info.status === 'Accepted' && rec.maxActiveTransactions !== undefined && input.purpose !== 'transaction') {

@@ -21,6 +21,7 @@ function vendorsOf(runtime: CsmsRuntime): Map<string, VendorHandler> {
 /** Register the handler for `vendorId` (exact match). Returns a function that unregisters it. */
 export function registerVendorHandler(runtime: CsmsRuntime, vendorId: string, handler: VendorHandler): () => void {
   const m = vendorsOf(runtime);
+  // [P02.FR.01] one implementation per vendorId (exact match)
   if (m.has(vendorId)) throw new CsmsError('CSMS_ERR_VENDOR_EXISTS', `a DataTransfer handler for vendorId ${vendorId} is already registered`);
   m.set(vendorId, handler);
   return () => void (m.get(vendorId) === handler && m.delete(vendorId));
@@ -33,11 +34,13 @@ export async function dataTransfer(ctx: BlockContext, req: DataTransferRequest):
     // [P02.FR.06] no implementation for this vendorId -> UnknownVendorId
     return { status: 'UnknownVendorId' };
   }
-  // [P02.FR.07] [P02.FR.08] messageId matching, Accepted/Rejected and data belong to the vendor handler
+  // [P02.FR.07] [P02.FR.08] [P02.FR.04] [P02.FR.05] [P01.FR.07] messageId matching, Accepted/Rejected and data
+  // (any size or shape) belong to the vendor handler; the CSMS passes them through unchanged
   return handler(ctx, req);
 }
 
 /** P01: DataTransfer to the station; its answer (incl. UnknownVendorId/UnknownMessageId, P01.FR.05/06) is returned as is. */
+// [P01.FR.03] [P01.FR.04] messageId and data go out as given (no length or shape imposed)
 export function sendDataTransfer(runtime: CsmsRuntime, stationId: string, req: DataTransferRequest): Promise<DataTransferResponse> {
   return runtime.callStation(stationId, 'DataTransfer', req);
 }

@@ -11,7 +11,8 @@ export async function meterValues(ctx: BlockContext, req: MeterValuesRequest): P
   const { csms, stationId } = ctx;
   try {
     // [J01.FR.05] [J01.FR.06] [J01.FR.17] each MeterValue has its timestamp and one or more SampledValues
-    // (schema-validated); [J01.FR.07]–[J01.FR.10] measurand/context/location/phase are stored as sent,
+    // (schema-validated); every SampledValue is stored with its MeterValue's timestamp. [J01.FR.07]–[J01.FR.10]
+    // [J01.FR.08] measurand (default Energy.Active.Import.Register)/context/location/phase are stored as sent,
     // [J02.FR.21]/[J01.FR.21] signedMeterValue verbatim. evseId 0 = the main meter (J01.FR.04).
     await csms.store.appendMeterValues(stationId, req.evseId, req.meterValue);
   } catch (err) {

@@ -8,6 +8,7 @@ import type {
 import type { CsmsRuntime } from '../runtime.ts';
 import { CsmsError } from '../errors.ts';
 import { expectReport, newRequestId, type ReportSummary } from './report-collector.ts';
+import { stationVersion } from '../runtime.ts';
 
 /** DeviceDataCtrlr.ItemsPerMessage[instance] as the station reported it (undefined when unknown). */
 export async function itemsPerMessage(runtime: CsmsRuntime, stationId: string, instance: 'SetVariables' | 'GetVariables' | 'GetReport'): Promise<number | undefined> {
@@ -37,7 +38,7 @@ export async function setVariables(runtime: CsmsRuntime, stationId: string, data
     seen.add(k);
   }
   await refuseActiveNetworkConfiguration(runtime, stationId, data);
-  if (runtime.sessions.get(stationId)?.version === '2.1') data = withApnVpnEnabled(data);
+  if (stationVersion(runtime, stationId) === '2.1') data = withApnVpnEnabled(data);
   // [B05.FR.11] never more SetVariableData per request than ItemsPerMessage[SetVariables]
   const batches = chunks(data, await itemsPerMessage(runtime, stationId, 'SetVariables'));
   const results: SetVariableResultType[] = [];
@@ -55,7 +56,7 @@ export async function setVariables(runtime: CsmsRuntime, stationId: string, data
 /** [B09.FR.21] (2.1) no SetVariables for a NetworkConfiguration instance listed in NetworkConfigurationPriority. */
 async function refuseActiveNetworkConfiguration(runtime: CsmsRuntime, stationId: string, data: SetVariableDataType[]): Promise<void> {
   const targets = data.filter((d) => d.component.name === 'NetworkConfiguration' && d.component.instance !== undefined);
-  if (!targets.length || runtime.sessions.get(stationId)?.version !== '2.1') return;
+  if (!targets.length || stationVersion(runtime, stationId) !== '2.1') return;
   const page = await runtime.store.listVariables(stationId, { component: 'OCPPCommCtrlr', variable: 'NetworkConfigurationPriority', limit: 10, offset: 0 });
   const prio = page.items.find((r) => r.attributeType === 'Actual')?.value;
   if (!prio) return;

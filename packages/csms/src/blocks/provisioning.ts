@@ -24,6 +24,8 @@ export async function bootNotification(ctx: BlockContext, req: BootNotificationR
   }
   const station = await csms.store.getStation(stationId);
   const firstBoot = !station?.lastBoot;
+  // [B07.FR.14] a different firmware version than at the previous boot: the device model may have changed
+  const firmwareChanged = !firstBoot && station!.lastBoot!.chargingStation.firmwareVersion !== req.chargingStation.firmwareVersion;
   // [B01.FR.02] answer whether we accept the station: its own policy, else the configured default
   const policy = station?.bootPolicy ?? csms.config.boot.defaultStatus;
   // [A00.FR.429] admitted with an expired certificate: Pending (B02) until the certificate is renewed
@@ -52,8 +54,9 @@ export async function bootNotification(ctx: BlockContext, req: BootNotificationR
       );
     });
   }
-  if (csms.config.boot.fetchInventory && firstBoot && status !== 'Rejected') {
-    // [B07.FR.14] first connection: fetch the full device model (after our answer has gone out).
+  if (csms.config.boot.fetchInventory && (firstBoot || firmwareChanged) && status !== 'Rejected') {
+    // [B07.FR.14] first connection, or new firmware (device model may have changed): fetch the full device
+    // model (after our answer has gone out).
     // [B02.FR.01] allowed while Pending too.
     setTimeout(() => {
       requestReport(csms, stationId, 'FullInventory').then(

@@ -9,6 +9,7 @@ import type {
 import type { Block, CsmsRuntime } from '../runtime.ts';
 import { ChargingError } from './authorization.ts';
 import { supportedLimit } from './transactions.ts';
+import { stationVersion } from '../runtime.ts';
 
 export interface RequestStartInput {
   idToken: IdTokenType;
@@ -27,7 +28,7 @@ export interface RequestStartResult {
 }
 
 function versionOf(runtime: CsmsRuntime, stationId: string) {
-  return runtime.sessions.get(stationId)?.version;
+  return stationVersion(runtime, stationId);
 }
 
 /** F01/F02/F07: RequestStartTransaction; the remoteStartId links the transaction it creates (transactions.ts). */

@@ -10,6 +10,7 @@ import type {
 import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
 import { StoreError, type TransactionRecord } from '../store/store.ts';
 import { ChargingError, maskToken, resolveIdToken, sameIdToken, stationVariable, type AuthorizationPurpose } from './authorization.ts';
+import { stationVersion } from '../runtime.ts';
 
 // ---- remote starts and limits: kept in the Store, so they survive a CSMS restart --------------------------
 
@@ -28,8 +29,8 @@ export async function supportedLimit(runtime: CsmsRuntime, stationId: string, li
  * (E16.FR.02). 2.1 only (transactionLimit does not exist in 2.0.1). Returns the limit that will be sent.
  */
 export async function setTransactionLimit(runtime: CsmsRuntime, stationId: string, transactionId: string, limit: TransactionLimitType): Promise<TransactionLimitType> {
-  const session = runtime.sessions.get(stationId);
-  if (session && session.version !== '2.1') throw new ChargingError('CHARGING_ERR_NOT_SUPPORTED', 'transaction limits need OCPP 2.1', 'transactionLimit');
+  const version = stationVersion(runtime, stationId);
+  if (version && version !== '2.1') throw new ChargingError('CHARGING_ERR_NOT_SUPPORTED', 'transaction limits need OCPP 2.1', 'transactionLimit');
   const tx = await runtime.store.getTransaction(stationId, transactionId);
   if (!tx) throw new ChargingError('CHARGING_ERR_TX_NOT_FOUND', `transaction ${transactionId} not found on station ${stationId}`, 'transactionId');
   const sent = await supportedLimit(runtime, stationId, limit);
@@ -37,6 +38,25 @@ export async function setTransactionLimit(runtime: CsmsRuntime, stationId: strin
   if (Object.keys(sent).length === 0) throw new ChargingError('CHARGING_ERR_NOT_SUPPORTED', 'none of these limits is in the station TxCtrlr.SupportedLimits', 'transactionLimit');
   await runtime.store.setTransactionLimit(stationId, transactionId, sent);
   return sent;
+}
+
+/**
+ * [E16.FR.17] There is no "remove" in OCPP: a limit is lifted by setting it to a value so high that it is no
+ * longer relevant. maxTime stays within a 32-bit integer, maxSoC at 100 %.
+ */
+export const LIFTED_LIMIT: Required<Pick<TransactionLimitType, 'maxCost' | 'maxEnergy' | 'maxTime' | 'maxSoC'>> = {
+  maxCost: 1_000_000_000, maxEnergy: 1_000_000_000, maxTime: 2_147_483_647, maxSoC: 100,
+};
+
+/** E16.FR.17: lift one or more limits of an ongoing transaction (sent like any other limit change, E16.FR.02). */
+export async function removeTransactionLimit(runtime: CsmsRuntime, stationId: string, transactionId: string, fields: readonly (keyof typeof LIFTED_LIMIT)[]): Promise<TransactionLimitType> {
+  if (fields.length === 0) throw new ChargingError('CHARGING_ERR_INVALID', 'name at least one limit to remove', 'fields');
+  const limit: TransactionLimitType = {};
+  for (const f of fields) {
+    if (!(f in LIFTED_LIMIT)) throw new ChargingError('CHARGING_ERR_INVALID', `unknown limit ${String(f)}`, 'fields');
+    limit[f] = LIFTED_LIMIT[f];
+  }
+  return setTransactionLimit(runtime, stationId, transactionId, limit);
 }
 
 /** The limit to put in this response, if any (E16.FR.02/07/08, F07.FR.02). */
@@ -90,6 +110,8 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
   let result;
   try {
     // Durable before we answer; duplicates (same content, or same seqNo + messageId) change nothing.
+    // [J02.FR.18] [J02.FR.03] [J02.FR.04] [J02.FR.05] [J02.FR.06] meter values are stored per SampledValue with
+    // the MeterValue's timestamp and measurand (default applied)/context/location/phase as sent.
     result = await csms.store.applyTransactionEvent(stationId, req, { receivedAt: new Date(), messageId: ctx.messageId });
   } catch (err) {
     // [E13] not accepted: a CALLERROR makes the station retry later (MessageAttemptsTransactionEvent)

@@ -10,10 +10,19 @@ export function invalid(field: string, why: string): StoreError {
 }
 
 /** Normalizes to `toISOString()` form (sortable as text); STORE_ERR_INVALID otherwise. */
+let lastIsoIn: string | undefined;
+let lastIsoOut = '';
 export function iso(t: Timestamp, field: string): string {
+  // one message normalizes the same timestamp string several times (check, fold, rows): remember the last one
+  if (typeof t === 'string' && t === lastIsoIn) return lastIsoOut;
   const d = t instanceof Date ? t : typeof t === 'string' ? new Date(t) : new Date(Number.NaN);
   if (Number.isNaN(d.getTime())) throw invalid(field, `not a valid timestamp (${String(t)})`);
-  return d.toISOString();
+  const out = d.toISOString();
+  if (typeof t === 'string') {
+    lastIsoIn = t;
+    lastIsoOut = out;
+  }
+  return out;
 }
 
 export function isoOpt(t: Timestamp | undefined, field: string): string | undefined {

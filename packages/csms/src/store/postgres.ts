@@ -1,6 +1,7 @@
 // PostgreSQL adapter (node-postgres Pool) for production and clusters. Reads use the pool; the group
 // commit runs each batch on one client in BEGIN … COMMIT and, if the batch fails, re-runs its ops one by
 // one so only the faulty ones are rejected. `schema` (created if missing) isolates test runs.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { GroupCommit, withFallback, type GroupCommitOptions } from './group-commit.ts';
 import { migrations, render, SCHEMA_VERSION_DDL } from './migrations.ts';
@@ -30,10 +31,23 @@ const toPg = (sql: string) => {
 // int8 (count(*), BIGSERIAL ids) as JS numbers: ids stay far below 2^53.
 const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) };
 
+// Named (server-side prepared) statements: each connection parses and plans a statement text once, later
+// runs only bind and execute. The name is derived from the text, so equal texts share it.
+const named = new Map<string, { name: string; text: string }>();
+function statement(sql: string): { name: string; text: string } {
+  let st = named.get(sql);
+  if (!st) {
+    st = { name: `cw_${createHash('sha1').update(sql).digest('base64url')}`, text: toPg(sql) };
+    if (named.size > 2000) named.clear();
+    named.set(sql, st);
+  }
+  return st;
+}
+
 function connOf(c: pg.Pool | pg.PoolClient): SqlConn {
   return {
-    all: async (sql, params) => (await c.query(toPg(sql), params)).rows,
-    run: async (sql, params) => (await c.query(toPg(sql), params)).rowCount ?? 0,
+    all: async (sql, params) => (await c.query({ ...statement(sql), values: params ?? [] })).rows,
+    run: async (sql, params) => (await c.query({ ...statement(sql), values: params ?? [] })).rowCount ?? 0,
   };
 }
 

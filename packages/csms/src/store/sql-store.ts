@@ -53,19 +53,39 @@ function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[
   return { sql: conds.length ? ` WHERE ${conds.map((c) => c[0]).join(' AND ')}` : '', params: conds.flatMap((c) => c.slice(1)) };
 }
 
+/**
+ * Multi-row INSERT. Chunks have power-of-two sizes (256, 128, …, 1; 500 rows at most per statement) so a
+ * handful of statement texts per table stay prepared instead of one per row count.
+ */
 async function insertMany(db: SqlConn, head: string, cols: number, rows: unknown[][], tail = ''): Promise<void> {
   const ph = `(${Array(cols).fill('?').join(',')})`;
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    await db.run(`${head} VALUES ${chunk.map(() => ph).join(',')}${tail}`, chunk.flat());
+  for (let i = 0; i < rows.length;) {
+    const left = rows.length - i;
+    let n = left >= 500 ? 500 : 256;
+    while (n > left) n >>= 1;
+    const params: unknown[] = [];
+    for (let k = i; k < i + n; k++) for (const v of rows[k]!) params.push(v);
+    await db.run(`${head} VALUES ${n === 1 ? ph : Array(n).fill(ph).join(',')}${tail}`, params);
+    i += n;
   }
+}
+
+const TX_COLUMNS = ['state', 'id_token_lower', 'started_at', 'ended_at', 'remote_start_id'] as const;
+/** The indexed columns of a transactions row, in TX_COLUMNS order. */
+function txColumns(s: FoldState): unknown[] {
+  return [s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, s.tx.remoteStartId ?? null];
 }
 
 export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Store {
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
+  const forShare = kind === 'postgres' ? ' FOR SHARE' : '';
   const write = <T>(fn: (db: SqlConn) => Promise<T>, urgent = true): Promise<T> =>
     closed ? Promise.reject(new StoreError('STORE_ERR_CLOSED')) : gc.enqueue(fn, urgent);
+  /** STORE_ERR_NOT_FOUND unless the station exists (locks its row on PostgreSQL, like mustStation). */
+  const mustExist = async (db: SqlConn, id: string) => {
+    if (!(await db.all(`SELECT 1 FROM stations WHERE id = ?${forUpdate}`, [id])).length) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
+  };
   const mustStation = async (db: SqlConn, id: string) => {
     const rows = await db.all(`SELECT * FROM stations WHERE id = ?${forUpdate}`, [id]);
     if (!rows[0]) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
@@ -84,11 +104,24 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     const rows = await db.all(`SELECT fold FROM transactions WHERE station_id = ? AND transaction_id = ?${lock ? forUpdate : ''}`, [stationId, transactionId]);
     return rows[0] ? p<FoldState>(rows[0].fold) : undefined;
   };
-  const saveFold = (db: SqlConn, s: FoldState) =>
-    db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, remote_start_id, fold) VALUES (?,?,?,?,?,?,?,?)
+  /**
+   * Writes the fold. With the stored one (`prev`), an UPDATE of the fold and of only those indexed columns
+   * whose value changed (most events change none), so unchanged index entries are not rewritten.
+   */
+  const saveFold = (db: SqlConn, s: FoldState, prev?: FoldState) => {
+    if (prev) {
+      const now = txColumns(s);
+      const old = txColumns(prev);
+      let set = 'fold = ?';
+      const params: unknown[] = [j(s)];
+      TX_COLUMNS.forEach((c, i) => { if (now[i] !== old[i]) { set += `, ${c} = ?`; params.push(now[i]); } });
+      return db.run(`UPDATE transactions SET ${set} WHERE station_id = ? AND transaction_id = ?`, [...params, s.tx.stationId, s.tx.transactionId]);
+    }
+    return db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, remote_start_id, fold) VALUES (?,?,?,?,?,?,?,?)
       ON CONFLICT (station_id, transaction_id) DO UPDATE SET state = excluded.state, id_token_lower = excluded.id_token_lower,
       started_at = excluded.started_at, ended_at = excluded.ended_at, remote_start_id = excluded.remote_start_id, fold = excluded.fold`,
-    [s.tx.stationId, s.tx.transactionId, s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, s.tx.remoteStartId ?? null, j(s)]);
+    [s.tx.stationId, s.tx.transactionId, ...txColumns(s), j(s)]);
+  };
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
       ON CONFLICT (station_id, key) DO UPDATE SET value = excluded.value, data = excluded.data`, [stationId, key, rec.component, rec.variable, rec.value ?? null, j(rec)]);
@@ -148,8 +181,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     recordBoot: async (b) => {
       const info: R.BootInfo = { at: iso(b.at, 'at'), reason: str(b.reason, 'reason'), chargingStation: b.chargingStation, status: b.status, interval: int(b.interval, 'interval') };
       return write(async (db) => {
-        await mustStation(db, b.stationId);
-        await db.run('UPDATE stations SET last_boot = ? WHERE id = ?', [j(info), b.stationId]);
+        if (!(await db.run('UPDATE stations SET last_boot = ? WHERE id = ?', [j(info), b.stationId]))) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${b.stationId} not found`, { stationId: b.stationId });
         await db.run('INSERT INTO boots (station_id, at, reason, charging_station, status, interval_s) VALUES (?,?,?,?,?,?)', [b.stationId, info.at, info.reason, j(info.chargingStation), info.status, info.interval]);
       });
     },
@@ -159,9 +191,10 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     recordConnection: async (stationId, c) => {
       const t = iso(c.at, 'at');
       return write(async (db) => {
-        await mustStation(db, stationId);
-        if (c.connected) await db.run('UPDATE stations SET connected = 1, last_connected_at = ?, ocpp_version = coalesce(?, ocpp_version) WHERE id = ?', [t, c.version ?? null, stationId]);
-        else await db.run('UPDATE stations SET connected = 0, last_disconnected_at = ? WHERE id = ?', [t, stationId]);
+        const n = c.connected
+          ? await db.run('UPDATE stations SET connected = 1, last_connected_at = ?, ocpp_version = coalesce(?, ocpp_version) WHERE id = ?', [t, c.version ?? null, stationId])
+          : await db.run('UPDATE stations SET connected = 0, last_disconnected_at = ? WHERE id = ?', [t, stationId]);
+        if (!n) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${stationId} not found`, { stationId });
       });
     },
 
@@ -171,11 +204,14 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       int(c.connectorId, 'connectorId');
       str(c.status, 'status');
       return write(async (db) => {
-        await mustStation(db, c.stationId);
-        const n = await db.run(`INSERT INTO connectors (station_id, evse_id, connector_id, status, at) VALUES (?,?,?,?,?)
+        // one statement when the station exists; the existence check runs only when nothing was written
+        const n = await db.run(`INSERT INTO connectors (station_id, evse_id, connector_id, status, at)
+          SELECT ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ? WHERE EXISTS (SELECT 1 FROM stations WHERE id = ?${forShare})
           ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE SET status = excluded.status, at = excluded.at WHERE connectors.at <= excluded.at`,
-        [c.stationId, c.evseId, c.connectorId, c.status, t]);
-        return { applied: n > 0 };
+        [c.stationId, c.evseId, c.connectorId, c.status, t, c.stationId]);
+        if (n > 0) return { applied: true };
+        await mustExist(db, c.stationId);
+        return { applied: false };
       });
     },
     listConnectors: async (stationId) => (await read.all('SELECT * FROM connectors WHERE station_id = ? ORDER BY evse_id, connector_id', [stationId])).map((r) => ({
@@ -316,24 +352,27 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       const id = req.transactionInfo.transactionId;
       return write(async (db) => {
         const prev = await loadFold(db, stationId, id, true);
+        const rec: Omit<R.TransactionEventRecord, 'id'> = {
+          stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'),
+          offline: !!req.offline, receivedAt, messageId: meta.messageId, request: req,
+        };
+        const row = [stationId, id, req.seqNo, meta.messageId, fingerprint, rec.timestamp, j(rec)];
         if (prev) {
-          const dup = await db.all('SELECT 1 FROM transaction_events WHERE station_id = ? AND transaction_id = ? AND (fingerprint = ? OR (seq_no = ? AND message_id = ?)) LIMIT 1',
-            [stationId, id, fingerprint, req.seqNo, meta.messageId]);
-          if (dup.length) return { duplicate: true, transaction: prev.tx };
+          // the event row is inserted first; nothing inserted = a duplicate (same content, or same seqNo + messageId)
+          const n = await db.run(`INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data)
+            SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM transaction_events WHERE station_id = ? AND transaction_id = ? AND seq_no = ? AND message_id = ?)
+            ON CONFLICT (station_id, transaction_id, fingerprint) DO NOTHING`, [...row, stationId, id, req.seqNo, meta.messageId]);
+          if (!n) return { duplicate: true, transaction: prev.tx };
+        } else {
+          await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)', row);
         }
         let s = foldTransaction(prev, stationId, req, receivedAt);
         if (!prev) {
           const early = await db.all('SELECT measurand, phase, location, unit, multiplier, value FROM meter_values WHERE station_id = ? AND transaction_id = ? AND measurand = ?', [stationId, id, ENERGY_REGISTER]);
           s = { ...s, tx: withEnergy(s.tx, early.map((r) => registerWh(meterOf({ ...r, id: 0, station_id: stationId, evse_id: 0 }))).filter((x): x is number => x !== undefined)) };
         }
-        const rec: Omit<R.TransactionEventRecord, 'id'> = {
-          stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'),
-          offline: !!req.offline, receivedAt, messageId: meta.messageId, request: req,
-        };
-        await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)',
-          [stationId, id, req.seqNo, meta.messageId, fingerprint, rec.timestamp, j(rec)]);
         await insertMeterRows(db, stationId, req.evse?.id ?? s.tx.evseId ?? 0, flattenMeterValues(req.meterValue ?? []), id);
-        await saveFold(db, s);
+        await saveFold(db, s, prev);
         return { duplicate: false, transaction: s.tx };
       }, false);
     },
@@ -364,7 +403,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
         const readings = await insertMeterRows(db, stationId, evseId, rows, transactionId);
         if (transactionId === undefined || !readings.length) return;
         const s = await loadFold(db, stationId, transactionId, true);
-        if (s) await saveFold(db, { ...s, tx: withEnergy(s.tx, readings) });
+        if (s) await saveFold(db, { ...s, tx: withEnergy(s.tx, readings) }, s);
       }, false);
     },
     listMeterValues: async (f) => {

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.ts';
 import { migrations, render, SCHEMA_VERSION_DDL } from './migrations.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { createSqlStore, type SqlConn } from './sql-store.ts';
 import { StoreError, type Store } from './store.ts';
 
@@ -45,11 +46,16 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (process.env.PRAG) for (const p of process.env.PRAG.split(';')) db.pragma(p);
+    // 32 MB page cache (default 2 MB): the hot index pages of a few thousand stations stay in memory
+    db.pragma('cache_size = -32768');
     migrateSqlite(db);
   } catch (err) {
     throw mapSqliteError(err);
   }
+  // WAL checkpoints (and their fsyncs) run in a worker thread; the writer checkpoints itself only if the
+  // WAL passes ~40 MB (the worker fell behind). See sqlite-checkpointer.ts.
+  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path);
+  if (checkpointer) db.pragma('wal_autocheckpoint = 10000');
   const stmts = new Map<string, Database.Statement>();
   const prep = (sql: string) => {
     let s = stmts.get(sql);
@@ -61,39 +67,47 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     return s;
   };
   const bind = (params: unknown[] = []) => params.map((v) => (typeof v === 'boolean' ? Number(v) : v));
-  const T = new Map<string, [number, number]>();
-  const tm = <X>(sql: string, f: () => X): X => { const t0 = performance.now(); try { return f(); } finally { const k = sql.slice(0, 90); const e = T.get(k) ?? [0, 0]; e[0] += performance.now() - t0; e[1]++; T.set(k, e); } };
-  process.on('exit', () => { if (process.env.SQLT) for (const [k, [t, n]] of [...T].sort((a, b) => b[1][0] - a[1][0]).slice(0, 20)) console.log(t.toFixed(0).padStart(6), 'ms', String(n).padStart(7), (t / n * 1000).toFixed(1).padStart(7), 'us', k.replace(/\s+/g, ' ')); });
   const conn: SqlConn = {
-    all: async (sql, params) => tm(sql, () => {
+    all: async (sql, params) => {
       const s = prep(sql);
       return (s.reader ? s.all(...bind(params)) : (s.run(...bind(params)), [])) as Record<string, unknown>[];
-    }),
-    run: async (sql, params) => tm(sql, () => prep(sql).run(...bind(params)).changes),
+    },
+    run: async (sql, params) => prep(sql).run(...bind(params)).changes,
   };
-  const dbexec = (sql: string) => tm(sql, () => db.exec(sql));
+  // Transaction control statements are prepared once (db.exec would parse them for every op). Ops run
+  // one after another inside the batch's transaction: they are async only in shape (better-sqlite3 is
+  // synchronous), so no other code touches the connection between BEGIN and COMMIT.
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  const savepoint = db.prepare('SAVEPOINT op');
+  const releaseSp = db.prepare('RELEASE op');
+  const rollbackTo = db.prepare('ROLLBACK TO op');
   const gc = new GroupCommit<SqlConn>(async (ops) => {
     const out: Settled[] = [];
-    dbexec('BEGIN IMMEDIATE');
+    begin.run();
     try {
       for (const op of ops) {
-        dbexec('SAVEPOINT op');
+        savepoint.run();
         try {
           const value = await op(conn);
-          dbexec('RELEASE op');
+          releaseSp.run();
           out.push({ ok: true, value });
         } catch (error) {
-          db.exec('ROLLBACK TO op');
-          dbexec('RELEASE op');
+          rollbackTo.run();
+          releaseSp.run();
           out.push({ ok: false, error });
         }
       }
-      dbexec('COMMIT');
+      commit.run();
     } catch (err) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) rollback.run();
       throw err;
     }
     return out;
   }, { ...opts, mapError: mapSqliteError });
-  return createSqlStore({ kind: 'sqlite', read: conn, gc, release: async () => { db.close(); } });
+  return createSqlStore({ kind: 'sqlite', read: conn, gc, release: async () => {
+    await checkpointer?.stop();
+    db.close();
+  } });
 }

@@ -7,31 +7,47 @@ import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 
 type Info = OcppTypes.IdTokenInfoType;
+// [C01.FR.25] two IdTokens are equal when idToken and type are equal.
 const same = (a: IdToken | undefined, b: IdToken | undefined): boolean => !!a && !!b && a.idToken === b.idToken && a.type === b.type;
+type Decision = { info: Info; offline: boolean };
+
+/**
+ * The Local Authorization List entry for a token, if the list is enabled. [C13.FR.05] [C13.FR.06] [C14.FR.04]
+ * [C14.FR.05] with LocalAuthListCtrlr.SupportsExpiryDateTime an entry past its cacheExpiryDateTime counts as absent.
+ */
+export function listEntry(st: Station, idToken: IdToken): Info | undefined {
+  // [D01.FR.13] LocalAuthListCtrlr.Enabled controls whether the list is used.
+  const e = st.bool('LocalAuthListCtrlr', 'Enabled', false) ? st.auth.fromList(idToken) : undefined;
+  if (e?.cacheExpiryDateTime && st.bool('LocalAuthListCtrlr', 'SupportsExpiryDateTime', false) && Date.parse(e.cacheExpiryDateTime) < st.clock.now()) return undefined;
+  return e;
+}
 
 /** Decide on a token: { info, offline } or undefined when nobody could tell (rejected). */
 export async function authorizeToken(st: Station, idToken: IdToken): Promise<{ info: Info; offline: boolean } | undefined> {
   const now = st.clock.now();
   const online = st.connected && st.registration === 'Accepted';
-  const listOn = st.bool('LocalAuthListCtrlr', 'Enabled', false);
+  // [C10.FR.11] AuthCacheCtrlr.Enabled controls the cache.
   const cacheOn = st.bool('AuthCacheCtrlr', 'Enabled', false);
-  const fromList = listOn ? st.auth.fromList(idToken) : undefined;
+  const fromList = listEntry(st, idToken);
   const fromCache = cacheOn ? st.auth.fromCache(idToken, now, st.num('AuthCacheCtrlr', 'LifeTime', 86400)) : undefined;
   if (online) {
-    // [C12.FR.02] LocalPreAuthorize: an Accepted entry in the list or cache starts without waiting for the CSMS.
+    // [C12.FR.02] [C14.FR.02] LocalPreAuthorize: an Accepted entry in the list or cache starts without waiting
+    // for the CSMS; [C13.FR.01] [C14.FR.01] the list has priority over the cache; [C14.FR.03] otherwise Authorize.
     if (st.bool('AuthCtrlr', 'LocalPreAuthorize', false)) {
       const known = fromList ?? fromCache;
       if (known?.status === 'Accepted') return { info: known, offline: false };
     }
-    // [C01] ask the CSMS; [C10.FR.03] [C12.FR.05] also when the cache holds a non-Accepted status.
+    // [C01.FR.02] [C06.FR.02] ask the CSMS; [C01.FR.05] also for a listed token; [C10.FR.03] [C12.FR.05] and when the cache holds a non-Accepted status.
     const resp = await st.call('Authorize', { idToken });
     if (resp) {
-      // [C10.FR.04] [C12.FR.06] update the cache with the answer (whatever its status, C10.FR.01).
+      // [C10.FR.04] [C12.FR.06] update the cache with the answer (whatever its status, C10.FR.01);
+      // [D01.FR.09] the Local Authorization List itself only changes through SendLocalList.
       if (cacheOn && !fromList) st.auth.remember(idToken, resp.idTokenInfo, now);
       return { info: resp.idTokenInfo, offline: false };
     }
   }
-  // Offline (or no answer): [C13] [C14] LocalAuthorizeOffline uses the local list, then the cache.
+  // Offline (or no answer): [C13.FR.03] LocalAuthorizeOffline uses the local list, then the cache
+  // ([C13.FR.02] only Accepted entries authorize; [C13.FR.04] [C13.FR.06] unknown ones per OfflineTxForUnknownIdEnabled).
   if (st.bool('AuthCtrlr', 'LocalAuthorizeOffline', true)) {
     if (fromList) return { info: fromList, offline: true };
     if (fromCache) return { info: fromCache, offline: true };
@@ -57,60 +73,93 @@ export function armEvTimeout(st: Station, evse: EvseState): void {
 }
 
 /** Local or remote stop of what is going on at an EVSE (E07 StopAuthorized/Local, F03 RemoteStop/Remote). */
-export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, reason: StoppedReason): void {
+export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, reason: StoppedReason, stopToken?: IdToken): void {
   st.clock.clearTimeout(evse.evTimeout);
   if (evse.tx) evse.tx.pendingStop = reason;
+  // [E07.FR.02] remember the idToken used to stop, reported with triggerReason StopAuthorized.
+  if (evse.tx && stopToken) evse.tx.stopIdToken = stopToken;
   evse.auth = undefined;
   st.refresh(evse, trigger);
 }
 
+/** [C01.FR.23] a transaction that was authorized by another token (and lost it) is not re-authorized by this one. */
+const lockedTo = (e: EvseState, t: IdToken): boolean => !!e.tx?.authorizedBy && !same(e.tx.authorizedBy, t);
+
 export async function presentToken(st: Station, idToken: IdToken, evseId?: number): Promise<{ status: string; evseId?: number }> {
-  // [E07] [C09.FR.07] (a) the same token on an EVSE that it authorized ends that session, without Authorize.
+  // [C01.FR.03] [E07.FR.01] [E08.FR.01] [C09.FR.07] (a) the same token on an EVSE that it authorized ends that
+  // session without Authorize (also offline).
   const own = st.evses.find((e) => e.auth && (same(e.auth.idToken, idToken)) && (evseId === undefined || e.id === evseId));
-  if (own) { localStop(st, own, 'StopAuthorized', 'Local'); return { status: 'Stopped', evseId: own.id }; }
+  if (own) { localStop(st, own, 'StopAuthorized', 'Local', idToken); return { status: 'Stopped', evseId: own.id }; }
+  const master = st.str('AuthCtrlr', 'MasterPassGroupId', '');
+  const isMaster = (d: Decision | undefined): boolean => !!master && d?.info.status === 'Accepted' && d.info.groupIdToken?.idToken === master;
+  let pre: Decision | undefined | null = null; // null: not looked up yet
+  if (master && st.evses.some((e) => e.tx)) {
+    // [C16.FR.04] [C16.FR.05] a Master Pass is recognised from the list, the cache or the CSMS (authorizeToken).
+    pre = await authorizeToken(st, idToken);
+    if (isMaster(pre)) {
+      // [C16.FR.02] no UI: stop all ongoing transactions (E07); [C16.FR.08] stoppedReason MasterPass.
+      for (const e of st.evses.filter((x) => x.tx)) localStop(st, e, 'StopAuthorized', 'MasterPass', idToken);
+      return { status: 'Stopped' };
+    }
+  }
   const evse = evseId !== undefined ? st.evse(evseId)
-    : st.evses.find((e) => e.plugged !== undefined && !e.auth) ?? st.evses.find((e) => !e.auth && !e.tx && e.operative);
+    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken)) ?? st.evses.find((e) => !e.auth && !e.tx && e.operative);
   if (!evse) {
     // No EVSE named and none free: the driver may be stopping a session of its group (C09.FR.03).
     const authorized = st.evses.filter((e) => e.auth?.groupIdToken);
-    return authorized.length ? groupStop(st, authorized, idToken, false) : { status: 'NoEvseAvailable' };
+    return authorized.length ? groupStop(st, authorized, idToken, false, pre) : { status: 'NoEvseAvailable' };
   }
-  if (evse.auth) return groupStop(st, [evse], idToken, true);
-  let decision: { info: Info; offline: boolean } | undefined;
+  if (evse.auth) return groupStop(st, [evse], idToken, true, pre);
+  if (lockedTo(evse, idToken)) return { status: 'Occupied', evseId: evse.id };
+  let decision: Decision | undefined;
   // AuthCtrlr.Enabled = false: no authorization needed, every token is accepted.
   if (!st.bool('AuthCtrlr', 'Enabled', true)) decision = { info: { status: 'Accepted' }, offline: !st.connected };
-  else decision = await authorizeToken(st, idToken);
+  else decision = pre !== null ? pre : await authorizeToken(st, idToken);
   const status = decision?.info.status ?? 'Unknown';
-  const master = st.str('AuthCtrlr', 'MasterPassGroupId', '');
-  // [C12.FR.09] a MasterPass group token cannot start a transaction.
-  if (status !== 'Accepted' || (master && decision?.info.groupIdToken?.idToken === master)) return { status: status === 'Accepted' ? 'MasterPass' : status, evseId: evse.id };
+  // [C12.FR.09] [C16.FR.03] a MasterPass group token cannot start a transaction.
+  if (status !== 'Accepted' || isMaster(decision)) return { status: status === 'Accepted' ? 'MasterPass' : status, evseId: evse.id };
+  // [C01.FR.21] IdTokenInfo.evseId limits the EVSEs this token may charge at.
+  const allowed = decision!.info.evseId;
+  if (allowed?.length && !allowed.includes(evse.id)) return { status: 'NotAllowedAtEvse', evseId: evse.id };
   evse.auth = { idToken, ...(decision!.info.groupIdToken ? { groupIdToken: decision!.info.groupIdToken } : {}), ...(decision!.offline ? { offline: true } : {}) };
+  evse.suspended = undefined;
+  // [C01.FR.26] [E03.FR.15] EVConnectionTimeOut ends the authorization when no cable follows.
   armEvTimeout(st, evse);
+  // [C01.FR.01] [C06.FR.01] the energy offer starts only now (powerPathClosed needs evse.auth).
   st.refresh(evse, 'Authorized');
   return { status: 'Accepted', evseId: evse.id };
+}
+
+/** [C02.FR.01] a start button: the transaction is authorized with IdToken type NoAuthorization, idToken "". */
+export function pressStartButton(st: Station, evseId: number): void {
+  const evse = st.evse(evseId);
+  if (evse.auth) return;
+  evse.auth = { idToken: { idToken: '', type: 'NoAuthorization' } };
+  armEvTimeout(st, evse);
+  st.refresh(evse, 'Authorized');
 }
 
 /**
  * [C09.FR.03] a different token of the same group stops an authorized session. `candidates` are
  * authorized EVSEs; the first whose groupIdToken matches is stopped.
  */
-async function groupStop(st: Station, candidates: EvseState[], idToken: IdToken, named: boolean): Promise<{ status: string; evseId?: number }> {
+async function groupStop(st: Station, candidates: EvseState[], idToken: IdToken, named: boolean, pre: Decision | undefined | null = null): Promise<{ status: string; evseId?: number }> {
   const matching = (info: Info | undefined): EvseState | undefined =>
     info?.status === 'Accepted' && info.groupIdToken ? candidates.find((e) => same(info.groupIdToken, e.auth?.groupIdToken)) : undefined;
   // [C09.FR.07] (b) [C09.FR.04] known and valid in the Local Authorization List or the cache, same group: stop without Authorize.
-  const listOn = st.bool('LocalAuthListCtrlr', 'Enabled', false);
+  // [E08.FR.02] this also works offline: the group is known from the list or the cache.
   const cacheOn = st.bool('AuthCacheCtrlr', 'Enabled', false);
-  const local = (listOn ? st.auth.fromList(idToken) : undefined)
+  const local = listEntry(st, idToken)
     ?? (cacheOn ? st.auth.fromCache(idToken, st.clock.now(), st.num('AuthCacheCtrlr', 'LifeTime', 86400)) : undefined);
   let hit = matching(local);
   if (!hit) {
     // [C09.FR.05] not known locally: ask the CSMS (Authorize).
-    const d = await authorizeToken(st, idToken);
+    const d = pre !== null ? pre : await authorizeToken(st, idToken);
     // [C09.FR.11] a token of the same group that is not Accepted does not stop the transaction.
     hit = matching(d?.info);
     if (!hit) return named ? { status: 'Occupied', evseId: candidates[0]!.id } : { status: 'NoEvseAvailable' };
   }
-  localStop(st, hit, 'StopAuthorized', 'Local');
+  localStop(st, hit, 'StopAuthorized', 'Local', idToken);
   return { status: 'Stopped', evseId: hit.id };
 }
 
@@ -118,10 +167,11 @@ export const block: Block = {
   id: 'C',
   name: 'Authorization',
   handlers: {
-    // [C11] clear the Authorization Cache; Rejected when the cache is disabled.
+    // [C11.FR.01] [C11.FR.02] clear the Authorization Cache and say whether that worked:
+    // [C11.FR.04] Rejected when the cache is disabled, [C11.FR.05] or when clearing failed; [C11.FR.03] else Accepted.
     ClearCache: (st) => {
       if (!st.bool('AuthCacheCtrlr', 'Enabled', false)) return { status: 'Rejected' };
-      st.auth.clearCache();
+      try { st.auth.clearCache(); } catch { return { status: 'Rejected' }; }
       return { status: 'Accepted' };
     },
   },

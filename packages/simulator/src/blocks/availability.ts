@@ -10,11 +10,36 @@ export function reportStatuses(st: Station, evse: EvseState, all: boolean): void
   for (const c of evse.connectors) {
     const status = connectorStatus(evse, c, st.operative);
     if (!all && c.reported === status) continue;
+    // [G01.FR.08] a cable on another connector of the same EVSE makes this one unusable, but is not reported.
+    if (!all && status === 'Unavailable' && c.reported === 'Available' && evse.plugged !== undefined && evse.plugged !== c.id
+      && connectorStatus({ ...evse, plugged: undefined }, c, st.operative) === 'Available') continue;
     if (!st.connected || st.registration !== 'Accepted') continue; // reported after (re)connect (B04)
     c.reported = status;
     st.emit('status', { evseId: evse.id, connectorId: c.id, status });
     void sendStatus(st, evse.id, c.id, status);
   }
+}
+
+let eventId = 0;
+
+/**
+ * [G05] the connector retention lock of an EVSE failed (or works again): [G05.FR.01] charging does not
+ * start (or stops) while it is failed, [G05.FR.02] NotifyEvent ConnectorPlugRetentionLock.Problem.
+ */
+export function setLockFailure(st: Station, evseId: number, failed: boolean): void {
+  const evse = st.evse(evseId);
+  if ((evse.lockFailed ?? false) === failed) return;
+  evse.lockFailed = failed;
+  const timestamp = new Date(st.clock.now()).toISOString();
+  void st.call('NotifyEvent', {
+    generatedAt: timestamp, seqNo: 0,
+    eventData: [{
+      eventId: ++eventId, timestamp, trigger: 'Delta', actualValue: String(failed), eventNotificationType: 'HardWiredNotification',
+      component: { name: 'ConnectorPlugRetentionLock', evse: { id: evse.id, ...(evse.plugged !== undefined ? { connectorId: evse.plugged } : {}) } },
+      variable: { name: 'Problem' }, ...(failed ? {} : { cleared: true }),
+    }],
+  });
+  st.refresh(evse, 'ChargingStateChanged');
 }
 
 export function sendStatus(st: Station, evseId: number, connectorId: number, status: OcppTypes.ConnectorStatusEnumType, triggered = false) {

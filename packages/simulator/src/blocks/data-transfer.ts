@@ -3,16 +3,32 @@ import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
 
-/** [P02] station-initiated DataTransfer; undefined when offline or not Accepted. */
+/** The simulator's own vendor extension (reversed DNS, P01.FR.02): messageId Echo returns the data. */
+export const SIM_VENDOR_ID = 'org.chargewire.sim';
+const SIM_MESSAGES: Record<string, (data: unknown) => OcppTypes.DataTransferResponse> = {
+  Echo: (data) => ({ status: 'Accepted', ...(data !== undefined ? { data } : {}) }),
+};
+
+/**
+ * [P02] station-initiated DataTransfer, only when the application asks for it ([P01.FR.01] [P02.FR.02]:
+ * the station never uses it for OCPP functions); [P02.FR.04] optional messageId. Undefined when offline or not Accepted.
+ */
 export function dataTransfer(st: Station, vendorId: string, messageId?: string, data?: unknown): Promise<OcppTypes.DataTransferResponse | undefined> {
   return st.call('DataTransfer', { vendorId, ...(messageId ? { messageId } : {}), ...(data !== undefined ? { data } : {}) });
+}
+
+/** Built-in answer: [P01.FR.05] unknown vendorId -> UnknownVendorId; [P01.FR.06] unknown messageId -> UnknownMessageId. */
+export function builtInDataTransfer(req: OcppTypes.DataTransferRequest): OcppTypes.DataTransferResponse {
+  if (req.vendorId !== SIM_VENDOR_ID) return { status: 'UnknownVendorId' };
+  const fn = req.messageId !== undefined ? SIM_MESSAGES[req.messageId] : undefined;
+  return fn ? fn(req.data) : { status: 'UnknownMessageId' };
 }
 
 export const block: Block = {
   id: 'P',
   name: 'Data Transfer',
   handlers: {
-    // [P01.FR.05] an unknown vendorId is answered UnknownVendorId (unless a custom handler is configured).
-    DataTransfer: (st, req) => (st.opts.dataTransfer ? st.opts.dataTransfer(req) : { status: 'UnknownVendorId' }),
+    // A custom handler (StationOptions.dataTransfer) replaces the built-in vendor.
+    DataTransfer: (st, req) => (st.opts.dataTransfer ? st.opts.dataTransfer(req) : builtInDataTransfer(req)),
   },
 };

@@ -6,7 +6,7 @@ export const block: Block = {
   name: 'Local Authorization List Management',
   handlers: {
     SendLocalList: (st, req) => {
-      // [D01.FR.02] the response tells whether the update was applied.
+      // [D01.FR.01] the list takes req.versionNumber; [D01.FR.02] the response tells whether the update was applied.
       const status = st.auth.applyList(req, maxEntries(st));
       if (status === 'Accepted') {
         // [D01.FR.12] LocalAuthListCtrlr.Entries tracks the number of entries.
@@ -14,8 +14,9 @@ export const block: Block = {
       }
       return { status };
     },
-    // [D02.FR.01] [D02.FR.02] version of the installed list; 0 when none is installed.
-    GetLocalListVersion: (st) => ({ versionNumber: st.auth.listVersion }),
+    // [D02.FR.01] [D02.FR.02] version of the installed list; 0 when none is installed;
+    // [D02.FR.03] 0 as well while LocalAuthListCtrlr.Enabled is not true.
+    GetLocalListVersion: (st) => ({ versionNumber: st.bool('LocalAuthListCtrlr', 'Enabled', false) ? st.auth.listVersion : 0 }),
   },
 };
 

@@ -7,7 +7,11 @@ import { sendTxEvent } from '../tx-engine.ts';
 
 export type MeterContext = OcppTypes.ReadingContextEnumType;
 
-/** One MeterValue with the configured measurands this meter can measure. */
+/**
+ * One MeterValue with the configured measurands this meter can measure: [J01.FR.05] [J01.FR.17] one
+ * timestamp for all sampled values (one meter reading), [J01.FR.06] at least one sampled value,
+ * [J01.FR.07] [J01.FR.08] [J01.FR.09] measurand, context and location (SoC: EV) as measured.
+ */
 export function meterValue(evse: EvseState, measurands: string[], context: MeterContext): OcppTypes.MeterValueType {
   const r = evse.meter.read();
   const sv: OcppTypes.SampledValueType[] = [];
@@ -28,7 +32,7 @@ export function meterValue(evse: EvseState, measurands: string[], context: Meter
   return { timestamp: r.timestamp, sampledValue: sv };
 }
 
-/** MeterValuesRequest for one EVSE (outside transactions, or on TriggerMessage F06.FR.06). */
+/** MeterValuesRequest for one EVSE (outside transactions, or on TriggerMessage F06.FR.06); [J01.FR.02] with its evseId. */
 export async function sendMeterValues(st: Station, evse: EvseState, context: MeterContext, triggered = false): Promise<void> {
   await st.call('MeterValues', { evseId: evse.id, meterValue: [meterValue(evse, st.list('AlignedDataCtrlr', 'Measurands'), context)] }, { triggered });
 }
@@ -51,9 +55,12 @@ export function startAlignedData(st: Station): () => void {
   };
   const tick = (): void => {
     if (!st.bool('AlignedDataCtrlr', 'Enabled', true) || st.registration !== 'Accepted') return;
-    const idleOnly = st.bool('AlignedDataCtrlr', 'SendDuringIdle', false);
+    // [J01.FR.20] SendDuringIdle (station-wide AlignedDataCtrlr): nothing while any transaction is ongoing.
+    if (st.bool('AlignedDataCtrlr', 'SendDuringIdle', false) && st.evses.some((e) => e.tx)) return;
     for (const e of st.evses) {
-      if (e.tx) { if (!idleOnly) sendTxEvent(st, e, 'Updated', 'MeterValueClock'); }
+      // [J01.FR.22] inside a transaction: TransactionEvent(Updated, MeterValueClock) with AlignedDataCtrlr.Measurands.
+      if (e.tx) sendTxEvent(st, e, 'Updated', 'MeterValueClock');
+      // [J01.FR.14] idle EVSE: MeterValues with AlignedDataCtrlr.Measurands at every Interval.
       else void sendMeterValues(st, e, 'Sample.Clock');
     }
   };

@@ -1,8 +1,7 @@
 // B — Provisioning, station side: BootNotification with Pending/Rejected handling (B01–B04),
 // Get/SetVariables (B05/B06), GetBaseReport/GetReport + NotifyReport (B07/B08), Reset (B11/B12).
-import type { OcppTypes } from '@chargewire/ocpp';
+import { RpcError, type OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import { every } from '../clock.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 import { reportStatuses } from './availability.ts';
@@ -31,6 +30,8 @@ export async function boot(st: Station, triggered = false): Promise<OcppTypes.Bo
     return undefined;
   }
   st.registration = resp.status;
+  // [B01.FR.06] adopt the CSMS time when ClockCtrlr.TimeSource uses Heartbeat.
+  syncClock(st, resp.currentTime);
   st.emit('registration', { status: resp.status, interval: resp.interval });
   if (resp.status === 'Accepted') {
     // [B01.FR.04] adopt the heartbeat interval from the response.
@@ -50,23 +51,87 @@ export async function boot(st: Station, triggered = false): Promise<OcppTypes.Bo
   return resp;
 }
 
-/** [G02] Heartbeat every OCPPCommCtrlr.HeartbeatInterval seconds while Accepted and connected. */
+/** [B01.FR.06] [G02.FR.06] set the station clock to the CSMS time when TimeSource lists Heartbeat. */
+export function syncClock(st: Station, currentTime: string | undefined): void {
+  const t = currentTime ? Date.parse(currentTime) : Number.NaN;
+  if (!Number.isFinite(t) || !st.list('ClockCtrlr', 'TimeSource').includes('Heartbeat')) return;
+  st.clock.setTime?.(t);
+  const seen = lastSent.get(st);
+  const now = st.clock.now();
+  if (seen) { seen.any = Math.min(seen.any, now); seen.heartbeat = Math.min(seen.heartbeat, now); }
+}
+
+/** Last time (station clock) a message went to the CSMS / a Heartbeat was sent, per station. */
+const lastSent = new WeakMap<Station, { any: number; heartbeat: number }>();
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * [G02] Heartbeat every OCPPCommCtrlr.HeartbeatInterval seconds while Accepted and connected.
+ * [G02.FR.05] the timer restarts whenever another message was sent; [G02.FR.07] still at least one
+ * Heartbeat every 24 hours when Heartbeat is the time source.
+ */
 export function startHeartbeat(st: Station): void {
   st.stopHeartbeat?.();
-  const s = st.num('OCPPCommCtrlr', 'HeartbeatInterval', 300);
-  st.stopHeartbeat = s > 0 ? every(st.clock, s * 1000, () => { if (st.connected) void st.call('Heartbeat', {}); }) : undefined;
+  st.stopHeartbeat = undefined;
+  // [G02.FR.01] [G02.FR.02] interval from the device model (set from the BootNotificationResponse, B01.FR.04).
+  const intervalMs = st.num('OCPPCommCtrlr', 'HeartbeatInterval', 300) * 1000;
+  if (intervalMs <= 0) return;
+  let seen = lastSent.get(st);
+  if (!seen) {
+    const s = { any: st.clock.now(), heartbeat: st.clock.now() };
+    lastSent.set(st, seen = s);
+    st.on('sent', (m) => {
+      if (m.error) return;
+      s.any = st.clock.now();
+      if (m.action === 'Heartbeat') s.heartbeat = s.any;
+    });
+  }
+  const state = seen;
+  state.any = Math.max(state.any, st.clock.now());
+  let timer: ReturnType<Station['clock']['setTimeout']> | undefined;
+  let stopped = false;
+  const arm = (ms: number): void => { timer = st.clock.setTimeout(fire, Math.max(1, ms)); };
+  const fire = (): void => {
+    if (stopped) return;
+    const now = st.clock.now();
+    const idle = now - state.any;
+    const daily = st.list('ClockCtrlr', 'TimeSource').includes('Heartbeat') && now - state.heartbeat >= DAY_MS;
+    if (idle < intervalMs && !daily) { arm(intervalMs - idle); return; }
+    arm(intervalMs);
+    if (st.connected) {
+      state.heartbeat = now;
+      void st.call('Heartbeat', {}).then((r) => syncClock(st, r?.currentTime)); // [G02.FR.06]
+    }
+  };
+  arm(intervalMs);
+  st.stopHeartbeat = () => { stopped = true; st.clock.clearTimeout(timer); };
 }
+
+/** Stations whose NotifyReport parts are still being sent (B07.FR.13 / B08.FR.16: a new report is Rejected). */
+const reporting = new WeakSet<Station>();
 
 /** Send NotifyReport parts after the response (B07.FR.10 / B08.FR.14 split by ItemsPerMessage). */
 function sendReport(st: Station, requestId: number, data: OcppTypes.ReportDataType[]): void {
+  reporting.add(st);
   st.afterResponse(async () => {
-    for (const part of st.dm.paginate(data as never)) {
-      await st.call('NotifyReport', {
-        requestId, generatedAt: new Date(st.clock.now()).toISOString(), seqNo: part.seqNo,
-        ...(part.tbc ? { tbc: true } : {}), reportData: part.reportData as OcppTypes.ReportDataType[],
-      }, { triggered: true });
-    }
+    try {
+      for (const part of st.dm.paginate(data as never)) {
+        // [B07.FR.04] [B08.FR.04] every part carries the requestId of the request.
+        await st.call('NotifyReport', {
+          requestId, generatedAt: new Date(st.clock.now()).toISOString(), seqNo: part.seqNo,
+          ...(part.tbc ? { tbc: true } : {}), reportData: part.reportData as OcppTypes.ReportDataType[],
+        }, { triggered: true });
+      }
+    } finally { reporting.delete(st); }
   });
+}
+
+/** [B06.FR.16] [B06.FR.17] [B08.FR.18] ItemsPerMessage / BytesPerMessage limits of DeviceDataCtrlr. */
+function checkLimits(st: Station, instance: 'GetVariables' | 'GetReport', req: unknown, items: number): void {
+  const maxItems = st.num('DeviceDataCtrlr', 'ItemsPerMessage', Number.POSITIVE_INFINITY, instance);
+  const maxBytes = st.num('DeviceDataCtrlr', 'BytesPerMessage', Number.POSITIVE_INFINITY, instance);
+  if (Buffer.byteLength(JSON.stringify(req)) > maxBytes) throw new RpcError('FormatViolation', `more than BytesPerMessage[${instance}] = ${maxBytes} bytes`);
+  if (items > maxItems) throw new RpcError('OccurrenceConstraintViolation', `more than ItemsPerMessage[${instance}] = ${maxItems} items`);
 }
 
 export const block: Block = {
@@ -74,15 +139,25 @@ export const block: Block = {
   name: 'Provisioning',
   handlers: {
     // [B02.FR.01] answered while Pending as well.
-    GetVariables: (st, req) => ({ getVariableResult: st.dm.getVariables(req.getVariableData as never) as OcppTypes.GetVariableResultType[] }),
+    GetVariables: (st, req) => {
+      checkLimits(st, 'GetVariables', req, req.getVariableData.length);
+      return { getVariableResult: st.dm.getVariables(req.getVariableData as never) as OcppTypes.GetVariableResultType[] };
+    },
     SetVariables: (st, req) => ({ setVariableResult: st.dm.setVariables(req.setVariableData as never) as OcppTypes.SetVariableResultType[] }),
     GetBaseReport: (st, req) => {
       // [B07.FR.02] unsupported reportBase -> NotSupported.
+      // [B07.FR.05] and then no NotifyReport is sent.
       if (!st.dm.supportsReportBase(req.reportBase)) return { status: 'NotSupported' };
+      // [B07.FR.13] still sending an earlier report: temporarily unable -> Rejected.
+      if (reporting.has(st)) return { status: 'Rejected' };
       sendReport(st, req.requestId, st.dm.report(req.reportBase) as OcppTypes.ReportDataType[]);
       return { status: 'Accepted' };
     },
     GetReport: (st, req) => {
+      // [B08.FR.18] (and ItemsPerMessage[GetReport], B08.FR.17).
+      checkLimits(st, 'GetReport', req, req.componentVariable?.length ?? 0);
+      // [B08.FR.16] still sending an earlier report: temporarily unable -> Rejected.
+      if (reporting.has(st)) return { status: 'Rejected' };
       const status = st.dm.customReportStatus(req.componentCriteria as never, req.componentVariable as never);
       if (status === 'Accepted') sendReport(st, req.requestId, st.dm.customReport(req.componentCriteria as never, req.componentVariable as never) as OcppTypes.ReportDataType[]);
       return { status };
@@ -91,6 +166,10 @@ export const block: Block = {
       const targets = req.evseId !== undefined ? st.evses.filter((e) => e.id === req.evseId) : st.evses;
       // [B11.FR.09] unknown EVSE -> Rejected.
       if (req.evseId !== undefined && targets.length === 0) return { status: 'Rejected' };
+      // [B11.FR.09] [B12.FR.09] an EVSE that cannot be reset individually (EVSE.AllowReset false) -> Rejected.
+      if (req.evseId !== undefined && st.dm.value({ name: 'EVSE', evse: { id: req.evseId } }, { name: 'AllowReset' }) === 'false') return { status: 'Rejected' };
+      // [B13.FR.01] ImmediateAndResume needs transaction resumption (TxCtrlr.TxResumptionTimeout > 0): not supported -> Rejected.
+      if ((req.type as string) === 'ImmediateAndResume' && st.num('TxCtrlr', 'TxResumptionTimeout', 0) <= 0) return { status: 'Rejected' };
       const busy = targets.filter((e) => e.tx);
       if (busy.length && req.type === 'OnIdle') {
         // [B12.FR.01] OnIdle with a transaction: Scheduled, reset after the transactions end.

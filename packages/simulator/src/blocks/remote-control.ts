@@ -29,7 +29,8 @@ async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionR
   const existing = evse.tx?.id;
   st.afterResponse(async () => {
     // [F01.FR.01] AuthorizeRemoteStart = true: authorize as for a local token first; [F01.FR.02] otherwise not.
-    if (st.bool('AuthCtrlr', 'AuthorizeRemoteStart', false)) {
+    // [F02.FR.09] [F02.FR.10] likewise for remote start first; [C05.FR.01] never Authorize an IdToken of type Central.
+    if (st.bool('AuthCtrlr', 'AuthorizeRemoteStart', false) && req.idToken.type !== 'Central') {
       const d = await authorizeToken(st, req.idToken);
       if (d?.info.status !== 'Accepted') return;
     }

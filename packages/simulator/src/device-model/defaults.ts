@@ -67,6 +67,7 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'LocalPreAuthorize', v: 'false', m: RW },
     { variable: 'OfflineTxForUnknownIdEnabled', v: 'false', m: RW },
     { variable: 'DisableRemoteAuthorization', v: 'false', m: RW },
+    { variable: 'MasterPassGroupId', v: '', m: RW }, // C16 (empty: no Master Pass group)
   ],
   AuthCacheCtrlr: [
     { variable: 'Available', v: 'true', m: RO },
@@ -84,6 +85,7 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'BytesPerMessage', v: '65536', m: RO },
     { variable: 'Storage', v: '0', m: RO, maxLimit: 1048576 },
     { variable: 'DisablePostAuthorize', v: 'false', m: RW },
+    { variable: 'SupportsExpiryDateTime', v: 'false', m: RW }, // C13.FR.05/C14.FR.04 (RW so tests can switch it)
   ],
   TxCtrlr: [
     { variable: 'EVConnectionTimeOut', v: '120', m: RW, minLimit: 0 },
@@ -186,6 +188,8 @@ function physicalEntries(profile: StationProfile): VariableEntry[] {
     const id = i + 1;
     const ec: ComponentType = { name: 'EVSE', evse: { id } };
     for (const d of common()) out.push(makeEntry(ec, d));
+    // [B11.FR.10] an EVSE can be reset individually (B11.FR.09 when false).
+    out.push(makeEntry(ec, { variable: 'AllowReset', v: 'true', m: RO, dataType: 'boolean' }));
     const maxW = String(evse.maxPowerW ?? 22000);
     // Power: Actual (measured), Target (setpoint, unset until set), MaxSet (rated maximum).
     out.push(makeEntry(ec, {

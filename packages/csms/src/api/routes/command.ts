@@ -44,12 +44,13 @@ function checkActionName(action: string): ActionMeta {
 export async function callThroughStation(ctx: ApiContext, stationId: string, action: string, payload: unknown, timeoutMs?: number): Promise<unknown> {
   const meta = checkActionName(action);
   await requireStation(ctx, stationId);
-  const session = ctx.runtime.sessions.get(stationId);
-  if (!session) throw new ApiError('API_ERR_STATION_OFFLINE', `station '${stationId}' is offline`, { field: 'id' });
-  if (!meta.versions.includes(session.version)) {
-    throw new ApiError('API_ERR_UNKNOWN_ACTION', `'${action}' is not an action of OCPP ${session.version}, the station's version`, { field: 'action' });
+  // in a cluster the station may be connected to another node (runtime.cluster knows its version)
+  const version = ctx.runtime.sessions.get(stationId)?.version ?? ctx.runtime.cluster?.stationVersion(stationId);
+  if (!version) throw new ApiError('API_ERR_STATION_OFFLINE', `station '${stationId}' is offline`, { field: 'id' });
+  if (!meta.versions.includes(version)) {
+    throw new ApiError('API_ERR_UNKNOWN_ACTION', `'${action}' is not an action of OCPP ${version}, the station's version`, { field: 'action' });
   }
-  const invalid = validatePayload(session.version, action, 'request', payload);
+  const invalid = validatePayload(version, action, 'request', payload);
   if (invalid) {
     const field = typeof invalid.details['field'] === 'string' && invalid.details['field'] !== '' ? invalid.details['field'] : undefined;
     throw new ApiError('API_ERR_INVALID_PAYLOAD', `${invalid.code}: ${invalid.message}`, { ...(field ? { field } : {}), rpcCode: invalid.code });

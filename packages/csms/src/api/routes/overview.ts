@@ -128,8 +128,10 @@ export function overviewRoutes(ctx: ApiContext, clock: () => number = Date.now) 
       for (let offset = 0; ; offset += PAGE) {
         const page = await store.listStations({ limit: PAGE, offset });
         total = page.total;
-        // Online: connected to this node, or (cluster) marked connected in the store by another node.
-        online += page.items.filter((s) => sessions.has(s.id) || s.connected).length;
+        // Online: connected to this node, or (cluster) marked connected in the store by another node;
+        // with cluster.enabled the presence table decides (a crashed node's stations expire from it).
+        const { cluster } = ctx.runtime;
+        online += page.items.filter((s) => (cluster ? cluster.isOnline(s.id) : sessions.has(s.id) || s.connected)).length;
         const lists = await Promise.all(page.items.map((s) => store.listConnectors(s.id)));
         for (const c of lists.flat()) {
           connectors += 1;

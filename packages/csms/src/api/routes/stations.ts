@@ -7,6 +7,7 @@ import { hashPassword } from '../../password.ts';
 import type { ApiContext } from '../index.ts';
 import { ApiError } from '../errors.ts';
 import { pageOf, pagingQuery, stationDetailSchema, stationIdSchema, stationParams, stationSchema } from '../schemas.ts';
+import { isStationOnline as isOnline } from '../../runtime.ts';
 
 // [A00.FR.205] passwordString of at least 16 and at most 64 characters (2.1 / 2.0.1 errata).
 const passwordSchema = { type: 'string', minLength: 16, maxLength: 64, description: 'Basic-auth password (A00.FR.205: 16–64 characters); stored only as a scrypt hash' } as const;
@@ -38,9 +39,14 @@ const patchBody = {
   },
 } as const;
 
-export function stationView(r: StationRecord, session: StationSession | undefined) {
+export function stationView(r: StationRecord, session: StationSession | undefined, online = session !== undefined) {
   const { passwordHash, ...rest } = r;
-  return { ...rest, hasPassword: passwordHash !== undefined, online: session !== undefined };
+  return { ...rest, hasPassword: passwordHash !== undefined, online };
+}
+
+/** Connected to this CSMS node, or (cluster) to another live node. */
+export function isStationOnline(ctx: ApiContext, id: string): boolean {
+  return isOnline(ctx.runtime, id);
 }
 
 /** The station record or 404 API_ERR_STATION_NOT_FOUND. */
@@ -100,7 +106,7 @@ export function stationRoutes(ctx: ApiContext) {
       async (request) => {
         const { search, limit, offset } = request.query;
         const page = await store.listStations({ ...(search ? { search } : {}), limit, offset });
-        return { items: page.items.map((s) => stationView(s, ctx.runtime.sessions.get(s.id))), total: page.total, limit, offset };
+        return { items: page.items.map((s) => stationView(s, ctx.runtime.sessions.get(s.id), isStationOnline(ctx, s.id))), total: page.total, limit, offset };
       },
     );
 
@@ -111,7 +117,7 @@ export function stationRoutes(ctx: ApiContext) {
         const station = await requireStation(ctx, request.params.id);
         const session = ctx.runtime.sessions.get(station.id);
         const connectors = (await store.listConnectors(station.id)).map(({ stationId: _s, ...c }) => c);
-        const view = { ...stationView(station, session), connectors };
+        const view = { ...stationView(station, session, isStationOnline(ctx, station.id)), connectors };
         if (!session) return view;
         return {
           ...view,

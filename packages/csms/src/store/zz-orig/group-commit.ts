@@ -1,0 +1,156 @@
+// Group commit (issue 4): writes are queued and executed in one DB transaction per short tick (every
+// `maxDelayMs` or `maxBatch` items, whichever comes first). Each write's promise settles only after its
+// batch committed (or failed): the CSMS answers a station only once its data is durable. One batch runs
+// at a time, so writes commit in the order they were queued.
+
+export type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+export type BatchOp<Tx> = (tx: Tx) => unknown;
+
+/** Runs a batch of ops in one transaction and reports each op's outcome; throws only if nothing committed. */
+export type BatchExecutor<Tx> = (ops: BatchOp<Tx>[]) => Promise<Settled[]>;
+
+export interface GroupCommitOptions {
+  /** Longest a write waits for companions (default 5 ms). */
+  maxDelayMs?: number;
+  /** Most writes per transaction (default 500). */
+  maxBatch?: number;
+  /** Called after each committed batch (metrics). */
+  onBatch?: (size: number, ms: number) => void;
+  /** Maps a thrown error to the one the caller sees (e.g. to a StoreError). */
+  mapError?: (err: unknown) => unknown;
+}
+
+interface Pending<Tx> {
+  op: BatchOp<Tx>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommit<Tx> {
+  readonly stats = { batches: 0, items: 0, maxBatch: 0 };
+  private queue: Pending<Tx>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private running: Promise<void> | undefined;
+  private readonly maxDelayMs: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly execute: BatchExecutor<Tx>,
+    private readonly opts: GroupCommitOptions = {},
+  ) {
+    this.maxDelayMs = opts.maxDelayMs ?? 5;
+    this.maxBatch = opts.maxBatch ?? 500;
+  }
+
+  /** Queue a write; `urgent` ones (rare, operator-driven) start a batch on the next turn instead of waiting. */
+  enqueue<T>(op: (tx: Tx) => T | Promise<T>, urgent = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (this.running) return; // the running loop picks it up
+      if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch) this.startSoon();
+      else this.timer ??= setTimeout(() => this.start(), this.maxDelayMs);
+    });
+  }
+
+  /** Resolves once everything queued before (and during) the call has been committed or rejected. */
+  async flush(): Promise<void> {
+    if (!this.running && this.queue.length) this.start();
+    while (this.running) await this.running;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private startSoon(): void {
+    this.immediate ??= setImmediate(() => this.start());
+  }
+
+  private start(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.running || !this.queue.length) return;
+    this.running = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    await Promise.resolve(); // let start() assign this.running first
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const t0 = performance.now();
+      let results: Settled[];
+      try {
+        results = await this.execute(batch.map((p) => p.op));
+      } catch (err) {
+        const mapped = this.opts.mapError ? this.opts.mapError(err) : err;
+        for (const p of batch) p.reject(mapped);
+        continue;
+      }
+      this.stats.batches++;
+      this.stats.items += batch.length;
+      if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+      this.opts.onBatch?.(batch.length, performance.now() - t0);
+      batch.forEach((p, i) => {
+        const r = results[i];
+        if (r?.ok) p.resolve(r.value);
+        else p.reject(this.opts.mapError ? this.opts.mapError(r?.error) : r?.error);
+      });
+    }
+    // cleared synchronously with the empty-queue check, so an enqueue never sees a finished loop as running
+    this.running = undefined;
+  }
+}
+
+/**
+ * Executor helper for databases where a failed statement spoils the whole transaction (PostgreSQL):
+ * run all ops in one transaction; if it fails, re-run each op in its own transaction so that only the
+ * faulty ones are rejected. `runTx` must roll back on error.
+ */
+export function withFallback<Tx>(runTx: (ops: BatchOp<Tx>[]) => Promise<unknown[]>): BatchExecutor<Tx> {
+  return async (ops) => {
+    try {
+      const values = await runTx(ops);
+      return values.map((value) => ({ ok: true, value }));
+    } catch (err) {
+      if (ops.length === 1) return [{ ok: false, error: err }];
+      const out: Settled[] = [];
+      for (const op of ops) {
+        try {
+          const [value] = await runTx([op]);
+          out.push({ ok: true, value });
+        } catch (error) {
+          out.push({ ok: false, error });
+        }
+      }
+      return out;
+    }
+  };
+}
+
+/**
+ * Merges many small appends of one kind (journal frames) into one op per batch: every `add` joins the
+ * op not yet started, so 500 single-frame appends become one multi-row INSERT.
+ */
+export class Coalescer<Tx, Row> {
+  private open: { rows: Row[]; promise: Promise<unknown> } | undefined;
+  constructor(
+    private readonly gc: GroupCommit<Tx>,
+    private readonly write: (tx: Tx, rows: Row[]) => unknown,
+  ) {}
+
+  add(rows: Row[]): Promise<void> {
+    if (!this.open) {
+      const buf: { rows: Row[]; promise: Promise<unknown> } = { rows: [], promise: Promise.resolve() };
+      buf.promise = this.gc.enqueue((tx) => {
+        if (this.open === buf) this.open = undefined; // later adds start a new op
+        return this.write(tx, buf.rows);
+      });
+      this.open = buf;
+    }
+    this.open.rows.push(...rows);
+    return this.open.promise.then(() => undefined);
+  }
+}

@@ -1,0 +1,22 @@
+// Store factory: the adapter is chosen by configuration (design habit 4).
+import { createMemoryStore } from './memory.ts';
+import { createPostgresStore } from './postgres.ts';
+import { createSqliteStore } from './sqlite.ts';
+import type { GroupCommitOptions } from './group-commit.ts';
+import type { Store } from './store.ts';
+
+export type StoreConfig =
+  | ({ kind: 'sqlite'; path: string; synchronous?: 'NORMAL' | 'FULL' } & GroupCommitOptions)
+  | ({ kind: 'postgres'; url: string; schema?: string; poolSize?: number } & GroupCommitOptions)
+  | ({ kind: 'memory' } & GroupCommitOptions);
+
+export async function createStore(config: StoreConfig): Promise<Store> {
+  switch (config.kind) {
+    case 'sqlite': return createSqliteStore(config);
+    case 'postgres': return createPostgresStore(config);
+    case 'memory': return createMemoryStore(config);
+  }
+}
+
+export { StoreError, storeErrorCodes, type Store, type StoreErrorCode } from './store.ts';
+export type * from './records.ts';

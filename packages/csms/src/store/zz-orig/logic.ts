@@ -1,0 +1,201 @@
+// Pure helpers shared by every adapter: input checks, keys, the transaction fold and energy readings,
+// so that memory, SQLite and PostgreSQL derive exactly the same records.
+import { createHash } from 'node:crypto';
+import type { MeterValueType, TransactionEventRequest } from '@chargewire/ocpp/types';
+import { StoreError } from './store.ts';
+import type { MeterValueRow, Timestamp, TransactionRecord } from './records.ts';
+
+export function invalid(field: string, why: string): StoreError {
+  return new StoreError('STORE_ERR_INVALID', `${field}: ${why}`, { field });
+}
+
+/** Normalizes to `toISOString()` form (sortable as text); STORE_ERR_INVALID otherwise. */
+export function iso(t: Timestamp, field: string): string {
+  const d = t instanceof Date ? t : typeof t === 'string' ? new Date(t) : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) throw invalid(field, `not a valid timestamp (${String(t)})`);
+  return d.toISOString();
+}
+
+export function isoOpt(t: Timestamp | undefined, field: string): string | undefined {
+  return t === undefined ? undefined : iso(t, field);
+}
+
+export function str(v: unknown, field: string, max = 1000): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalid(field, `must be a non-empty string of at most ${max} characters`);
+  return v;
+}
+
+export function int(v: unknown, field: string, min = 0): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw invalid(field, `must be an integer >= ${min}`);
+  return v;
+}
+
+export function limitOf(v: unknown, field = 'limit'): number {
+  return Math.min(int(v, field, 1), 10_000);
+}
+
+/** Sortable key of one device model attribute (numbers padded so text order = numeric order). */
+export function variableKey(c: { name: string; instance?: string; evse?: { id: number; connectorId?: number } }, v: { name: string; instance?: string }, attributeType: string): string {
+  const pad = (n: number | undefined) => (n === undefined ? '' : String(n).padStart(6, '0'));
+  return [c.name, c.instance ?? '', pad(c.evse?.id), pad(c.evse?.connectorId), v.name, v.instance ?? '', attributeType].join('\u001f');
+}
+
+/** Id tokens are case insensitive (IdTokenType); the type is part of the key. */
+export function tokenKey(idToken: string, type: string): string {
+  return `${idToken.toLowerCase()}\u001f${type}`;
+}
+
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Identity of a TransactionEvent's content: everything but seqNo, offline and customData. */
+export function eventFingerprint(req: TransactionEventRequest): string {
+  const { seqNo: _s, offline: _o, customData: _c, ...rest } = req;
+  return createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+}
+
+export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
+
+/** Flattens meter values into rows (without id/stationId), applying the measurand default. */
+export function flattenMeterValues(meterValues: MeterValueType[]): Omit<MeterValueRow, 'id' | 'stationId' | 'evseId' | 'transactionId'>[] {
+  if (!Array.isArray(meterValues)) throw invalid('meterValue', 'must be an array');
+  const rows: Omit<MeterValueRow, 'id' | 'stationId' | 'evseId' | 'transactionId'>[] = [];
+  meterValues.forEach((mv, i) => {
+    const timestamp = iso(mv?.timestamp, `meterValue[${i}].timestamp`);
+    if (!Array.isArray(mv.sampledValue)) throw invalid(`meterValue[${i}].sampledValue`, 'must be an array');
+    mv.sampledValue.forEach((sv, j) => {
+      if (typeof sv?.value !== 'number' || !Number.isFinite(sv.value)) throw invalid(`meterValue[${i}].sampledValue[${j}].value`, 'must be a finite number');
+      rows.push({
+        timestamp,
+        measurand: sv.measurand ?? ENERGY_REGISTER,
+        ...(sv.phase !== undefined && { phase: sv.phase }),
+        ...(sv.location !== undefined && { location: sv.location }),
+        ...(sv.context !== undefined && { context: sv.context }),
+        ...(sv.unitOfMeasure?.unit !== undefined && { unit: sv.unitOfMeasure.unit }),
+        ...(sv.unitOfMeasure?.multiplier !== undefined && { multiplier: sv.unitOfMeasure.multiplier }),
+        value: sv.value,
+        ...(sv.signedMeterValue !== undefined && { signedMeterValue: sv.signedMeterValue }),
+      });
+    });
+  });
+  return rows;
+}
+
+/** Wh of a total (no phase) import register reading at the outlet, or undefined for other samples. */
+export function registerWh(r: { measurand: string; phase?: string; location?: string; unit?: string; multiplier?: number; value: number }): number | undefined {
+  if (r.measurand !== ENERGY_REGISTER || r.phase || (r.location && r.location !== 'Outlet')) return undefined;
+  const unit = (r.unit ?? 'Wh').toLowerCase();
+  const factor = unit === 'kwh' ? 1000 : unit === 'wh' ? 1 : undefined;
+  if (factor === undefined) return undefined;
+  return Math.round(r.value * factor * 10 ** (r.multiplier ?? 0) * 1000) / 1000;
+}
+
+/** Raises/lowers energyWh/meterStartWh with new readings (max/min: replays cannot double anything). */
+export function withEnergy(tx: TransactionRecord, readings: number[]): TransactionRecord {
+  if (!readings.length) return tx;
+  const max = Math.max(...readings, tx.energyWh ?? -Infinity);
+  const min = Math.min(...readings, tx.meterStartWh ?? Infinity);
+  return { ...tx, energyWh: max, meterStartWh: min };
+}
+
+/** Internal fold state kept with a transaction: which event set which field (order key = timestamp, seqNo). */
+export interface FoldState {
+  tx: TransactionRecord;
+  idTokenAt?: string;
+  evseAt?: string;
+  remoteStartAt?: string;
+  reservationAt?: string;
+  latestAt?: string;
+  chargingStateAt?: string;
+  /** Order key of the latest Authorized/Deauthorized/StopAuthorized event (C01.FR.24). */
+  authorizationAt?: string;
+  startedFromStarted: boolean;
+}
+
+const orderKey = (ts: string, seqNo: number) => `${ts}#${String(seqNo).padStart(12, '0')}`;
+
+export function checkTransactionEvent(req: TransactionEventRequest): void {
+  if (!req || typeof req !== 'object') throw invalid('request', 'must be an object');
+  if (!['Started', 'Updated', 'Ended'].includes(req.eventType)) throw invalid('eventType', 'must be Started, Updated or Ended');
+  int(req.seqNo, 'seqNo');
+  iso(req.timestamp, 'timestamp');
+  str(req.transactionInfo?.transactionId, 'transactionInfo.transactionId', 36 * 4);
+  str(req.triggerReason, 'triggerReason');
+  if (req.evse !== undefined) int(req.evse.id, 'evse.id');
+  if (req.meterValue !== undefined) flattenMeterValues(req.meterValue);
+}
+
+/** Applies one (non-duplicate) event to the fold; the result does not depend on arrival order. */
+export function foldTransaction(prev: FoldState | undefined, stationId: string, req: TransactionEventRequest, receivedAt: string): FoldState {
+  const ts = iso(req.timestamp, 'timestamp');
+  const key = orderKey(ts, req.seqNo);
+  const info = req.transactionInfo;
+  const s: FoldState = prev
+    ? { ...prev, tx: { ...prev.tx } }
+    : {
+        tx: { stationId, transactionId: info.transactionId, state: req.eventType, triggerReason: req.triggerReason, startedAt: ts, offline: false, eventCount: 0, updatedAt: receivedAt },
+        startedFromStarted: false,
+      };
+  const tx = s.tx;
+  tx.eventCount++;
+  tx.updatedAt = receivedAt;
+  if (req.offline) tx.offline = true;
+  // state: Ended wins, then Updated, then Started, whatever the arrival order
+  const rank = { Started: 0, Updated: 1, Ended: 2 } as const;
+  if (!prev || rank[req.eventType] > rank[tx.state]) tx.state = req.eventType;
+  if (req.eventType === 'Started') {
+    if (!s.startedFromStarted || ts < tx.startedAt) tx.startedAt = ts;
+    s.startedFromStarted = true;
+  } else if (!s.startedFromStarted && ts < tx.startedAt) tx.startedAt = ts;
+  if (req.eventType === 'Ended' && (!tx.endedAt || ts > tx.endedAt)) tx.endedAt = ts;
+  const earliest = (at: string | undefined) => at === undefined || key < at;
+  if (req.idToken && earliest(s.idTokenAt)) {
+    tx.idToken = req.idToken;
+    s.idTokenAt = key;
+  }
+  if (req.evse && earliest(s.evseAt)) {
+    tx.evseId = req.evse.id;
+    if (req.evse.connectorId !== undefined) tx.connectorId = req.evse.connectorId;
+    else delete tx.connectorId;
+    s.evseAt = key;
+  }
+  if (info.remoteStartId !== undefined && earliest(s.remoteStartAt)) {
+    tx.remoteStartId = info.remoteStartId;
+    s.remoteStartAt = key;
+  }
+  if (req.reservationId !== undefined && earliest(s.reservationAt)) {
+    tx.reservationId = req.reservationId;
+    s.reservationAt = key;
+  }
+  if (info.chargingState !== undefined && (s.chargingStateAt === undefined || key > s.chargingStateAt)) {
+    tx.chargingState = info.chargingState;
+    s.chargingStateAt = key;
+  }
+  const authChange = req.triggerReason === 'Authorized' || req.triggerReason === 'Deauthorized' || req.triggerReason === 'StopAuthorized';
+  if (authChange && (s.authorizationAt === undefined || key > s.authorizationAt)) {
+    if (req.triggerReason === 'Authorized') delete tx.deauthorized;
+    else tx.deauthorized = true;
+    s.authorizationAt = key;
+  }
+  if (s.latestAt === undefined || key > s.latestAt) {
+    tx.triggerReason = req.triggerReason;
+    if (info.timeSpentCharging !== undefined) tx.timeSpentCharging = info.timeSpentCharging;
+    s.latestAt = key;
+  }
+  if (info.stoppedReason !== undefined && (req.eventType === 'Ended' || tx.stoppedReason === undefined)) tx.stoppedReason = info.stoppedReason;
+  const readings = flattenMeterValues(req.meterValue ?? []).map(registerWh).filter((x): x is number => x !== undefined);
+  s.tx = withEnergy(tx, readings);
+  return s;
+}
+
+/** Strips undefined values (records never carry null/undefined fields). */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === null) delete o[k];
+  return o;
+}

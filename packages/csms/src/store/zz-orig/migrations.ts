@@ -1,0 +1,66 @@
+// Schema migrations for the SQL adapters, one template per version rendered per dialect. Applied in order
+// inside one transaction each; the applied version is recorded in schema_version. Never edit a shipped
+// migration: append a new one.
+export type Dialect = 'sqlite' | 'postgres';
+
+const V1 = `
+CREATE TABLE stations (id $T PRIMARY KEY, password_hash TEXT, security_profile INTEGER NOT NULL, boot_policy TEXT, description TEXT,
+  created_at $T NOT NULL, last_seen $T, connected INTEGER NOT NULL DEFAULT 0, ocpp_version TEXT, last_connected_at $T,
+  last_disconnected_at $T, last_boot TEXT);
+CREATE TABLE boots (id $ID, station_id $T NOT NULL, at $T NOT NULL, reason TEXT NOT NULL, charging_station TEXT NOT NULL,
+  status TEXT NOT NULL, interval_s INTEGER NOT NULL);
+CREATE INDEX boots_station ON boots (station_id, id);
+CREATE TABLE connectors (station_id $T NOT NULL, evse_id INTEGER NOT NULL, connector_id INTEGER NOT NULL, status TEXT NOT NULL,
+  at $T NOT NULL, PRIMARY KEY (station_id, evse_id, connector_id));
+CREATE TABLE variables (station_id $T NOT NULL, key $T NOT NULL, component $T NOT NULL, variable $T NOT NULL, value TEXT,
+  data TEXT NOT NULL, PRIMARY KEY (station_id, key));
+CREATE TABLE events (id $ID, station_id $T NOT NULL, generated_at $T NOT NULL, seq_no INTEGER NOT NULL, event_id BIGINT NOT NULL,
+  timestamp $T NOT NULL, data TEXT NOT NULL, UNIQUE (station_id, generated_at, seq_no, event_id));
+CREATE INDEX events_station ON events (station_id, id);
+CREATE TABLE security_events (id $ID, station_id $T NOT NULL, type TEXT NOT NULL, timestamp $T NOT NULL, tech_info TEXT);
+CREATE INDEX security_events_station ON security_events (station_id, id);
+CREATE TABLE journal (id $ID, station_id $T NOT NULL, direction TEXT NOT NULL, message_type INTEGER NOT NULL,
+  message_id TEXT NOT NULL, action TEXT, payload TEXT NOT NULL, at $T NOT NULL);
+CREATE INDEX journal_station ON journal (station_id, id);
+CREATE TABLE id_tokens (key $T PRIMARY KEY, id_token $T NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE local_lists (station_id $T PRIMARY KEY, version INTEGER NOT NULL, updated_at $T NOT NULL);
+CREATE TABLE local_list_entries (station_id $T NOT NULL, key $T NOT NULL, data TEXT NOT NULL, PRIMARY KEY (station_id, key));
+CREATE TABLE transactions (station_id $T NOT NULL, transaction_id $T NOT NULL, state TEXT NOT NULL, id_token_lower $T,
+  started_at $T NOT NULL, ended_at $T, fold TEXT NOT NULL, PRIMARY KEY (station_id, transaction_id));
+CREATE INDEX transactions_started ON transactions (started_at);
+CREATE INDEX transactions_token ON transactions (id_token_lower, state);
+CREATE TABLE transaction_events (id $ID, station_id $T NOT NULL, transaction_id $T NOT NULL, seq_no INTEGER NOT NULL,
+  message_id TEXT NOT NULL, fingerprint $T NOT NULL, timestamp $T NOT NULL, data TEXT NOT NULL,
+  UNIQUE (station_id, transaction_id, fingerprint));
+CREATE INDEX transaction_events_seq ON transaction_events (station_id, transaction_id, seq_no);
+CREATE TABLE meter_values (id $ID, station_id $T NOT NULL, evse_id INTEGER NOT NULL, transaction_id $T NOT NULL DEFAULT '',
+  timestamp $T NOT NULL, measurand $T NOT NULL, phase $T NOT NULL DEFAULT '', location $T NOT NULL DEFAULT '',
+  context $T NOT NULL DEFAULT '', unit TEXT, multiplier INTEGER, value DOUBLE PRECISION NOT NULL, signed TEXT,
+  UNIQUE (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context));
+CREATE INDEX meter_values_tx ON meter_values (station_id, transaction_id, timestamp);
+`;
+
+// V2: remote starts and transaction limits survive a restart (F01/F02, F07, E16, E17.FR.15); transactions
+// get an indexed remote_start_id (back-filled from the fold) and a (station, state) index.
+const V2 = `
+ALTER TABLE transactions ADD COLUMN remote_start_id BIGINT;
+UPDATE transactions SET remote_start_id = $FOLD_REMOTE_START_ID;
+CREATE INDEX transactions_remote_start ON transactions (station_id, remote_start_id);
+CREATE INDEX transactions_station_state ON transactions (station_id, state);
+CREATE TABLE remote_starts (station_id $T NOT NULL, remote_start_id BIGINT NOT NULL, requested_at $T NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (station_id, remote_start_id));
+CREATE TABLE transaction_limits (station_id $T NOT NULL, transaction_id $T NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (station_id, transaction_id));
+`;
+
+export const migrations: { version: number; sql: string }[] = [{ version: 1, sql: V1 }, { version: 2, sql: V2 }];
+
+/** Text columns that are compared/sorted use byte order ("C") in PostgreSQL, like SQLite's BINARY. */
+export function render(sql: string, dialect: Dialect): string {
+  return sql
+    .replaceAll('$FOLD_REMOTE_START_ID', dialect === 'sqlite' ? "json_extract(fold, '$.tx.remoteStartId')" : "((fold::jsonb) -> 'tx' ->> 'remoteStartId')::bigint")
+    .replaceAll('$ID', dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY')
+    .replaceAll('$T', dialect === 'sqlite' ? 'TEXT' : 'TEXT COLLATE "C"');
+}
+
+export const SCHEMA_VERSION_DDL = 'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';

@@ -1,0 +1,391 @@
+// The Store over SQL, shared by the SQLite and PostgreSQL adapters: same statements (`?` placeholders,
+// rewritten to $n for PostgreSQL), same fold logic. Every write runs as an op of the group commit.
+import type { AuthorizationData } from '@chargewire/ocpp/types';
+import { Coalescer, type GroupCommit } from './group-commit.ts';
+import { checkTransactionEvent, compact, ENERGY_REGISTER, eventFingerprint, flattenMeterValues, foldTransaction, int, iso, limitOf, registerWh, str, tokenKey, withEnergy, type FoldState } from './logic.ts';
+import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
+import { StoreError, type Store } from './store.ts';
+import { txLinkMethods } from './sql-tx-links.ts';
+import type * as R from './records.ts';
+
+/** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
+export interface SqlConn {
+  all(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  run(sql: string, params?: unknown[]): Promise<number>;
+}
+
+export interface SqlStoreParts {
+  kind: 'sqlite' | 'postgres';
+  /** Reads (committed data). */
+  read: SqlConn;
+  gc: GroupCommit<SqlConn>;
+  /** Releases the database after the final flush. */
+  release: () => Promise<void>;
+}
+
+type Row = Record<string, unknown>;
+const j = (v: unknown) => JSON.stringify(v);
+const p = <T>(v: unknown): T => JSON.parse(v as string) as T;
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+const LIKE = "LIKE ? ESCAPE '\\'";
+
+function stationOf(r: Row): R.StationRecord {
+  return compact({
+    id: r.id as string, passwordHash: opt<string>(r.password_hash), securityProfile: Number(r.security_profile) as R.SecurityProfile,
+    bootPolicy: opt<R.BootPolicy>(r.boot_policy), description: opt<string>(r.description), createdAt: r.created_at as string,
+    lastSeen: opt<string>(r.last_seen), connected: Number(r.connected) === 1, ocppVersion: opt<string>(r.ocpp_version),
+    lastConnectedAt: opt<string>(r.last_connected_at), lastDisconnectedAt: opt<string>(r.last_disconnected_at),
+    lastBoot: r.last_boot ? p<R.BootInfo>(r.last_boot) : undefined,
+  });
+}
+
+function meterOf(r: Row): R.MeterValueRow {
+  return compact({
+    id: Number(r.id), stationId: r.station_id as string, evseId: Number(r.evse_id), transactionId: (r.transaction_id as string) || undefined,
+    timestamp: r.timestamp as string, measurand: r.measurand as string, phase: (r.phase as string) || undefined,
+    location: (r.location as string) || undefined, context: (r.context as string) || undefined, unit: opt<string>(r.unit),
+    multiplier: r.multiplier === null ? undefined : Number(r.multiplier), value: Number(r.value),
+    signedMeterValue: r.signed ? p<R.MeterValueRow['signedMeterValue']>(r.signed) : undefined,
+  });
+}
+
+function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[] } {
+  return { sql: conds.length ? ` WHERE ${conds.map((c) => c[0]).join(' AND ')}` : '', params: conds.flatMap((c) => c.slice(1)) };
+}
+
+async function insertMany(db: SqlConn, head: string, cols: number, rows: unknown[][], tail = ''): Promise<void> {
+  const ph = `(${Array(cols).fill('?').join(',')})`;
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db.run(`${head} VALUES ${chunk.map(() => ph).join(',')}${tail}`, chunk.flat());
+  }
+}
+
+export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Store {
+  let closed = false;
+  const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
+  const write = <T>(fn: (db: SqlConn) => Promise<T>, urgent = true): Promise<T> =>
+    closed ? Promise.reject(new StoreError('STORE_ERR_CLOSED')) : gc.enqueue(fn, urgent);
+  const mustStation = async (db: SqlConn, id: string) => {
+    const rows = await db.all(`SELECT * FROM stations WHERE id = ?${forUpdate}`, [id]);
+    if (!rows[0]) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
+    return stationOf(rows[0]);
+  };
+  const journal = new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
+    insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows));
+
+  const insertMeterRows = async (db: SqlConn, stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string) => {
+    await insertMany(db, 'INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, multiplier, value, signed)', 12,
+      rows.map((r) => [stationId, evseId, transactionId ?? '', r.timestamp, r.measurand, r.phase ?? '', r.location ?? '', r.context ?? '', r.unit ?? null, r.multiplier ?? null, r.value, r.signedMeterValue ? j(r.signedMeterValue) : null]),
+      ' ON CONFLICT DO NOTHING');
+    return rows.map(registerWh).filter((x): x is number => x !== undefined);
+  };
+  const loadFold = async (db: SqlConn, stationId: string, transactionId: string, lock = false): Promise<FoldState | undefined> => {
+    const rows = await db.all(`SELECT fold FROM transactions WHERE station_id = ? AND transaction_id = ?${lock ? forUpdate : ''}`, [stationId, transactionId]);
+    return rows[0] ? p<FoldState>(rows[0].fold) : undefined;
+  };
+  const saveFold = (db: SqlConn, s: FoldState) =>
+    db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, remote_start_id, fold) VALUES (?,?,?,?,?,?,?,?)
+      ON CONFLICT (station_id, transaction_id) DO UPDATE SET state = excluded.state, id_token_lower = excluded.id_token_lower,
+      started_at = excluded.started_at, ended_at = excluded.ended_at, remote_start_id = excluded.remote_start_id, fold = excluded.fold`,
+    [s.tx.stationId, s.tx.transactionId, s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, s.tx.remoteStartId ?? null, j(s)]);
+  const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
+    db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
+      ON CONFLICT (station_id, key) DO UPDATE SET value = excluded.value, data = excluded.data`, [stationId, key, rec.component, rec.variable, rec.value ?? null, j(rec)]);
+  const loadLocalList = async (db: SqlConn, stationId: string): Promise<R.LocalList> => {
+    const head = (await db.all('SELECT version, updated_at FROM local_lists WHERE station_id = ?', [stationId]))[0];
+    if (!head) return { version: 0, entries: [] };
+    const entries = await db.all('SELECT data FROM local_list_entries WHERE station_id = ? ORDER BY key', [stationId]);
+    return { version: Number(head.version), entries: entries.map((e) => p<AuthorizationData>(e.data)), updatedAt: head.updated_at as string };
+  };
+
+  return {
+    kind,
+    registerStation: async (st) => {
+      checkStation(st);
+      return write(async (db) => {
+        if ((await db.all('SELECT 1 FROM stations WHERE id = ?', [st.id])).length) throw new StoreError('STORE_ERR_CONFLICT', `station ${st.id} already exists`, { stationId: st.id });
+        await db.run('INSERT INTO stations (id, password_hash, security_profile, boot_policy, description, created_at, connected) VALUES (?,?,?,?,?,?,0)',
+          [st.id, st.passwordHash ?? null, st.securityProfile, st.bootPolicy ?? null, st.description ?? null, new Date().toISOString()]);
+        return mustStation(db, st.id);
+      });
+    },
+    getStation: async (id) => {
+      const r = (await read.all('SELECT * FROM stations WHERE id = ?', [id]))[0];
+      return r ? stationOf(r) : undefined;
+    },
+    listStations: async ({ search, limit, offset }) => {
+      const w = where(search ? [[`(lower(id) ${LIKE} OR lower(coalesce(description, '')) ${LIKE})`, likePattern(search), likePattern(search)]] : []);
+      const total = Number((await read.all(`SELECT count(*) AS n FROM stations${w.sql}`, w.params))[0]?.n ?? 0);
+      const rows = await read.all(`SELECT * FROM stations${w.sql} ORDER BY id LIMIT ? OFFSET ?`, [...w.params, limitOf(limit), int(offset, 'offset')]);
+      return { items: rows.map(stationOf), total };
+    },
+    deleteStation: (id) => write(async (db) => {
+      await mustStation(db, id);
+      for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_values', 'remote_starts', 'transaction_limits', 'stations']) {
+        await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
+      }
+    }),
+    setStationPasswordHash: async (id, hash) => {
+      str(hash, 'passwordHash');
+      return write(async (db) => {
+        if (!(await db.run('UPDATE stations SET password_hash = ? WHERE id = ?', [hash, id]))) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`);
+      });
+    },
+    updateStation: (id, patch) => write(async (db) => {
+      const s = await mustStation(db, id);
+      const next = { ...s, ...patch } as R.StationRecord;
+      if (patch.bootPolicy === null) delete next.bootPolicy;
+      if (patch.description === null) delete next.description;
+      checkStation(next);
+      await db.run('UPDATE stations SET boot_policy = ?, description = ?, security_profile = ? WHERE id = ?', [next.bootPolicy ?? null, next.description ?? null, next.securityProfile, id]);
+      return next;
+    }),
+    touchStation: async (id, lastSeen) => {
+      const t = iso(lastSeen, 'lastSeen');
+      await write((db) => db.run('UPDATE stations SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)', [t, id, t]), false);
+    },
+    recordBoot: async (b) => {
+      const info: R.BootInfo = { at: iso(b.at, 'at'), reason: str(b.reason, 'reason'), chargingStation: b.chargingStation, status: b.status, interval: int(b.interval, 'interval') };
+      return write(async (db) => {
+        await mustStation(db, b.stationId);
+        await db.run('UPDATE stations SET last_boot = ? WHERE id = ?', [j(info), b.stationId]);
+        await db.run('INSERT INTO boots (station_id, at, reason, charging_station, status, interval_s) VALUES (?,?,?,?,?,?)', [b.stationId, info.at, info.reason, j(info.chargingStation), info.status, info.interval]);
+      });
+    },
+    listBoots: async (stationId, limit) => (await read.all('SELECT * FROM boots WHERE station_id = ? ORDER BY id DESC LIMIT ?', [stationId, limitOf(limit)])).map((r) => ({
+      id: Number(r.id), stationId, at: r.at as string, reason: r.reason as string, chargingStation: p(r.charging_station), status: r.status as R.BootPolicy, interval: Number(r.interval_s),
+    })),
+    recordConnection: async (stationId, c) => {
+      const t = iso(c.at, 'at');
+      return write(async (db) => {
+        await mustStation(db, stationId);
+        if (c.connected) await db.run('UPDATE stations SET connected = 1, last_connected_at = ?, ocpp_version = coalesce(?, ocpp_version) WHERE id = ?', [t, c.version ?? null, stationId]);
+        else await db.run('UPDATE stations SET connected = 0, last_disconnected_at = ? WHERE id = ?', [t, stationId]);
+      });
+    },
+
+    upsertConnectorStatus: async (c) => {
+      const t = iso(c.at, 'at');
+      int(c.evseId, 'evseId');
+      int(c.connectorId, 'connectorId');
+      str(c.status, 'status');
+      return write(async (db) => {
+        await mustStation(db, c.stationId);
+        const n = await db.run(`INSERT INTO connectors (station_id, evse_id, connector_id, status, at) VALUES (?,?,?,?,?)
+          ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE SET status = excluded.status, at = excluded.at WHERE connectors.at <= excluded.at`,
+        [c.stationId, c.evseId, c.connectorId, c.status, t]);
+        return { applied: n > 0 };
+      });
+    },
+    listConnectors: async (stationId) => (await read.all('SELECT * FROM connectors WHERE station_id = ? ORDER BY evse_id, connector_id', [stationId])).map((r) => ({
+      stationId, evseId: Number(r.evse_id), connectorId: Number(r.connector_id), status: r.status as R.ConnectorRecord['status'], at: r.at as string,
+    })),
+
+    applyReport: async (stationId, requestId, reportData) => {
+      const rows = reportRows(stationId, requestId, reportData, new Date().toISOString());
+      return write(async (db) => {
+        await mustStation(db, stationId);
+        for (const r of rows) {
+          const oldRow = (await db.all('SELECT data FROM variables WHERE station_id = ? AND key = ?', [stationId, r.key]))[0];
+          const old = oldRow ? p<R.VariableRecord>(oldRow.data) : undefined;
+          await upsertVariable(db, stationId, r.key, { ...r.record, ...(old?.lastSetStatus && { lastSetStatus: old.lastSetStatus }), ...(r.record.value === undefined && old?.value !== undefined && { value: old.value }) });
+        }
+      });
+    },
+    setVariableValues: async (stationId, values) => {
+      const now = new Date().toISOString();
+      const rows = values.map((v, i) => setValueRow(stationId, v, i, now));
+      return write(async (db) => {
+        await mustStation(db, stationId);
+        for (const r of rows) {
+          const oldRow = (await db.all('SELECT data FROM variables WHERE station_id = ? AND key = ?', [stationId, r.key]))[0];
+          const rec: R.VariableRecord = { ...(oldRow ? p<R.VariableRecord>(oldRow.data) : withoutValue(r.record)), lastSetStatus: r.record.lastSetStatus!, updatedAt: now };
+          if (r.accepted) rec.value = r.record.value!;
+          await upsertVariable(db, stationId, r.key, rec);
+        }
+      });
+    },
+    listVariables: async (stationId, f) => {
+      const conds: [string, ...unknown[]][] = [['station_id = ?', stationId]];
+      if (f.component) conds.push(['component = ?', f.component]);
+      if (f.variable) conds.push(['variable = ?', f.variable]);
+      if (f.search) { const q = likePattern(f.search); conds.push([`(lower(component) ${LIKE} OR lower(variable) ${LIKE} OR lower(coalesce(value, '')) ${LIKE})`, q, q, q]); }
+      const w = where(conds);
+      const total = Number((await read.all(`SELECT count(*) AS n FROM variables${w.sql}`, w.params))[0]?.n ?? 0);
+      const rows = await read.all(`SELECT data FROM variables${w.sql} ORDER BY key LIMIT ? OFFSET ?`, [...w.params, limitOf(f.limit), int(f.offset, 'offset')]);
+      return { items: rows.map((r) => p<R.VariableRecord>(r.data)), total };
+    },
+
+    appendEvents: async (stationId, generatedAt, seqNo, evs) => {
+      const gen = iso(generatedAt, 'generatedAt');
+      int(seqNo, 'seqNo');
+      const rows = evs.map((e, i) => [stationId, gen, seqNo, int(e?.eventId, `eventData[${i}].eventId`), iso(e.timestamp, `eventData[${i}].timestamp`), j(e)]);
+      await write((db) => insertMany(db, 'INSERT INTO events (station_id, generated_at, seq_no, event_id, timestamp, data)', 6, rows, ' ON CONFLICT DO NOTHING'), false);
+    },
+    listEvents: async (f) => {
+      const conds: [string, ...unknown[]][] = [];
+      if (f.stationId) conds.push(['station_id = ?', f.stationId]);
+      if (f.since !== undefined) conds.push(['timestamp >= ?', iso(f.since, 'since')]);
+      const w = where(conds);
+      return (await read.all(`SELECT * FROM events${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limitOf(f.limit)])).map((r) => ({
+        id: Number(r.id), stationId: r.station_id as string, generatedAt: r.generated_at as string, seqNo: Number(r.seq_no), event: p(r.data),
+      }));
+    },
+    appendSecurityEvent: async (stationId, e) => {
+      const row = [str(stationId, 'stationId'), str(e?.type, 'type'), iso(e.timestamp, 'timestamp'), e.techInfo ?? null];
+      await write((db) => db.run('INSERT INTO security_events (station_id, type, timestamp, tech_info) VALUES (?,?,?,?)', row), false);
+    },
+    listSecurityEvents: async (f) => {
+      const conds: [string, ...unknown[]][] = [];
+      if (f.stationId) conds.push(['station_id = ?', f.stationId]);
+      if (f.since !== undefined) conds.push(['timestamp >= ?', iso(f.since, 'since')]);
+      const w = where(conds);
+      return (await read.all(`SELECT * FROM security_events${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limitOf(f.limit)])).map((r) => compact({
+        id: Number(r.id), stationId: r.station_id as string, type: r.type as string, timestamp: r.timestamp as string, techInfo: opt<string>(r.tech_info),
+      }));
+    },
+
+    appendJournal: async (entries) => {
+      if (!Array.isArray(entries)) throw new StoreError('STORE_ERR_INVALID', 'entries: must be an array');
+      const rows = entries.map((e, i) => { const c = checkJournal(e, i); return [c.stationId, c.direction, c.messageType, c.messageId, c.action ?? null, c.payload, iso(e.at, `[${i}].at`)]; });
+      if (closed) throw new StoreError('STORE_ERR_CLOSED');
+      if (rows.length) await journal.add(rows);
+    },
+    listJournal: async (stationId, f) => {
+      const conds: [string, ...unknown[]][] = [['station_id = ?', stationId]];
+      if (f.beforeId !== undefined) conds.push(['id < ?', int(f.beforeId, 'beforeId')]);
+      if (f.action) conds.push(['action = ?', f.action]);
+      if (f.direction) conds.push(['direction = ?', f.direction]);
+      if (f.since !== undefined) conds.push(['at >= ?', iso(f.since, 'since')]);
+      if (f.until !== undefined) conds.push(['at <= ?', iso(f.until, 'until')]);
+      const w = where(conds);
+      return (await read.all(`SELECT * FROM journal${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limitOf(f.limit)])).map((r) => compact({
+        id: Number(r.id), stationId, direction: r.direction as 'in' | 'out', messageType: Number(r.message_type), messageId: r.message_id as string,
+        action: opt<string>(r.action), payload: r.payload as string, at: r.at as string,
+      }));
+    },
+
+    upsertIdToken: async (t) => {
+      const rec = idTokenRecord(checkIdToken(t), new Date().toISOString());
+      return write(async (db) => {
+        await db.run(`INSERT INTO id_tokens (key, id_token, type, status, data) VALUES (?,?,?,?,?) ON CONFLICT (key) DO UPDATE
+          SET id_token = excluded.id_token, type = excluded.type, status = excluded.status, data = excluded.data`, [tokenKey(t.idToken, t.type), t.idToken, t.type, t.status, j(rec)]);
+        return rec;
+      });
+    },
+    findIdToken: async (idToken, type) => {
+      const r = (await read.all('SELECT data FROM id_tokens WHERE key = ?', [tokenKey(idToken, type)]))[0];
+      return r ? p<R.IdTokenRecord>(r.data) : undefined;
+    },
+    listIdTokens: async (f) => {
+      const conds: [string, ...unknown[]][] = [];
+      if (f.search) conds.push([`lower(id_token) ${LIKE}`, likePattern(f.search)]);
+      if (f.type) conds.push(['type = ?', f.type]);
+      if (f.status) conds.push(['status = ?', f.status]);
+      const w = where(conds);
+      const total = Number((await read.all(`SELECT count(*) AS n FROM id_tokens${w.sql}`, w.params))[0]?.n ?? 0);
+      const rows = await read.all(`SELECT data FROM id_tokens${w.sql} ORDER BY key LIMIT ? OFFSET ?`, [...w.params, limitOf(f.limit), int(f.offset, 'offset')]);
+      return { items: rows.map((r) => p<R.IdTokenRecord>(r.data)), total };
+    },
+    deleteIdToken: (idToken, type) => write(async (db) => {
+      if (!(await db.run('DELETE FROM id_tokens WHERE key = ?', [tokenKey(idToken, type)]))) throw new StoreError('STORE_ERR_NOT_FOUND', `id token ${idToken} (${type}) not found`);
+    }),
+
+    getLocalList: (stationId) => loadLocalList(read, stationId),
+    saveLocalList: async (stationId, version, entries, updateType) => {
+      int(version, 'versionNumber');
+      const { upserts, removes } = applyLocalEntries(entries, updateType);
+      return write(async (db) => {
+        await mustStation(db, stationId);
+        if (updateType === 'Full') await db.run('DELETE FROM local_list_entries WHERE station_id = ?', [stationId]);
+        for (const k of removes) await db.run('DELETE FROM local_list_entries WHERE station_id = ? AND key = ?', [stationId, k]);
+        for (const [k, e] of upserts) {
+          await db.run('INSERT INTO local_list_entries (station_id, key, data) VALUES (?,?,?) ON CONFLICT (station_id, key) DO UPDATE SET data = excluded.data', [stationId, k, j(e)]);
+        }
+        await db.run('INSERT INTO local_lists (station_id, version, updated_at) VALUES (?,?,?) ON CONFLICT (station_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
+          [stationId, version, new Date().toISOString()]);
+        return loadLocalList(db, stationId);
+      });
+    },
+
+    applyTransactionEvent: async (stationId, req, meta) => {
+      checkTransactionEvent(req);
+      const receivedAt = iso(meta.receivedAt, 'receivedAt');
+      const fingerprint = eventFingerprint(req);
+      const id = req.transactionInfo.transactionId;
+      return write(async (db) => {
+        const prev = await loadFold(db, stationId, id, true);
+        if (prev) {
+          const dup = await db.all('SELECT 1 FROM transaction_events WHERE station_id = ? AND transaction_id = ? AND (fingerprint = ? OR (seq_no = ? AND message_id = ?)) LIMIT 1',
+            [stationId, id, fingerprint, req.seqNo, meta.messageId]);
+          if (dup.length) return { duplicate: true, transaction: prev.tx };
+        }
+        let s = foldTransaction(prev, stationId, req, receivedAt);
+        if (!prev) {
+          const early = await db.all('SELECT measurand, phase, location, unit, multiplier, value FROM meter_values WHERE station_id = ? AND transaction_id = ? AND measurand = ?', [stationId, id, ENERGY_REGISTER]);
+          s = { ...s, tx: withEnergy(s.tx, early.map((r) => registerWh(meterOf({ ...r, id: 0, station_id: stationId, evse_id: 0 }))).filter((x): x is number => x !== undefined)) };
+        }
+        const rec: Omit<R.TransactionEventRecord, 'id'> = {
+          stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'),
+          offline: !!req.offline, receivedAt, messageId: meta.messageId, request: req,
+        };
+        await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)',
+          [stationId, id, req.seqNo, meta.messageId, fingerprint, rec.timestamp, j(rec)]);
+        await insertMeterRows(db, stationId, req.evse?.id ?? s.tx.evseId ?? 0, flattenMeterValues(req.meterValue ?? []), id);
+        await saveFold(db, s);
+        return { duplicate: false, transaction: s.tx };
+      }, false);
+    },
+    getTransaction: async (stationId, transactionId) => (await loadFold(read, stationId, transactionId))?.tx,
+    listTransactionEvents: async (stationId, transactionId) =>
+      (await read.all('SELECT id, data FROM transaction_events WHERE station_id = ? AND transaction_id = ? ORDER BY timestamp, seq_no, id', [stationId, transactionId]))
+        .map((r) => ({ id: Number(r.id), ...p<Omit<R.TransactionEventRecord, 'id'>>(r.data) })),
+    listTransactions: async (f) => {
+      const conds: [string, ...unknown[]][] = [];
+      if (f.stationId) conds.push(['station_id = ?', f.stationId]);
+      if (f.idToken) conds.push(['id_token_lower = ?', f.idToken.toLowerCase()]);
+      if (f.state) conds.push([f.state === 'ended' ? "state = 'Ended'" : "state <> 'Ended'"]);
+      if (f.until !== undefined) conds.push(['started_at <= ?', iso(f.until, 'until')]);
+      if (f.since !== undefined) conds.push(['(ended_at IS NULL OR ended_at >= ?)', iso(f.since, 'since')]);
+      const w = where(conds);
+      const total = Number((await read.all(`SELECT count(*) AS n FROM transactions${w.sql}`, w.params))[0]?.n ?? 0);
+      const rows = await read.all(`SELECT fold FROM transactions${w.sql} ORDER BY started_at DESC, transaction_id LIMIT ? OFFSET ?`, [...w.params, limitOf(f.limit), int(f.offset, 'offset')]);
+      return { items: rows.map((r) => p<FoldState>(r.fold).tx), total };
+    },
+    activeTransactionCount: async (idToken, o = {}) =>
+      Number((await read.all("SELECT count(*) AS n FROM transactions WHERE id_token_lower = ? AND state <> 'Ended' AND transaction_id <> ?", [idToken.toLowerCase(), o.excludeTransactionId ?? '']))[0]?.n ?? 0),
+    ...txLinkMethods({ read, write, mustStation }),
+
+    appendMeterValues: async (stationId, evseId, mvs, transactionId) => {
+      int(evseId, 'evseId');
+      const rows = flattenMeterValues(mvs);
+      await write(async (db) => {
+        const readings = await insertMeterRows(db, stationId, evseId, rows, transactionId);
+        if (transactionId === undefined || !readings.length) return;
+        const s = await loadFold(db, stationId, transactionId, true);
+        if (s) await saveFold(db, { ...s, tx: withEnergy(s.tx, readings) });
+      }, false);
+    },
+    listMeterValues: async (f) => {
+      const conds: [string, ...unknown[]][] = [['station_id = ?', f.stationId]];
+      if (f.transactionId !== undefined) conds.push(['transaction_id = ?', f.transactionId]);
+      if (f.evseId !== undefined) conds.push(['evse_id = ?', int(f.evseId, 'evseId')]);
+      if (f.measurand) conds.push(['measurand = ?', f.measurand]);
+      if (f.since !== undefined) conds.push(['timestamp >= ?', iso(f.since, 'since')]);
+      if (f.until !== undefined) conds.push(['timestamp <= ?', iso(f.until, 'until')]);
+      const w = where(conds);
+      return (await read.all(`SELECT * FROM meter_values${w.sql} ORDER BY timestamp, id LIMIT ?`, [...w.params, limitOf(f.limit)])).map(meterOf);
+    },
+
+    flush: () => gc.flush(),
+    stats: () => ({ ...gc.stats }),
+    close: async () => {
+      if (closed) return;
+      await gc.flush();
+      closed = true;
+      await release();
+    },
+  };
+}
+

@@ -1,0 +1,94 @@
+// SQLite adapter (better-sqlite3, WAL): the embedded default for `npm start`. One connection; the group
+// commit runs each batch in one BEGIN IMMEDIATE … COMMIT with a SAVEPOINT per op, so a failing op rolls
+// back alone. synchronous=NORMAL (the default here) survives a process crash, not a power loss; pass
+// `synchronous: 'FULL'` for that.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.ts';
+import { migrations, render, SCHEMA_VERSION_DDL } from './migrations.ts';
+import { createSqlStore, type SqlConn } from './sql-store.ts';
+import { StoreError, type Store } from './store.ts';
+
+export interface SqliteStoreOptions extends GroupCommitOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+export function mapSqliteError(err: unknown): unknown {
+  if (err instanceof StoreError) return err;
+  const code = (err as { code?: string })?.code ?? '';
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new StoreError('STORE_ERR_CONFLICT', (err as Error).message, { dbCode: code }, { cause: err });
+  return new StoreError('STORE_ERR_BACKEND', `sqlite: ${(err as Error)?.message ?? String(err)}`, { dbCode: code }, { cause: err });
+}
+
+export function migrateSqlite(db: Database.Database): number {
+  db.exec(SCHEMA_VERSION_DDL);
+  const current = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(render(m.sql, 'sqlite'));
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
+    })();
+  }
+  return migrations.at(-1)?.version ?? 0;
+}
+
+export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(opts.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrateSqlite(db);
+  } catch (err) {
+    throw mapSqliteError(err);
+  }
+  const stmts = new Map<string, Database.Statement>();
+  const prep = (sql: string) => {
+    let s = stmts.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      stmts.set(sql, s);
+      if (stmts.size > 500) stmts.delete(stmts.keys().next().value!);
+    }
+    return s;
+  };
+  const bind = (params: unknown[] = []) => params.map((v) => (typeof v === 'boolean' ? Number(v) : v));
+  const conn: SqlConn = {
+    all: async (sql, params) => {
+      const s = prep(sql);
+      return (s.reader ? s.all(...bind(params)) : (s.run(...bind(params)), [])) as Record<string, unknown>[];
+    },
+    run: async (sql, params) => prep(sql).run(...bind(params)).changes,
+  };
+  const gc = new GroupCommit<SqlConn>(async (ops) => {
+    const out: Settled[] = [];
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const op of ops) {
+        db.exec('SAVEPOINT op');
+        try {
+          const value = await op(conn);
+          db.exec('RELEASE op');
+          out.push({ ok: true, value });
+        } catch (error) {
+          db.exec('ROLLBACK TO op');
+          db.exec('RELEASE op');
+          out.push({ ok: false, error });
+        }
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+    return out;
+  }, { ...opts, mapError: mapSqliteError });
+  return createSqlStore({ kind: 'sqlite', read: conn, gc, release: async () => { db.close(); } });
+}
