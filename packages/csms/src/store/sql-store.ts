@@ -54,14 +54,15 @@ function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[
 }
 
 /**
- * Multi-row INSERT. Chunks have power-of-two sizes (256, 128, …, 1; 500 rows at most per statement) so a
- * handful of statement texts per table stay prepared instead of one per row count.
+ * Multi-row INSERT (one statement and, on PostgreSQL, one round trip for up to 500 rows). Up to 16 rows
+ * the statement has the exact row count; above, chunks have power-of-two sizes, so a handful of statement
+ * texts per table stay prepared instead of one per row count.
  */
 async function insertMany(db: SqlConn, head: string, cols: number, rows: unknown[][], tail = ''): Promise<void> {
   const ph = `(${Array(cols).fill('?').join(',')})`;
   for (let i = 0; i < rows.length;) {
     const left = rows.length - i;
-    let n = left >= 500 ? 500 : 256;
+    let n = left >= 500 ? 500 : left <= 16 ? left : 256;
     while (n > left) n >>= 1;
     const params: unknown[] = [];
     for (let k = i; k < i + n; k++) for (const v of rows[k]!) params.push(v);

@@ -10,9 +10,6 @@ export function reportStatuses(st: Station, evse: EvseState, all: boolean): void
   for (const c of evse.connectors) {
     const status = connectorStatus(evse, c, st.operative);
     if (!all && c.reported === status) continue;
-    // [G01.FR.08] a cable on another connector of the same EVSE makes this one unusable, but is not reported.
-    if (!all && status === 'Unavailable' && c.reported === 'Available' && evse.plugged !== undefined && evse.plugged !== c.id
-      && connectorStatus({ ...evse, plugged: undefined }, c, st.operative) === 'Available') continue;
     if (!st.connected || st.registration !== 'Accepted') continue; // reported after (re)connect (B04)
     c.reported = status;
     st.emit('status', { evseId: evse.id, connectorId: c.id, status });

@@ -25,7 +25,8 @@ for (const version of VERSIONS) {
     test('TC_F_02_CS F01.FR.01 remote start first, AuthorizeRemoteStart true: Authorize, then Started(CablePluggedIn) on plug-in', async () => {
       const { st, csms } = await harness({ version, variables: { ...TX, 'AuthCtrlr.AuthorizeRemoteStart': 'true' } });
       csms.clear();
-      assert.equal((await csms.call('RequestStartTransaction', { idToken, remoteStartId: 12 })).status, 'Accepted');
+      // A Central token is never authorized (C05.FR.01): the OCTT uses a local token type here.
+      assert.equal((await csms.call('RequestStartTransaction', { idToken: { ...idToken, type: 'ISO14443' }, remoteStartId: 12 })).status, 'Accepted');
       await settle();
       st.plugIn(1, 1);
       await settle();

@@ -86,6 +86,11 @@ describe('B08 Get Custom Report', () => {
     const r = dm().customReport(undefined, [{ component: { name: 'ReservationCtrlr' } }]);
     assert.deepEqual(names(r).sort(), ['ReservationCtrlr.Available', 'ReservationCtrlr.Enabled', 'ReservationCtrlr.NonEvseSpecific']);
   });
+  test('B08.FR.12 GetReport variables carry variableCharacteristics', () => {
+    const r = dm().customReport(undefined, [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }]);
+    assert.equal(r.length, 1);
+    assert.equal(r[0]!.variableCharacteristics?.dataType, 'integer');
+  });
   test('B08.FR.21 variable without instance -> every instance', () => {
     const r = dm().customReport(undefined, [{ component: { name: 'DeviceDataCtrlr' }, variable: { name: 'ItemsPerMessage' } }]);
     assert.deepEqual(r.map((x) => x.variable.instance).sort(), ['GetReport', 'GetVariables', 'SetVariables']);
