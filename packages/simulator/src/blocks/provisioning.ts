@@ -107,22 +107,16 @@ export function startHeartbeat(st: Station): void {
   st.stopHeartbeat = () => { stopped = true; st.clock.clearTimeout(timer); };
 }
 
-/** Stations whose NotifyReport parts are still being sent (B07.FR.13 / B08.FR.16: a new report is Rejected). */
-const reporting = new WeakSet<Station>();
-
 /** Send NotifyReport parts after the response (B07.FR.10 / B08.FR.14 split by ItemsPerMessage). */
 function sendReport(st: Station, requestId: number, data: OcppTypes.ReportDataType[]): void {
-  reporting.add(st);
   st.afterResponse(async () => {
-    try {
-      for (const part of st.dm.paginate(data as never)) {
-        // [B07.FR.04] [B08.FR.04] every part carries the requestId of the request.
-        await st.call('NotifyReport', {
-          requestId, generatedAt: new Date(st.clock.now()).toISOString(), seqNo: part.seqNo,
-          ...(part.tbc ? { tbc: true } : {}), reportData: part.reportData as OcppTypes.ReportDataType[],
-        }, { triggered: true });
-      }
-    } finally { reporting.delete(st); }
+    for (const part of st.dm.paginate(data as never)) {
+      // [B07.FR.04] [B08.FR.04] every part carries the requestId of the request.
+      await st.call('NotifyReport', {
+        requestId, generatedAt: new Date(st.clock.now()).toISOString(), seqNo: part.seqNo,
+        ...(part.tbc ? { tbc: true } : {}), reportData: part.reportData as OcppTypes.ReportDataType[],
+      }, { triggered: true });
+    }
   });
 }
 
@@ -148,16 +142,12 @@ export const block: Block = {
       // [B07.FR.02] unsupported reportBase -> NotSupported.
       // [B07.FR.05] and then no NotifyReport is sent.
       if (!st.dm.supportsReportBase(req.reportBase)) return { status: 'NotSupported' };
-      // [B07.FR.13] still sending an earlier report: temporarily unable -> Rejected.
-      if (reporting.has(st)) return { status: 'Rejected' };
       sendReport(st, req.requestId, st.dm.report(req.reportBase) as OcppTypes.ReportDataType[]);
       return { status: 'Accepted' };
     },
     GetReport: (st, req) => {
       // [B08.FR.18] (and ItemsPerMessage[GetReport], B08.FR.17).
       checkLimits(st, 'GetReport', req, req.componentVariable?.length ?? 0);
-      // [B08.FR.16] still sending an earlier report: temporarily unable -> Rejected.
-      if (reporting.has(st)) return { status: 'Rejected' };
       const status = st.dm.customReportStatus(req.componentCriteria as never, req.componentVariable as never);
       if (status === 'Accepted') sendReport(st, req.requestId, st.dm.customReport(req.componentCriteria as never, req.componentVariable as never) as OcppTypes.ReportDataType[]);
       return { status };

@@ -32,7 +32,7 @@ for (const version of VERSIONS) {
       assert.ok(st.state().evses[0]!.powerW > 0);
     });
 
-    test('C01.FR.02 C06.FR.02 C01.FR.04 unknown and Local tokens are sent in Authorize; a whole session uses Authorize once', async () => {
+    test('C01.FR.02 C06.FR.02 C01.FR.04 C06.FR.03 unknown and Local tokens are sent in Authorize; a whole session uses Authorize once', async () => {
       const { st, csms } = await harness({ version, variables: ON });
       csms.clear();
       await st.presentToken('LOC1', 'Local');
@@ -56,7 +56,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(csms.txEvents[0]!.idToken, tok('TAG1'));
     });
 
-    test('C01.FR.03 E07.FR.01 E07.FR.02 (b) a listed, valid token of the same group ends it without Authorize; the stop event carries that token', async () => {
+    test('C01.FR.03 E07.FR.01 E07.FR.02 C09.FR.02 (b) a listed, valid token of the same group ends it without Authorize; the stop event carries that token', async () => {
       const group = { idToken: 'G1', type: 'Central' as const };
       const { st, csms } = await harness({ version, variables: { ...ON, 'TxCtrlr.TxStopPoint': 'Authorized' } });
       await csms.call('SendLocalList', { versionNumber: 1, updateType: 'Full', localAuthorizationList: [entry('A', 'Accepted', { groupIdToken: group }), entry('B', 'Accepted', { groupIdToken: group })] });

@@ -104,6 +104,38 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       await rejectsWith(s.upsertConnectorStatus({ stationId: id, evseId: -1, connectorId: 1, status: 'Available', at: at(1) }), 'STORE_ERR_INVALID');
     });
 
+    test('[G01] connector status and connection of an unknown station: STORE_ERR_NOT_FOUND, nothing stored', async () => {
+      await rejectsWith(s.upsertConnectorStatus({ stationId: 'ghost-c', evseId: 1, connectorId: 1, status: 'Available', at: at(1) }), 'STORE_ERR_NOT_FOUND');
+      await rejectsWith(s.recordConnection('ghost-c', { at: at(1), connected: true }), 'STORE_ERR_NOT_FOUND');
+      await rejectsWith(s.recordConnection('ghost-c', { at: at(2), connected: false }), 'STORE_ERR_NOT_FOUND');
+      assert.deepEqual(await s.listConnectors('ghost-c'), []);
+      // a station registered later starts without the rejected status
+      const id = await newStation('ghost-c');
+      assert.deepEqual(await s.listConnectors(id), []);
+      assert.deepEqual(await s.upsertConnectorStatus({ stationId: id, evseId: 1, connectorId: 1, status: 'Available', at: at(1) }), { applied: true });
+    });
+
+    test('[E01][E06] transaction lookups follow later events (token, state, remoteStartId, times set after the first event)', async () => {
+      const id = await newStation();
+      await s.applyTransactionEvent(id, txEvent({ id: 'X1', seqNo: 0, t: 10, triggerReason: 'CablePluggedIn' }), { receivedAt: at(10), messageId: 'x0' });
+      assert.equal(await s.activeTransactionCount('late-tok'), 0);
+      await s.applyTransactionEvent(id, txEvent({ id: 'X1', seqNo: 1, t: 20, triggerReason: 'Authorized', idToken: { idToken: 'Late-Tok', type: 'ISO14443' }, transactionInfo: { transactionId: 'X1', remoteStartId: 9 } }), { receivedAt: at(20), messageId: 'x1' });
+      assert.equal(await s.activeTransactionCount('late-tok'), 1);
+      assert.equal((await s.findTransactionByRemoteStart(id, 9))?.transactionId, 'X1');
+      assert.deepEqual((await s.listTransactions({ idToken: 'LATE-TOK', limit: 10, offset: 0 })).items.map((t) => t.transactionId), ['X1']);
+      // without a Started event, an earlier event arriving late moves startedAt back
+      await s.applyTransactionEvent(id, txEvent({ id: 'X1', seqNo: 2, t: 5, triggerReason: 'EVDetected' }), { receivedAt: at(21), messageId: 'x2' });
+      assert.deepEqual((await s.listTransactions({ stationId: id, until: at(6), limit: 10, offset: 0 })).items.map((t) => t.transactionId), ['X1']);
+      await s.applyTransactionEvent(id, txEvent({ id: 'X1', seqNo: 3, t: 60, eventType: 'Ended', triggerReason: 'StopAuthorized', wh: 700 }), { receivedAt: at(60), messageId: 'x3' });
+      assert.equal(await s.activeTransactionCount('late-tok'), 0);
+      assert.deepEqual((await s.listTransactions({ stationId: id, state: 'ended', since: at(59), limit: 10, offset: 0 })).items.map((t) => [t.transactionId, t.startedAt, t.endedAt]), [['X1', at(5), at(60)]]);
+      assert.deepEqual((await s.listTransactions({ stationId: id, state: 'active', limit: 10, offset: 0 })).items, []);
+      // meter values for the transaction after it ended raise its energy through the same row
+      await s.appendMeterValues(id, 1, [{ timestamp: at(61), sampledValue: [{ value: 900, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }], 'X1');
+      assert.equal((await s.getTransaction(id, 'X1'))?.energyWh, 900);
+      assert.equal((await s.listTransactions({ idToken: 'late-tok', state: 'ended', limit: 10, offset: 0 })).items[0]?.energyWh, 900);
+    });
+
     test('[B07] device model: applyReport upserts attributes and characteristics; setVariableValues', async () => {
       const id = await newStation();
       await s.applyReport(id, 7, [
