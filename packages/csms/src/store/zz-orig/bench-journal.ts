@@ -6,7 +6,7 @@
 // values, 4% Started, 4% Ended, 4% StatusNotification (count default 20,000 CALLs over 2,000 stations).
 // Reports CALLs/s, store writes/s and the latency of each CALL's writes (enqueue → all committed).
 // Runs SQLite (temp file, WAL, synchronous=NORMAL) and PostgreSQL (127.0.0.1:5432/test, throwaway schema).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -114,6 +114,7 @@ if (which !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
   const sqlite = await createStore({ kind: 'sqlite', path: join(dir, 'bench.db') });
   await run('sqlite', sqlite);
+  console.log(`sqlite WAL file at the end: ${(statSync(join(dir, 'bench.db-wal'), { throwIfNoEntry: false })?.size ?? 0) >> 10} KB`);
   await sqlite.close();
   rmSync(dir, { recursive: true, force: true });
 }
