@@ -101,7 +101,7 @@ export function renderMarkdown(input: RenderInput): string {
   );
   L.push(
     '- **Status** comes from `docs/conformance-status.json` (`{ "B01.FR.05": { "csms": "done", "station": "open", "tests": ["path/to/x.test.ts"], "note": "…" } }`). ' +
-      'A missing entry or side is `open`. `done` requires a listed test file that exists and contains the FR ID; otherwise the claim is counted as `partial` and listed under *Status problems*.',
+      'A missing entry or side is `open`, except on the side an FR does not constrain (its text names the other side as subject): that side is `n/a`. `done` requires a listed test file that exists and contains the FR ID; otherwise the claim is counted as `partial` and listed under *Status problems*.',
     '- **Side** is derived from the subject of SHALL/SHOULD/MAY in the requirement text. ' +
       `A trailing \`?\` (${weak} rows) means the subject was inferred from a message name or not found (then \`Both?\`): read the text.`,
     '- **2.1**: `new` when the ID carries the `(2.1)` marker. **Errata**: `changed`/`added`/`deleted` with the section of the 2025-09 errata (E2.x).',

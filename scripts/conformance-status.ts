@@ -1,6 +1,6 @@
 // docs/conformance-status.json: the engineers' claims per FR, checked against the test files.
 //   { "B01.FR.01": { "csms": "done", "station": "open", "tests": ["packages/csms/src/blocks/provisioning.test.ts"], "note": "…" } }
-// A missing entry or side means "open". A side may be "done" only if at least one listed test file
+// A missing entry or side means "open" (n/a on the side the FR text does not constrain). A side may be "done" only if at least one listed test file
 // exists and contains the FR ID; otherwise the claim is reported and counted as "partial".
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
@@ -34,6 +34,17 @@ const OPEN: EffectiveStatus = { csms: 'open', station: 'open', tests: [], note: 
 
 function isStatus(v: unknown): v is Status {
   return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+}
+
+/**
+ * The status of a side nobody wrote down: `n/a` when the FR's text names the OTHER side as its subject
+ * (side derived from the text, not guessed), otherwise `open`.
+ */
+function defaultStatus(row: { side: string; sideBasis: string }, name: 'csms' | 'station'): Status {
+  if (row.sideBasis !== 'subject') return 'open';
+  if (name === 'csms' && row.side === 'Station') return 'n/a';
+  if (name === 'station' && row.side === 'CSMS') return 'n/a';
+  return 'open';
 }
 
 /** Reads and shape-checks the JSON file; a missing file is an empty map (everything open). */
@@ -102,7 +113,7 @@ export function resolveStatuses(
 
     const side = (name: 'csms' | 'station'): Status => {
       const v = e[name];
-      if (v === undefined) return 'open';
+      if (v === undefined) return defaultStatus(row, name);
       if (!isStatus(v)) {
         problems.push({ key, message: `"${name}" must be one of ${STATUSES.join(', ')} (got ${JSON.stringify(v)})` });
         return 'open';
@@ -118,6 +129,8 @@ export function resolveStatuses(
     };
     byKey.set(key, { csms: side('csms'), station: side('station'), tests, note: typeof e.note === 'string' ? e.note : '' });
   }
-  for (const row of rows) if (!byKey.has(row.key)) byKey.set(row.key, OPEN);
+  for (const row of rows) {
+    if (!byKey.has(row.key)) byKey.set(row.key, { ...OPEN, csms: defaultStatus(row, 'csms'), station: defaultStatus(row, 'station') });
+  }
   return { byKey, problems };
 }

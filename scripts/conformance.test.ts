@@ -140,12 +140,20 @@ describe('status claims', () => {
   writeFileSync(join(tmp, 'pkg/other.test.ts'), "test('unrelated', () => {});\n");
   const sample = [get('B01.FR.01'), get('B01.FR.02'), get('B01.FR.03')];
 
-  test('done with a test that mentions the FR stays done; missing entries are open', () => {
+  test('done with a test that mentions the FR stays done; missing entries are open, n/a on the side the text does not constrain', () => {
     const { byKey: st, problems } = resolveStatuses(sample, { 'B01.FR.01': { station: 'done', csms: 'n/a', tests: ['pkg/boot.test.ts'] } }, { root: tmp });
     assert.deepEqual(problems, []);
     assert.equal(st.get('B01.FR.01')!.station, 'done');
     assert.equal(st.get('B01.FR.01')!.csms, 'n/a');
-    assert.deepEqual(st.get('B01.FR.03'), { csms: 'open', station: 'open', tests: [], note: '' });
+    const row3 = sample[2]!;
+    assert.equal(row3.side, 'Station');
+    assert.equal(row3.sideBasis, 'subject');
+    assert.deepEqual(st.get('B01.FR.03'), { csms: 'n/a', station: 'open', tests: [], note: '' });
+    const both = rows.find((r) => r.side === 'Both' && r.sideBasis === 'subject')!;
+    const guessed = rows.find((r) => r.side === 'Station' && r.sideBasis !== 'subject')!;
+    const r2 = resolveStatuses([both, guessed], {}, { root: tmp }).byKey;
+    assert.deepEqual([r2.get(both.key)!.csms, r2.get(both.key)!.station], ['open', 'open']);
+    assert.deepEqual([r2.get(guessed.key)!.csms, r2.get(guessed.key)!.station], ['open', 'open'], 'a guessed side never turns into n/a');
   });
 
   test('done without a proving test is downgraded to partial and reported', () => {

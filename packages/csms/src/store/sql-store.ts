@@ -6,6 +6,7 @@ import { checkTransactionEvent, compact, ENERGY_REGISTER, eventFingerprint, flat
 import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
 import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
+import { EVENT_IF_NEW, foldUpdate, insertMany, METER_COLUMNS, meterParams, pgEventWrite, touchMany, txColumns } from './sql-writes.ts';
 import type * as R from './records.ts';
 
 /** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
@@ -53,30 +54,6 @@ function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[
   return { sql: conds.length ? ` WHERE ${conds.map((c) => c[0]).join(' AND ')}` : '', params: conds.flatMap((c) => c.slice(1)) };
 }
 
-/**
- * Multi-row INSERT (one statement and, on PostgreSQL, one round trip for up to 500 rows). Up to 16 rows
- * the statement has the exact row count; above, chunks have power-of-two sizes, so a handful of statement
- * texts per table stay prepared instead of one per row count.
- */
-async function insertMany(db: SqlConn, head: string, cols: number, rows: unknown[][], tail = ''): Promise<void> {
-  const ph = `(${Array(cols).fill('?').join(',')})`;
-  for (let i = 0; i < rows.length;) {
-    const left = rows.length - i;
-    let n = left >= 500 ? 500 : left <= 16 ? left : 256;
-    while (n > left) n >>= 1;
-    const params: unknown[] = [];
-    for (let k = i; k < i + n; k++) for (const v of rows[k]!) params.push(v);
-    await db.run(`${head} VALUES ${n === 1 ? ph : Array(n).fill(ph).join(',')}${tail}`, params);
-    i += n;
-  }
-}
-
-const TX_COLUMNS = ['state', 'id_token_lower', 'started_at', 'ended_at', 'remote_start_id'] as const;
-/** The indexed columns of a transactions row, in TX_COLUMNS order. */
-function txColumns(s: FoldState): unknown[] {
-  return [s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, s.tx.remoteStartId ?? null];
-}
-
 export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Store {
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
@@ -92,36 +69,27 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     if (!rows[0]) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
     return stationOf(rows[0]);
   };
+  const touches = new Coalescer<SqlConn, [string, string]>(gc, touchMany);
   const journal = new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
     insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows));
 
   const insertMeterRows = async (db: SqlConn, stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string) => {
-    await insertMany(db, 'INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, multiplier, value, signed)', 12,
-      rows.map((r) => [stationId, evseId, transactionId ?? '', r.timestamp, r.measurand, r.phase ?? '', r.location ?? '', r.context ?? '', r.unit ?? null, r.multiplier ?? null, r.value, r.signedMeterValue ? j(r.signedMeterValue) : null]),
-      ' ON CONFLICT DO NOTHING');
+    await insertMany(db, `INSERT INTO meter_values (${METER_COLUMNS})`, 12, meterParams(stationId, evseId, rows, transactionId), ' ON CONFLICT DO NOTHING');
     return rows.map(registerWh).filter((x): x is number => x !== undefined);
   };
   const loadFold = async (db: SqlConn, stationId: string, transactionId: string, lock = false): Promise<FoldState | undefined> => {
     const rows = await db.all(`SELECT fold FROM transactions WHERE station_id = ? AND transaction_id = ?${lock ? forUpdate : ''}`, [stationId, transactionId]);
     return rows[0] ? p<FoldState>(rows[0].fold) : undefined;
   };
-  /**
-   * Writes the fold. With the stored one (`prev`), an UPDATE of the fold and of only those indexed columns
-   * whose value changed (most events change none), so unchanged index entries are not rewritten.
-   */
   const saveFold = (db: SqlConn, s: FoldState, prev?: FoldState) => {
     if (prev) {
-      const now = txColumns(s);
-      const old = txColumns(prev);
-      let set = 'fold = ?';
-      const params: unknown[] = [j(s)];
-      TX_COLUMNS.forEach((c, i) => { if (now[i] !== old[i]) { set += `, ${c} = ?`; params.push(now[i]); } });
-      return db.run(`UPDATE transactions SET ${set} WHERE station_id = ? AND transaction_id = ?`, [...params, s.tx.stationId, s.tx.transactionId]);
+      const u = foldUpdate(s, prev);
+      return db.run(`UPDATE transactions SET ${u.set} WHERE station_id = ? AND transaction_id = ?`, [...u.params, s.tx.stationId, s.tx.transactionId]);
     }
     return db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, remote_start_id, fold) VALUES (?,?,?,?,?,?,?,?)
       ON CONFLICT (station_id, transaction_id) DO UPDATE SET state = excluded.state, id_token_lower = excluded.id_token_lower,
       started_at = excluded.started_at, ended_at = excluded.ended_at, remote_start_id = excluded.remote_start_id, fold = excluded.fold`,
-    [s.tx.stationId, s.tx.transactionId, ...txColumns(s), j(s)]);
+    [s.tx.stationId, s.tx.transactionId, ...txColumns(s), JSON.stringify(s)]);
   };
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
@@ -177,7 +145,8 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     }),
     touchStation: async (id, lastSeen) => {
       const t = iso(lastSeen, 'lastSeen');
-      await write((db) => db.run('UPDATE stations SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)', [t, id, t]), false);
+      if (closed) throw new StoreError('STORE_ERR_CLOSED');
+      await touches.add([[id, t]]);
     },
     recordBoot: async (b) => {
       const info: R.BootInfo = { at: iso(b.at, 'at'), reason: str(b.reason, 'reason'), chargingStation: b.chargingStation, status: b.status, interval: int(b.interval, 'interval') };
@@ -358,12 +327,17 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
           offline: !!req.offline, receivedAt, messageId: meta.messageId, request: req,
         };
         const row = [stationId, id, req.seqNo, meta.messageId, fingerprint, rec.timestamp, j(rec)];
+        if (prev && kind === 'postgres') {
+          // one round trip: event (unless a duplicate), then its meter rows and the new fold (see sql-writes.ts)
+          const s = foldTransaction(prev, stationId, req, receivedAt);
+          const meter = meterParams(stationId, req.evse?.id ?? s.tx.evseId ?? 0, flattenMeterValues(req.meterValue ?? []), id);
+          const w = pgEventWrite(row, meter, foldUpdate(s, prev));
+          if (!Number((await db.all(w.sql, w.params))[0]?.n)) return { duplicate: true, transaction: prev.tx };
+          return { duplicate: false, transaction: s.tx };
+        }
         if (prev) {
           // the event row is inserted first; nothing inserted = a duplicate (same content, or same seqNo + messageId)
-          const n = await db.run(`INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data)
-            SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM transaction_events WHERE station_id = ? AND transaction_id = ? AND seq_no = ? AND message_id = ?)
-            ON CONFLICT (station_id, transaction_id, fingerprint) DO NOTHING`, [...row, stationId, id, req.seqNo, meta.messageId]);
-          if (!n) return { duplicate: true, transaction: prev.tx };
+          if (!(await db.run(EVENT_IF_NEW, [...row, stationId, id, req.seqNo, meta.messageId]))) return { duplicate: true, transaction: prev.tx };
         } else {
           await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)', row);
         }

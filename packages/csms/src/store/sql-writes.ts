@@ -1,0 +1,107 @@
+// Statement builders of the SQL store's hot writes (issue 7): multi-row inserts, the transactions row
+// update that leaves unchanged index columns alone, and the TransactionEvent writes that detect a
+// duplicate by inserting (no read before the write). Shared by SQLite and PostgreSQL unless named pg*.
+import type { FoldState, flattenMeterValues } from './logic.ts';
+import type { SqlConn } from './sql-store.ts';
+
+/**
+ * Multi-row INSERT (one statement and, on PostgreSQL, one round trip for up to 500 rows). Up to 16 rows
+ * the statement has the exact row count; above, chunks have power-of-two sizes, so a handful of statement
+ * texts per table stay prepared instead of one per row count.
+ */
+export async function insertMany(db: SqlConn, head: string, cols: number, rows: unknown[][], tail = ''): Promise<void> {
+  const ph = `(${Array(cols).fill('?').join(',')})`;
+  await chunked(db, rows, (n) => `${head} VALUES ${n === 1 ? ph : Array(n).fill(ph).join(',')}${tail}`);
+}
+
+/** Runs `sql(n)` with the parameters of n rows at a time (sizes as described at insertMany). */
+async function chunked(db: SqlConn, rows: unknown[][], sql: (n: number) => string): Promise<void> {
+  for (let i = 0; i < rows.length;) {
+    const left = rows.length - i;
+    let n = left >= 500 ? 500 : left <= 16 ? left : 256;
+    while (n > left) n >>= 1;
+    const params: unknown[] = [];
+    for (let k = i; k < i + n; k++) for (const v of rows[k]!) params.push(v);
+    await db.run(sql(n), params);
+    i += n;
+  }
+}
+
+/**
+ * touchStation for a whole batch: one UPDATE … FROM (VALUES …) per chunk, with the latest time per station;
+ * lastSeen never moves backwards and unknown stations match nothing.
+ */
+export async function touchMany(db: SqlConn, touches: [string, string][]): Promise<void> {
+  const latest = new Map<string, string>();
+  for (const [id, t] of touches) {
+    const old = latest.get(id);
+    if (old === undefined || t > old) latest.set(id, t);
+  }
+  await chunked(db, [...latest], (n) => `UPDATE stations SET last_seen = v.column2 FROM (VALUES ${Array(n).fill('(?,?)').join(',')}) AS v
+    WHERE stations.id = v.column1 AND (stations.last_seen IS NULL OR stations.last_seen < v.column2)`);
+}
+
+export const METER_COLUMNS = 'station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, multiplier, value, signed';
+
+/** One parameter row per sampled value, in METER_COLUMNS order. */
+export function meterParams(stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string): unknown[][] {
+  return rows.map((r) => [stationId, evseId, transactionId ?? '', r.timestamp, r.measurand, r.phase ?? '', r.location ?? '', r.context ?? '',
+    r.unit ?? null, r.multiplier ?? null, r.value, r.signedMeterValue ? JSON.stringify(r.signedMeterValue) : null]);
+}
+
+const TX_COLUMNS = ['state', 'id_token_lower', 'started_at', 'ended_at', 'remote_start_id'] as const;
+
+/** The indexed columns of a transactions row, in TX_COLUMNS order. */
+export function txColumns(s: FoldState): unknown[] {
+  return [s.tx.state, s.tx.idToken?.idToken.toLowerCase() ?? null, s.tx.startedAt, s.tx.endedAt ?? null, s.tx.remoteStartId ?? null];
+}
+
+/**
+ * SET clause for a stored transaction: the fold and only those indexed columns whose value changed (most
+ * events change none), so unchanged index entries are not rewritten.
+ */
+export function foldUpdate(s: FoldState, prev: FoldState): { set: string; params: unknown[] } {
+  const now = txColumns(s);
+  const old = txColumns(prev);
+  let set = 'fold = ?';
+  const params: unknown[] = [JSON.stringify(s)];
+  TX_COLUMNS.forEach((c, i) => {
+    if (now[i] !== old[i]) {
+      set += `, ${c} = ?`;
+      params.push(now[i]);
+    }
+  });
+  return { set, params };
+}
+
+const EVENT_COLUMNS = 'station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data';
+const EVENT_SELECT = `SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?
+  WHERE NOT EXISTS (SELECT 1 FROM transaction_events WHERE station_id = ? AND transaction_id = ? AND seq_no = ? AND message_id = ?)`;
+
+/**
+ * Inserts an event row unless it duplicates a stored one: same content (fingerprint, unique index) or
+ * same seqNo + messageId. Parameters: the 7 row values, then station, transaction, seqNo, messageId.
+ * Changes 0 rows for a duplicate.
+ */
+export const EVENT_IF_NEW = `INSERT INTO transaction_events (${EVENT_COLUMNS}) ${EVENT_SELECT}
+  ON CONFLICT (station_id, transaction_id, fingerprint) DO NOTHING`;
+
+/**
+ * PostgreSQL: a later event of a stored transaction in one statement (one round trip): EVENT_IF_NEW, and
+ * only if it inserted, the meter rows and the fold update. Returns one row `n` = 1 (stored) or 0 (duplicate).
+ */
+export function pgEventWrite(row: unknown[], meter: unknown[][], fold: { set: string; params: unknown[] }): { sql: string; params: unknown[] } {
+  const [stationId, transactionId, seqNo, messageId] = [row[0], row[1], row[2], row[3]];
+  let sql = `WITH ev AS (${EVENT_IF_NEW} RETURNING 1)`;
+  const params: unknown[] = [...row, stationId, transactionId, seqNo, messageId];
+  if (meter.length) {
+    const ph = '(?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), ?)';
+    sql += `, mv AS (INSERT INTO meter_values (${METER_COLUMNS}) SELECT * FROM (VALUES ${meter.map(() => ph).join(',')}) AS v
+      WHERE EXISTS (SELECT 1 FROM ev) ON CONFLICT DO NOTHING)`;
+    for (const r of meter) params.push(...r);
+  }
+  sql += `, up AS (UPDATE transactions SET ${fold.set} WHERE station_id = ? AND transaction_id = ? AND EXISTS (SELECT 1 FROM ev))
+    SELECT count(*) AS n FROM ev`;
+  params.push(...fold.params, stationId, transactionId);
+  return { sql, params };
+}
