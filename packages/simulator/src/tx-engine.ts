@@ -41,7 +41,7 @@ export function evaluate(st: Station, evse: EvseState, trigger: TriggerReason): 
   const newToken = evse.auth !== undefined && !tx.idTokenSent;
   const explicit = trigger === 'RemoteStop' || trigger === 'StopAuthorized' || trigger === 'Deauthorized' || trigger === 'ChargingRateChanged' || trigger === 'RemoteStart';
   if (cs !== tx.chargingState || newToken || explicit) {
-    // [E02] chargingState changes and new authorizations are reported with an Updated event.
+    // [E02] [F01.FR.18] chargingState changes and new authorizations are reported with an Updated event.
     sendTxEvent(st, evse, 'Updated', trigger);
   }
 }
@@ -55,7 +55,8 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
   sendTxEvent(st, evse, 'Started', trigger);
-  // [J02.FR.11] periodic sampled meter values every SampledDataCtrlr.TxUpdatedInterval seconds.
+  // [J02.FR.11] [E04.FR.06] [F01.FR.15] [F02.FR.03] periodic sampled meter values (TxUpdatedMeasurands) in Updated
+  // events every SampledDataCtrlr.TxUpdatedInterval seconds, also while offline (queued).
   const interval = st.num('SampledDataCtrlr', 'TxUpdatedInterval', 0);
   if (interval > 0 && st.bool('SampledDataCtrlr', 'Enabled', true)) {
     evse.tx.cancelPeriodic = every(st.clock, interval * 1000, () => { if (evse.tx) sendTxEvent(st, evse, 'Updated', 'MeterValuePeriodic'); });
@@ -85,6 +86,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   const tx = evse.tx!;
   tx.chargingState = eventType === 'Ended' ? chargingState(evse, st.operative) : chargingState(evse, st.operative);
   const context: MeterContext = CONTEXT[eventType] ?? (trigger === 'MeterValuePeriodic' ? 'Sample.Periodic' : trigger === 'MeterValueClock' ? 'Sample.Clock' : trigger === 'Trigger' ? 'Trigger' : 'Other');
+  // [E04.FR.05] [F02.FR.02] Started: TxStartedMeasurands (Transaction.Begin); [E09.FR.05] Ended: TxEndedMeasurands (Transaction.End).
   const measurands = eventType === 'Started' ? st.list('SampledDataCtrlr', 'TxStartedMeasurands')
     : eventType === 'Ended' ? st.list('SampledDataCtrlr', 'TxEndedMeasurands')
       : trigger === 'MeterValueClock' ? st.list('AlignedDataCtrlr', 'Measurands') : st.list('SampledDataCtrlr', 'TxUpdatedMeasurands');
@@ -93,7 +95,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
     eventType,
     timestamp: new Date(st.clock.now()).toISOString(),
     triggerReason: trigger,
-    // [E01.FR.07] seqNo starts at 0 and increases by one for every TransactionEvent of the transaction.
+    // [E01.FR.07] [E09.FR.04] seqNo starts at 0 and increases by one for every TransactionEvent of the transaction.
     seqNo: tx.seqNo++,
     transactionInfo: {
       transactionId: tx.id,

@@ -53,10 +53,42 @@ CREATE TABLE transaction_limits (station_id $T NOT NULL, transaction_id $T NOT N
   PRIMARY KEY (station_id, transaction_id));
 `;
 
-export const migrations: { version: number; sql: string }[] = [{ version: 1, sql: V1 }, { version: 2, sql: V2 }];
+// V3 (issue 7, write throughput): fewer index writes per stored message.
+// - transaction_events: the (station, transaction, seqNo) index becomes UNIQUE on (…, seqNo, messageId), so a
+//   duplicate event is one INSERT … ON CONFLICT DO NOTHING instead of a NOT EXISTS lookup plus the insert
+//   (rows that would violate it cannot have been stored: the same check ran before every insert).
+// - meter_values (SQLite only): one index instead of two, a plain rowid instead of AUTOINCREMENT (no
+//   sqlite_sequence write per statement). The unique key is reordered to (station, transaction, timestamp, …)
+//   so it also serves the per-transaction queries. The table is rebuilt (ids kept); PostgreSQL keeps its
+//   layout (a unique constraint cannot be reordered in place and its writes are not the bottleneck there).
+const V3_EVENTS = `
+DELETE FROM transaction_events WHERE id NOT IN (SELECT min(id) FROM transaction_events GROUP BY station_id, transaction_id, seq_no, message_id);
+DROP INDEX transaction_events_seq;
+CREATE UNIQUE INDEX transaction_events_msg ON transaction_events (station_id, transaction_id, seq_no, message_id);
+`;
+const V3_SQLITE_METER = `
+CREATE TABLE meter_values_v3 (id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, evse_id INTEGER NOT NULL, transaction_id TEXT NOT NULL DEFAULT '',
+  timestamp TEXT NOT NULL, measurand TEXT NOT NULL, phase TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '',
+  context TEXT NOT NULL DEFAULT '', unit TEXT, multiplier INTEGER, value DOUBLE PRECISION NOT NULL, signed TEXT);
+INSERT INTO meter_values_v3 (id, station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, multiplier, value, signed)
+  SELECT id, station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, multiplier, value, signed FROM meter_values;
+DROP TABLE meter_values;
+ALTER TABLE meter_values_v3 RENAME TO meter_values;
+CREATE UNIQUE INDEX meter_values_key ON meter_values (station_id, transaction_id, timestamp, evse_id, measurand, phase, location, context);
+`;
+
+/** A migration is one template for both dialects, or one per dialect. */
+export type MigrationSql = string | Record<Dialect, string>;
+
+export const migrations: { version: number; sql: MigrationSql }[] = [
+  { version: 1, sql: V1 },
+  { version: 2, sql: V2 },
+  { version: 3, sql: { sqlite: V3_EVENTS + V3_SQLITE_METER, postgres: V3_EVENTS } },
+];
 
 /** Text columns that are compared/sorted use byte order ("C") in PostgreSQL, like SQLite's BINARY. */
-export function render(sql: string, dialect: Dialect): string {
+export function render(template: MigrationSql, dialect: Dialect): string {
+  const sql = typeof template === 'string' ? template : template[dialect];
   return sql
     .replaceAll('$FOLD_REMOTE_START_ID', dialect === 'sqlite' ? "json_extract(fold, '$.tx.remoteStartId')" : "((fold::jsonb) -> 'tx' ->> 'remoteStartId')::bigint")
     .replaceAll('$ID', dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY')

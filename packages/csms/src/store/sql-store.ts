@@ -337,7 +337,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
         }
         if (prev) {
           // the event row is inserted first; nothing inserted = a duplicate (same content, or same seqNo + messageId)
-          if (!(await db.run(EVENT_IF_NEW, [...row, stationId, id, req.seqNo, meta.messageId]))) return { duplicate: true, transaction: prev.tx };
+          if (!(await db.run(EVENT_IF_NEW, row))) return { duplicate: true, transaction: prev.tx };
         } else {
           await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)', row);
         }

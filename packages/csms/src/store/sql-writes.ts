@@ -75,25 +75,22 @@ export function foldUpdate(s: FoldState, prev: FoldState): { set: string; params
 }
 
 const EVENT_COLUMNS = 'station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data';
-const EVENT_SELECT = `SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?
-  WHERE NOT EXISTS (SELECT 1 FROM transaction_events WHERE station_id = ? AND transaction_id = ? AND seq_no = ? AND message_id = ?)`;
 
 /**
- * Inserts an event row unless it duplicates a stored one: same content (fingerprint, unique index) or
- * same seqNo + messageId. Parameters: the 7 row values, then station, transaction, seqNo, messageId.
- * Changes 0 rows for a duplicate.
+ * Inserts an event row unless it duplicates a stored one: same content (unique (station, transaction,
+ * fingerprint)) or same seqNo + messageId (unique (station, transaction, seq_no, message_id), migration 3).
+ * Parameters: the 7 row values. Changes 0 rows for a duplicate.
  */
-export const EVENT_IF_NEW = `INSERT INTO transaction_events (${EVENT_COLUMNS}) ${EVENT_SELECT}
-  ON CONFLICT (station_id, transaction_id, fingerprint) DO NOTHING`;
+export const EVENT_IF_NEW = `INSERT INTO transaction_events (${EVENT_COLUMNS}) VALUES (?, ?, CAST(? AS INTEGER), ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
 
 /**
  * PostgreSQL: a later event of a stored transaction in one statement (one round trip): EVENT_IF_NEW, and
  * only if it inserted, the meter rows and the fold update. Returns one row `n` = 1 (stored) or 0 (duplicate).
  */
 export function pgEventWrite(row: unknown[], meter: unknown[][], fold: { set: string; params: unknown[] }): { sql: string; params: unknown[] } {
-  const [stationId, transactionId, seqNo, messageId] = [row[0], row[1], row[2], row[3]];
+  const [stationId, transactionId] = [row[0], row[1]];
   let sql = `WITH ev AS (${EVENT_IF_NEW} RETURNING 1)`;
-  const params: unknown[] = [...row, stationId, transactionId, seqNo, messageId];
+  const params: unknown[] = [...row];
   if (meter.length) {
     const ph = '(?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), ?)';
     sql += `, mv AS (INSERT INTO meter_values (${METER_COLUMNS}) SELECT * FROM (VALUES ${meter.map(() => ph).join(',')}) AS v
