@@ -101,11 +101,37 @@ class StationJournal implements Journal {
       messageType: h.messageType,
       messageId: h.messageId,
       ...(action ? { action } : {}),
-      payload: ev.text,
+      payload: h.messageType === 2 && action ? redactSecrets(action, ev.text) : ev.text,
       at: new Date(ev.at),
     };
     this.onEntry?.(entry);
     this.store.appendJournal([entry]).catch((err: unknown) => this.log.error({ err }, 'journal write failed'));
+  }
+}
+
+const REDACTED = '***';
+
+/**
+ * [A01.FR.09] Passwords never reach the journal in clear: the BasicAuthPassword value of a SetVariables
+ * request and the basicAuthPassword of a SetNetworkProfile request are replaced before storing. Only
+ * frames that mention a password are parsed, so the hot path stays a substring test.
+ */
+export function redactSecrets(action: string, text: string): string {
+  if (action !== 'SetVariables' && action !== 'SetNetworkProfile') return text;
+  if (!/basicauthpassword/i.test(text)) return text;
+  try {
+    const frame = JSON.parse(text) as [number, string, string, Record<string, unknown>];
+    const payload = frame[3];
+    if (action === 'SetVariables' && Array.isArray(payload['setVariableData'])) {
+      for (const item of payload['setVariableData'] as Array<{ variable?: { name?: string }; attributeValue?: string }>) {
+        if (item.variable?.name === 'BasicAuthPassword' && item.attributeValue !== undefined) item.attributeValue = REDACTED;
+      }
+    }
+    const data = payload['connectionData'] as Record<string, unknown> | undefined;
+    if (action === 'SetNetworkProfile' && data && typeof data['basicAuthPassword'] === 'string') data['basicAuthPassword'] = REDACTED;
+    return JSON.stringify(frame);
+  } catch {
+    return text;
   }
 }
 

@@ -138,6 +138,7 @@ export async function registerApi(app: FastifyInstance, runtime: CsmsRuntime, op
         await secured.register(commandRoutes(ctx));
         await secured.register(liveRoutes(ctx));
         await secured.register(tokenRoutes(ctx));
+        await secured.register((await import('./routes/credentials.ts')).credentialRoutes(ctx));
         await secured.register(meRoutes());
         await secured.register(overviewRoutes(ctx, options.clock));
         await secured.register(async (s) => registerChargingRoutes(s, runtime));

@@ -47,10 +47,15 @@ export async function setVariables(runtime: CsmsRuntime, stationId: string, data
     results.push(...res.setVariableResult);
     await runtime.store.setVariableValues(stationId, res.setVariableResult.map((r) => {
       const sent = batch.find((d) => cvKey(d) === cvKey(r));
-      return { component: r.component, variable: r.variable, attributeType: r.attributeType ?? 'Actual', value: sent?.attributeValue ?? '', status: r.attributeStatus };
+      return { component: r.component, variable: r.variable, attributeType: r.attributeType ?? 'Actual', value: storableValue(r.variable.name, sent?.attributeValue ?? ''), status: r.attributeStatus };
     }));
   }
   return results;
+}
+
+/** [A01.FR.09] a password set through SetVariables is never stored in clear in the device model. */
+export function storableValue(variable: string, value: string): string {
+  return variable === 'BasicAuthPassword' ? '***' : value;
 }
 
 /** [B09.FR.21] (2.1) no SetVariables for a NetworkConfiguration instance listed in NetworkConfigurationPriority. */

@@ -12,13 +12,14 @@ import { generateStationPassword, rotateStationPassword, MIN_PASSWORD_LENGTH, SA
 
 const OLD = 'old-password-0123456789';
 
-async function setup(version: OcppVersion, answer: SetVariableStatusEnumType): Promise<{ h: Harness; sent: SetVariablesRequest[] }> {
+async function setup(version: OcppVersion, answer: SetVariableStatusEnumType | 'CALLERROR'): Promise<{ h: Harness; sent: SetVariablesRequest[] }> {
   const h = await blockHarness({ version });
   await h.store.setStationPasswordHash('CS001', await hashPassword(OLD));
   await h.station.call('BootNotification', aBootNotification());
   const sent: SetVariablesRequest[] = [];
   h.station.handle('SetVariables', async (_c, req) => {
     sent.push(req);
+    if (answer === 'CALLERROR') throw new Error('station failure');
     return { setVariableResult: req.setVariableData.map((d) => ({ component: d.component, variable: d.variable, attributeStatus: answer })) };
   });
   return { h, sent };
@@ -58,8 +59,7 @@ for (const version of ['2.0.1', '2.1'] as const) {
     }
 
     test(`[A01.FR.04] a CALLERROR answer rejects and keeps the old password (${version})`, async () => {
-      const { h } = await setup(version, 'Accepted');
-      h.station.handle('SetVariables', async () => { throw new Error('boom'); });
+      const { h } = await setup(version, 'CALLERROR');
       const before = await storedHash(h);
       await assert.rejects(rotateStationPassword(h.runtime, 'CS001', { password: 'never-applied-pass-002' }), (e: Error & { code?: string; remote?: boolean }) => e.remote === true);
       assert.equal(await storedHash(h), before);

@@ -1,5 +1,6 @@
 // Group commit (issue 4): writes are queued and executed in one DB transaction per short tick (every
-// `maxDelayMs` or `maxBatch` items, whichever comes first). Each write's promise settles only after its
+// `maxDelayMs` or `maxBatch` items, whichever comes first; under load, as soon as the previous batch
+// finished: see enqueue). Each write's promise settles only after its
 // batch committed (or failed): the CSMS answers a station only once its data is durable. One batch runs
 // at a time, so writes commit in the order they were queued.
 
@@ -32,6 +33,8 @@ export class GroupCommit<Tx> {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private running: Promise<void> | undefined;
+  /** When the last batch loop finished (performance.now()); -Infinity before the first. */
+  private lastEnd = Number.NEGATIVE_INFINITY;
   private readonly maxDelayMs: number;
   private readonly maxBatch: number;
 
@@ -48,7 +51,9 @@ export class GroupCommit<Tx> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
       if (this.running) return; // the running loop picks it up
-      if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch) this.startSoon();
+      // under load (a batch ended less than maxDelayMs ago) the next batch starts right after the pending
+      // I/O callbacks ran (setImmediate): what arrived meanwhile joins it, and no timer leaves the CPU idle
+      if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch || performance.now() - this.lastEnd < this.maxDelayMs) this.startSoon();
       else this.timer ??= setTimeout(() => this.start(), this.maxDelayMs);
     });
   }
@@ -101,6 +106,7 @@ export class GroupCommit<Tx> {
     }
     // cleared synchronously with the empty-queue check, so an enqueue never sees a finished loop as running
     this.running = undefined;
+    this.lastEnd = performance.now();
   }
 }
 

@@ -296,6 +296,17 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       assert.equal((await s.listTransactionEvents(id, 'D1')).length, 2);
     });
 
+    test('[E04] duplicates: a resent seqNo + messageId counts as a duplicate even with different content', async () => {
+      const id = await newStation();
+      await s.applyTransactionEvent(id, txEvent({ id: 'D2', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'CablePluggedIn', wh: 100 }), { receivedAt: at(1), messageId: 'm1' });
+      await s.applyTransactionEvent(id, txEvent({ id: 'D2', seqNo: 1, t: 30, wh: 400 }), { receivedAt: at(31), messageId: 'm2' });
+      const r = await s.applyTransactionEvent(id, txEvent({ id: 'D2', seqNo: 1, t: 35, wh: 450 }), { receivedAt: at(36), messageId: 'm2' });
+      assert.equal(r.duplicate, true);
+      assert.equal((await s.getTransaction(id, 'D2'))?.energyWh, 400);
+      assert.equal((await s.listTransactionEvents(id, 'D2')).length, 2);
+      assert.equal((await s.listMeterValues({ stationId: id, transactionId: 'D2', limit: 100 })).length, 2);
+    });
+
     test('[E04] offline events replayed out of order give the same transaction as in order', async () => {
       const id = await newStation();
       const evs = [

@@ -8,6 +8,7 @@ import { ApiError } from '../errors.ts';
 import { pageOf, pagingQuery, stationParams } from '../schemas.ts';
 import { callThroughStation, timeoutQuery } from './command.ts';
 import { requireStation } from './stations.ts';
+import { storableValue } from '../../blocks/provisioning-commands.ts';
 
 type GetVariablesResponse = OcppTypes.GetVariablesResponse;
 type SetVariablesRequest = OcppTypes.SetVariablesRequest;
@@ -147,7 +148,7 @@ export function deviceModelRoutes(ctx: ApiContext) {
         for (const r of response.setVariableResult) {
           const sent = byKey.get(attributeKey(r.component, r.variable, r.attributeType));
           if (!sent) continue; // a result we did not ask for (B05.FR.02 violation by the station): not stored
-          values.push({ component: sent.component, variable: sent.variable, attributeType: r.attributeType ?? 'Actual', value: sent.attributeValue, status: r.attributeStatus });
+          values.push({ component: sent.component, variable: sent.variable, attributeType: r.attributeType ?? 'Actual', value: storableValue(sent.variable.name, sent.attributeValue), status: r.attributeStatus });
         }
         if (values.length) await store.setVariableValues(id, values);
         return { response };

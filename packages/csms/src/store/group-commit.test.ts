@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GroupCommit, type BatchOp, type Settled } from './group-commit.ts';
+
+/** Executor over a plain array "database": records each batch's size; an op that throws fails alone. */
+function fakeDb() {
+  const batches: number[] = [];
+  const rows: number[] = [];
+  const execute = async (ops: BatchOp<number[]>[]): Promise<Settled[]> => {
+    batches.push(ops.length);
+    return ops.map((op) => {
+      try {
+        return { ok: true, value: op(rows) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  };
+  return { batches, rows, execute };
+}
+
+test('group commit: writes queued in one turn share a batch, keep their order, and a failing one fails alone', async () => {
+  const db = fakeDb();
+  const gc = new GroupCommit<number[]>(db.execute, { maxDelayMs: 5 });
+  const res = await Promise.allSettled([1, 2, 3].map((n) => gc.enqueue((rows) => {
+    if (n === 2) throw new Error('bad');
+    rows.push(n);
+    return n;
+  })));
+  assert.deepEqual(res.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(db.rows, [1, 3]);
+  assert.deepEqual(db.batches, [3]);
+});
+
+test('group commit: when idle a write waits maxDelayMs for companions; right after a batch the next one starts without the timer', async () => {
+  const db = fakeDb();
+  const gc = new GroupCommit<number[]>(db.execute, { maxDelayMs: 300 });
+  let t0 = performance.now();
+  await gc.enqueue((rows) => rows.push(1));
+  assert.ok(performance.now() - t0 >= 250, 'the first write of an idle store waits for companions');
+  // under load: the previous batch just finished, so this one starts after the pending I/O, not after 300 ms
+  t0 = performance.now();
+  await Promise.all([gc.enqueue((rows) => rows.push(2)), gc.enqueue((rows) => rows.push(3))]);
+  assert.ok(performance.now() - t0 < 150, 'a write right after a batch starts at once');
+  assert.deepEqual(db.batches, [1, 2]);
+  assert.deepEqual(db.rows, [1, 2, 3]);
+  // idle again: back to waiting for companions
+  await new Promise((r) => setTimeout(r, 350));
+  t0 = performance.now();
+  await gc.enqueue((rows) => rows.push(4));
+  assert.ok(performance.now() - t0 >= 250);
+});
+
+test('group commit: maxBatch splits a long queue into batches in order', async () => {
+  const db = fakeDb();
+  const gc = new GroupCommit<number[]>(db.execute, { maxDelayMs: 5, maxBatch: 4 });
+  await Promise.all(Array.from({ length: 10 }, (_, i) => gc.enqueue((rows) => rows.push(i))));
+  assert.deepEqual(db.batches, [4, 4, 2]);
+  assert.deepEqual(db.rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
