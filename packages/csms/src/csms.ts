@@ -11,6 +11,7 @@ import type { Block, CsmsRuntime } from './runtime.ts';
 import type { JournalInput, Store } from './store/store.ts';
 import type { EventBus } from './bus/bus.ts';
 import { createConfiguredBus } from './bus/index.ts';
+import { busWants } from './bus/memory.ts';
 import { createLogger, stationLogger } from './log.ts';
 import { createMetrics, recordCall, type CsmsMetrics } from './metrics.ts';
 import { authenticateStation, type AuthContext } from './auth.ts';
@@ -133,10 +134,15 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   const sessionByEndpoint = new WeakMap<OcppEndpoint, LiveSession>();
   const handlers = sharedSessionHandlers(table, runtime, (endpoint) => sessionByEndpoint.get(endpoint), (p) => {
     inboundInflight.add(p);
-    void p.finally(() => inboundInflight.delete(p)).catch(() => {});
+    // (then with two inline callbacks: one promise, where finally + catch made two)
+    p.then(() => void inboundInflight.delete(p), () => void inboundInflight.delete(p));
   });
   const onJournalEntry = (e: JournalInput): void => {
-    if (e.messageType === 2) bus.publish({ type: 'message', stationId: e.stationId, direction: e.direction, ...(e.action ? { action: e.action } : {}), at: new Date().toISOString() });
+    // (a bus that can tell nobody listens, the memory bus, saves building the event)
+    if (e.messageType !== 2 || !busWants(bus, 'message')) return;
+    bus.publish(e.action
+      ? { type: 'message', stationId: e.stationId, direction: e.direction, action: e.action, at: new Date().toISOString() }
+      : { type: 'message', stationId: e.stationId, direction: e.direction, at: new Date().toISOString() });
   };
   const hookEnv: HookEnv = { metrics, touch };
 

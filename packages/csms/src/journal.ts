@@ -85,25 +85,37 @@ class StationJournal implements Journal {
   ) {}
 
   onFrame(ev: FrameEvent): void {
-    const h = frameHeader(ev.text);
-    let action = h.action;
-    if (h.messageType === 2 && action) {
-      (ev.direction === 'in' ? this.openIn : this.openOut).set(h.messageId, action);
-    } else if (h.messageType >= 3 && h.messageType <= 5) {
+    // The endpoint hands over the header it parsed; only a frame it could not parse is read here.
+    let messageType: number;
+    let messageId: string;
+    let action: string | undefined;
+    if (ev.messageType !== undefined) {
+      messageType = ev.messageType;
+      messageId = ev.messageId ?? '';
+      action = messageType === 2 || messageType === 6 ? ev.action || undefined : undefined;
+    } else {
+      const h = frameHeader(ev.text);
+      messageType = h.messageType;
+      messageId = h.messageId;
+      action = h.action;
+    }
+    if (messageType === 2 && action) {
+      (ev.direction === 'in' ? this.openIn : this.openOut).set(messageId, action);
+    } else if (messageType >= 3 && messageType <= 5) {
       // A result answers a CALL that went the other way.
       const m = ev.direction === 'in' ? this.openOut : this.openIn;
-      action = m.get(h.messageId);
-      if (h.messageType !== 5) m.delete(h.messageId);
+      action = m.get(messageId);
+      if (messageType !== 5) m.delete(messageId);
     }
     const entry: JournalInput = {
       stationId: this.stationId,
       direction: ev.direction,
-      messageType: h.messageType,
-      messageId: h.messageId,
-      ...(action ? { action } : {}),
-      payload: h.messageType === 2 && action ? redactSecrets(action, ev.text) : ev.text,
+      messageType,
+      messageId,
+      payload: messageType === 2 && action ? redactSecrets(action, ev.text) : ev.text,
       at: new Date(ev.at),
     };
+    if (action) entry.action = action;
     this.onEntry?.(entry);
     this.store.appendJournal([entry]).catch((err: unknown) => this.log.error({ err }, 'journal write failed'));
   }

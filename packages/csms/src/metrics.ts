@@ -23,6 +23,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetr
       help: 'OCPP CALLs handled (direction in) or sent (direction out), by action and outcome',
       labelNames: ['direction', 'action', 'outcome'],
       registers: [registry],
+      collect() {
+        flushMessageCounts(this);
+      },
     }),
     callLatency: new Histogram({
       name: 'chargewire_ocpp_call_duration_seconds',
@@ -41,8 +44,32 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetr
   };
 }
 
+type MessageLabels = { direction: string; action: string; outcome: string };
+/**
+ * CALL counts not yet added to the messages counter, per label set: counting a CALL is a Map lookup,
+ * and prom-client's label hashing and validation run once per label set per scrape (collect), not per
+ * CALL. Every read of the counter (registry.metrics(), get()) collects first, so it sees the same values.
+ */
+const pendingCounts = new WeakMap<Counter, Map<string, { labels: MessageLabels; n: number }>>();
+
+function flushMessageCounts(c: Counter): void {
+  const pending = pendingCounts.get(c);
+  if (!pending) return;
+  for (const e of pending.values()) {
+    if (e.n === 0) continue;
+    c.inc(e.labels, e.n);
+    e.n = 0;
+  }
+}
+
 export function recordCall(m: CsmsMetrics, ev: CallEvent): void {
-  m.messages.inc({ direction: ev.direction, action: ev.action, outcome: ev.errorCode ? `${ev.outcome}:${ev.errorCode}` : ev.outcome });
+  const outcome = ev.errorCode ? `${ev.outcome}:${ev.errorCode}` : ev.outcome;
+  let pending = pendingCounts.get(m.messages);
+  if (!pending) pendingCounts.set(m.messages, (pending = new Map()));
+  const key = `${ev.direction} ${ev.action} ${outcome}`;
+  const e = pending.get(key);
+  if (e) e.n++;
+  else pending.set(key, { labels: { direction: ev.direction, action: ev.action, outcome }, n: 1 });
   if (ev.outcome === 'result' || ev.outcome === 'error') {
     m.callLatency.observe({ direction: ev.direction, action: ev.action }, ev.durationMs / 1000);
   }

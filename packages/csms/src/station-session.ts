@@ -64,7 +64,9 @@ export function sharedSessionHandlers(
 ): ReadonlyMap<string, Handler> {
   const entries: Array<[string, Handler]> = [];
   for (const [action, { handler }] of table) {
-    entries.push([action, async (cctx: CallContext, request: unknown) => {
+    // Not async: the handler's own promise is returned as is (a refusal throws, and the endpoint's
+    // runHandler turns a throw into the same CALLERROR as a rejection).
+    entries.push([action, (cctx: CallContext, request: unknown) => {
       const session = sessionOf(cctx.endpoint);
       if (!session) throw new RpcError('InternalError', 'no session for this connection');
       // [FR.04] [B01.FR.10] [B02.FR.09] [B03.FR.07] only allowed messages pass before Accepted

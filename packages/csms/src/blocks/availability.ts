@@ -39,11 +39,11 @@ export async function applyAvailabilityEvents(csms: CsmsRuntime, stationId: stri
 }
 
 export async function heartbeat(ctx: BlockContext, _req: HeartbeatRequest): Promise<HeartbeatResponse> {
-  const now = new Date();
+  const now = new Date().toISOString();
   // [G02.FR.04] any message means the station is available: lastSeen is kept by the session hooks.
-  ctx.csms.bus.publish({ type: 'station.heartbeat', stationId: ctx.stationId, at: now.toISOString() });
+  ctx.csms.bus.publish({ type: 'station.heartbeat', stationId: ctx.stationId, at: now });
   // [G02.FR.03] the response carries the CSMS's current time
-  return { currentTime: now.toISOString() };
+  return { currentTime: now };
 }
 
 /** G03 (EVSE or connector: pass `evse`) / G04 (whole station: omit it). */

@@ -6,6 +6,7 @@ import { RpcError } from '@chargewire/ocpp';
 import type { MeterValuesRequest, MeterValuesResponse } from '@chargewire/ocpp/types';
 import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
 import { StoreError, type MeterValueRow } from '../store/store.ts';
+import { busWants } from '../bus/memory.ts';
 
 export async function meterValues(ctx: BlockContext, req: MeterValuesRequest): Promise<MeterValuesResponse> {
   const { csms, stationId } = ctx;
@@ -20,8 +21,10 @@ export async function meterValues(ctx: BlockContext, req: MeterValuesRequest): P
     if (err instanceof StoreError && err.code === 'STORE_ERR_INVALID') throw new RpcError('PropertyConstraintViolation', err.message, { field: err.details['field'] });
     throw new RpcError('InternalError', 'meter values could not be stored; retry later');
   }
-  const count = req.meterValue.reduce((n, mv) => n + mv.sampledValue.length, 0);
-  csms.bus.publish({ type: 'meter.values', stationId, evseId: req.evseId, count, at: new Date().toISOString() });
+  if (busWants(csms.bus, 'meter.values')) {
+    const count = req.meterValue.reduce((n, mv) => n + mv.sampledValue.length, 0);
+    csms.bus.publish({ type: 'meter.values', stationId, evseId: req.evseId, count, at: new Date().toISOString() });
+  }
   // [J01.FR.18] the CSMS answers MeterValuesResponse (only after the values are committed)
   return {};
 }

@@ -11,6 +11,7 @@ import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
 import { StoreError, type TransactionRecord } from '../store/store.ts';
 import { ChargingError, maskToken, resolveIdToken, sameIdToken, stationVariable, type AuthorizationPurpose } from './authorization.ts';
 import { stationVersion } from '../runtime.ts';
+import { busWants } from '../bus/memory.ts';
 
 // ---- remote starts and limits: kept in the Store, so they survive a CSMS restart --------------------------
 
@@ -120,14 +121,17 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
   }
   const tx = result.transaction;
   const id = tx.transactionId;
-  if (!result.duplicate) {
+  const type = req.eventType === 'Started' ? 'transaction.started' : req.eventType === 'Ended' ? 'transaction.ended' : 'transaction.updated';
+  const wantsTx = busWants(csms.bus, type);
+  const wantsMeter = busWants(csms.bus, 'meter.values');
+  if (!result.duplicate && (wantsTx || wantsMeter)) {
     const at = new Date().toISOString();
-    const type = req.eventType === 'Started' ? 'transaction.started' : req.eventType === 'Ended' ? 'transaction.ended' : 'transaction.updated';
-    csms.bus.publish({ type, stationId, transactionId: id, ...(tx.evseId !== undefined && { evseId: tx.evseId }), ...(tx.energyWh !== undefined && { energyWh: tx.energyWh }), at });
-    const count = (req.meterValue ?? []).reduce((n, mv) => n + mv.sampledValue.length, 0);
+    if (wantsTx) csms.bus.publish({ type, stationId, transactionId: id, ...(tx.evseId !== undefined && { evseId: tx.evseId }), ...(tx.energyWh !== undefined && { energyWh: tx.energyWh }), at });
+    const count = wantsMeter ? (req.meterValue ?? []).reduce((n, mv) => n + mv.sampledValue.length, 0) : 0;
     if (count) csms.bus.publish({ type: 'meter.values', stationId, evseId: req.evse?.id ?? tx.evseId ?? 0, transactionId: id, count, at });
   }
-  ctx.log.info({ transactionId: id, eventType: req.eventType, triggerReason: req.triggerReason, seqNo: req.seqNo, offline: !!req.offline, duplicate: result.duplicate, idToken: maskToken(req.idToken) }, 'TransactionEvent stored');
+  // (the guard saves building the entry, and masking the token, when info is off)
+  if (ctx.log.isLevelEnabled?.('info') ?? true) ctx.log.info({ transactionId: id, eventType: req.eventType, triggerReason: req.triggerReason, seqNo: req.seqNo, offline: !!req.offline, duplicate: result.duplicate, idToken: maskToken(req.idToken) }, 'TransactionEvent stored');
 
   const res: TransactionEventResponse = {};
   if (req.idToken) {

@@ -3,11 +3,32 @@ import { BusError, checkPattern, matches, type CsmsEvent, type EventBus, type Li
 
 export { matches } from './bus.ts';
 
-export function createMemoryBus(onListenerError?: (err: unknown) => void): EventBus {
+/** The memory bus also tells whether anyone listens to an event type (publishers may skip building it). */
+export interface MemoryBus extends EventBus {
+  hasSubscribers(type: CsmsEvent['type']): boolean;
+}
+
+/**
+ * Does anyone listen to `type` on this bus? Only the memory bus can tell (false when nobody does);
+ * any other bus (NATS: other nodes may listen) is assumed to. Publishers on a hot path check this
+ * before building an event.
+ */
+export function busWants(bus: EventBus, type: CsmsEvent['type']): boolean {
+  const has = (bus as Partial<MemoryBus>).hasSubscribers;
+  return typeof has === 'function' ? has.call(bus, type) : true;
+}
+
+export function createMemoryBus(onListenerError?: (err: unknown) => void): MemoryBus {
   const subs = new Set<{ pattern: string; listener: Listener }>();
   let closed = false;
   return {
+    hasSubscribers(type) {
+      if (subs.size === 0) return false;
+      for (const s of subs) if (matches(s.pattern, type)) return true;
+      return false;
+    },
     publish(event: CsmsEvent) {
+      if (subs.size === 0) return;
       for (const s of subs) {
         if (!matches(s.pattern, event.type)) continue;
         try {

@@ -227,6 +227,39 @@ for (const version of ['2.0.1', '2.1'] as const) {
       assert.deepEqual(frames, ['in:[2', 'out:[3']);
       assert.deepEqual(calls, ['in:Heartbeat:result']);
     });
+
+    test('onFrame carries the header the endpoint read or wrote (the same as parsing the text); none for an unreadable frame', async () => {
+      const events: import('./hooks.ts').FrameEvent[] = [];
+      const pair = createEndpointPair({ version, csms: { hooks: { onFrame: (f) => events.push(f) } } });
+      pair.stationTransport.onMessage = undefined; // a scripted station
+      pair.csms.handle('Heartbeat', async () => ({ currentTime: '2024-01-01T00:00:00Z' }));
+      pair.stationTransport.send('[2,"h1","Heartbeat",{}]');
+      pair.stationTransport.send('[2,"b1","BootNotification",{"reason":"NoSuchReason"}]'); // invalid -> CALLERROR
+      pair.stationTransport.send('not json at all');
+      await tick();
+      const unread = events.filter((e) => e.messageType === undefined);
+      assert.deepEqual(unread.map((e) => e.text), ['not json at all']);
+      assert.equal(unread[0]!.messageId, undefined);
+      const read = events.filter((e) => e.messageType !== undefined);
+      for (const e of read) {
+        const arr = JSON.parse(e.text) as unknown[];
+        assert.equal(e.messageType, arr[0], e.text);
+        assert.equal(e.messageId, arr[1], e.text);
+        assert.equal(e.action, arr[0] === 2 || arr[0] === 6 ? arr[2] : undefined, e.text);
+      }
+      assert.deepEqual(read.map((e) => `${e.direction}:${e.messageType}:${e.messageId}:${e.action ?? ''}`).sort(),
+        ['in:2:b1:BootNotification', 'in:2:h1:Heartbeat', 'out:3:h1:', 'out:4:-1:', 'out:4:b1:'].sort());
+      if (version === '2.1') {
+        // a SEND out (station side) carries its header too
+        const sent: import('./hooks.ts').FrameEvent[] = [];
+        const { station } = createEndpointPair({ version, station: { hooks: { onFrame: (f) => sent.push(f) } } });
+        station.send('NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: '2024-01-01T00:00:00Z', data: [{ t: 0, v: '1' }] });
+        const last = sent[sent.length - 1]!;
+        assert.equal(last.messageType, 6);
+        assert.equal(last.action, 'NotifyPeriodicEventStream');
+        assert.equal(last.messageId, (JSON.parse(last.text) as unknown[])[1]);
+      }
+    });
   });
 }
 

@@ -8,7 +8,7 @@ import { CallQueue, type QueuedCall } from './call-queue.ts';
 import {
   CALL, CALLERROR, CALLRESULT, CALLRESULTERROR, SEND,
   parseFrame, serializeCall, serializeError, serializeResult, serializeSend,
-  type CallErrorFrame, type CallFrame, type CallResultFrame, type OcppVersion, type SendFrame,
+  type CallErrorFrame, type CallFrame, type CallResultFrame, type OcppVersion, type ParseOptions, type SendFrame,
 } from './frame.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { isActionOf, validatePayload } from './validate.ts';
@@ -102,6 +102,7 @@ export class OcppEndpoint {
   private readonly log: LoggerLike | undefined;
   private readonly doValidate: boolean;
   private readonly unknownMessageType: 'ignore' | 'error';
+  private readonly parseOptions: ParseOptions;
   // Memory: an idle CSMS holds one endpoint per station, so collections are created on first use.
   private handlers: ReadonlyMap<string, Handler> | Map<string, Handler>;
   private ownHandlers: boolean;
@@ -124,6 +125,7 @@ export class OcppEndpoint {
     this.log = opts.log;
     this.doValidate = opts.validate ?? true;
     this.unknownMessageType = opts.unknownMessageType ?? (opts.version === '2.0.1' ? 'error' : 'ignore');
+    this.parseOptions = { version: this.version, unknownMessageType: this.unknownMessageType };
     this.handlers = opts.handlers ?? new Map<string, Handler>();
     this.ownHandlers = !opts.handlers;
   }
@@ -131,6 +133,7 @@ export class OcppEndpoint {
   private get calls(): CallQueue {
     return (this.callQueue ??= new CallQueue({
       maxQueued: this.limits.maxQueuedCalls,
+      // (the queue hands over text only: the journal reads the header of an outbound CALL itself)
       write: (text) => this.write(text),
       onGiveUp: (c, reason) => this.callEnded(c, reason === 'timeout' ? 'timeout' : 'aborted'),
     }));
@@ -185,17 +188,27 @@ export class OcppEndpoint {
     if (this.version !== '2.1') throw new OcppError('OCPP_ERR_SEND_UNSUPPORTED');
     const err = this.checkOutbound(action, 'request', payload, true);
     if (err) throw err;
-    this.write(serializeSend(randomUUID(), action, payload));
+    const messageId = randomUUID();
+    this.write(serializeSend(messageId, action, payload), SEND, messageId, action);
   }
 
   /** Feed one text frame from the transport. */
   receive(text: string): void {
     if (this.isClosed) return;
-    this.hooks.onFrame?.({ direction: 'in', text, at: Date.now() });
-    const parsed = parseFrame(text, { version: this.version, unknownMessageType: this.unknownMessageType });
+    const parsed = parseFrame(text, this.parseOptions);
+    const onFrame = this.hooks.onFrame;
+    if (onFrame) {
+      // The header as parsed, so the journal does not parse the frame a second time.
+      if (parsed.ok) {
+        const f = parsed.frame;
+        onFrame.call(this.hooks, f.type === CALL || f.type === SEND
+          ? { direction: 'in', text, at: Date.now(), messageType: f.type, messageId: f.messageId, action: f.action }
+          : { direction: 'in', text, at: Date.now(), messageType: f.type, messageId: f.messageId });
+      } else onFrame.call(this.hooks, { direction: 'in', text, at: Date.now() });
+    }
     if (!parsed.ok) {
       if (parsed.reply) {
-        this.write(serializeError(CALLERROR, parsed.messageId, parsed.error.code, parsed.error.message, parsed.error.details));
+        this.write(serializeError(CALLERROR, parsed.messageId, parsed.error.code, parsed.error.message, parsed.error.details), CALLERROR, parsed.messageId);
         this.bad(text, parsed.error.message, parsed.error);
       } else {
         this.log?.debug?.({ reason: parsed.reason }, 'frame ignored');
@@ -248,10 +261,23 @@ export class OcppEndpoint {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private write(text: string): void {
+  /** Write one frame; its header (type, id, action) goes to the onFrame hook with it. */
+  private write(text: string, messageType?: number, messageId?: string, action?: string): void {
     if (this.isClosed) return;
-    this.hooks.onFrame?.({ direction: 'out', text, at: Date.now() });
+    const onFrame = this.hooks.onFrame;
+    if (onFrame) {
+      onFrame.call(this.hooks, messageType === undefined
+        ? { direction: 'out', text, at: Date.now() }
+        : action === undefined
+          ? { direction: 'out', text, at: Date.now(), messageType, messageId }
+          : { direction: 'out', text, at: Date.now(), messageType, messageId, action });
+    }
     this.transport.send(text);
+  }
+
+  /** Answer an inbound CALL with a CALLERROR. */
+  private writeError(messageId: string, err: RpcError, details: Record<string, unknown> | undefined = err.details): void {
+    this.write(serializeError(CALLERROR, messageId, err.code, err.message, details), CALLERROR, messageId);
   }
 
   private checkOutbound(action: string, kind: 'request', payload: unknown, asSend: boolean): Error | null {
@@ -282,38 +308,38 @@ export class OcppEndpoint {
     }
   }
 
+  /** An inbound CALL or SEND that cannot be handled: CALLERROR (CALL only) and a bad-message count. */
+  private refuse(f: CallFrame | SendFrame, text: string, err: RpcError): void {
+    // [FR.07 (2.1)] a SEND is never answered, not even with an error
+    if (f.type !== SEND) this.writeError(f.messageId, err);
+    this.bad(text, err.message, err);
+  }
+
   private onRequest(f: CallFrame | SendFrame, text: string): void {
     const isSend = f.type === SEND;
-    const fail = (err: RpcError): void => {
-      // [FR.07 (2.1)] a SEND is never answered, not even with an error
-      if (!isSend) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, err.details));
-      this.bad(text, err.message, err);
-    };
     const m = meta[f.action];
     if (!m || !isActionOf(this.version, f.action)) {
-      return fail(new RpcError('NotImplemented', `Action ${f.action} is not known in OCPP ${this.version}`));
+      return this.refuse(f, text, new RpcError('NotImplemented', `Action ${f.action} is not known in OCPP ${this.version}`));
     }
     if (m.send !== isSend) {
-      return fail(new RpcError('RpcFrameworkError', `${f.action} must be sent as ${m.send ? 'SEND' : 'CALL'}`));
+      return this.refuse(f, text, new RpcError('RpcFrameworkError', `${f.action} must be sent as ${m.send ? 'SEND' : 'CALL'}`));
     }
     if (this.doValidate) {
       // [FR.03] an invalid request is answered with a CALLERROR
       const err = validatePayload(this.version, f.action, 'request', f.payload);
-      if (err) return fail(err);
+      if (err) return this.refuse(f, text, err);
     }
     const handler = this.handlers.get(f.action);
     if (!handler) {
-      const err = new RpcError('NotSupported', `Action ${f.action} is not supported by this ${this.role}`);
-      if (!isSend) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, {}));
+      if (!isSend) this.writeError(f.messageId, new RpcError('NotSupported', `Action ${f.action} is not supported by this ${this.role}`), {});
       return;
     }
     if (!isSend) {
       if (this.inboundOne === f.messageId || this.inboundMore?.has(f.messageId)) {
-        return fail(new RpcError('RpcFrameworkError', `A CALL with messageId ${f.messageId} is already being handled`));
+        return this.refuse(f, text, new RpcError('RpcFrameworkError', `A CALL with messageId ${f.messageId} is already being handled`));
       }
       if (this.inboundCount() >= this.limits.maxPendingInbound) {
-        const err = new RpcError('GenericError', 'Too many concurrent CALLs; send one at a time (Part 4 §4.1.1)');
-        this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, {}));
+        this.writeError(f.messageId, new RpcError('GenericError', 'Too many concurrent CALLs; send one at a time (Part 4 §4.1.1)'), {});
         return;
       }
       if (this.inboundOne === undefined) this.inboundOne = f.messageId;
@@ -339,13 +365,13 @@ export class OcppEndpoint {
           throw new RpcError('InternalError', `Response could not be built: ${err.message}`);
         }
       }
-      this.write(serializeResult(f.messageId, payload));
+      this.write(serializeResult(f.messageId, payload), CALLRESULT, f.messageId);
     } catch (e) {
       outcome = 'error';
       const err = e instanceof RpcError ? e : new RpcError('InternalError', 'Internal error while handling the request');
       errorCode = err.code;
       if (!(e instanceof RpcError)) this.log?.error?.({ action: f.action, err: e }, 'handler threw');
-      if (!isSend && !this.isClosed) this.write(serializeError(CALLERROR, f.messageId, err.code, err.message, err.details));
+      if (!isSend && !this.isClosed) this.writeError(f.messageId, err);
     } finally {
       if (this.inboundOne === f.messageId) this.inboundOne = undefined;
       else this.inboundMore?.delete(f.messageId);
@@ -367,7 +393,7 @@ export class OcppEndpoint {
       const err = validatePayload(this.version, c.action, 'response', f.payload);
       if (err) {
         // [FR.06 (2.1)] an invalid response is answered with CALLRESULTERROR (2.1 only)
-        if (this.version === '2.1') this.write(serializeError(CALLRESULTERROR, f.messageId, err.code, err.message, err.details));
+        if (this.version === '2.1') this.write(serializeError(CALLRESULTERROR, f.messageId, err.code, err.message, err.details), CALLRESULTERROR, f.messageId);
         this.callEnded(c, 'error', err.code);
         return c.reject(new OcppError('OCPP_ERR_INVALID_RESPONSE', err.message, err));
       }

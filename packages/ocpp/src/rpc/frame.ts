@@ -33,8 +33,11 @@ export type ParseOutcome =
   /** Do not reply (unknown message type under 2.1, a broken response, …). */
   | { ok: false; reply: false; reason: string; messageId?: string; error?: RpcError };
 
+const TYPES_21: readonly number[] = Object.freeze([CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND]);
+const TYPES_201: readonly number[] = Object.freeze([CALL, CALLRESULT, CALLERROR]);
+
 export function messageTypesOf(version: OcppVersion): readonly number[] {
-  return version === '2.1' ? [CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND] : [CALL, CALLRESULT, CALLERROR];
+  return version === '2.1' ? TYPES_21 : TYPES_201;
 }
 
 function isPlainObject(x: unknown): x is Payload {
@@ -76,7 +79,8 @@ export function parseFrame(text: string, opts: ParseOptions): ParseOutcome {
   if (!Array.isArray(raw) || raw.length < 2) {
     return frameworkError('-1', 'RpcFrameworkError', 'Message is not a JSON array of at least 2 elements');
   }
-  const [type, id] = raw as [unknown, unknown];
+  const type: unknown = raw[0];
+  const id: unknown = raw[1];
   if (typeof type !== 'number' || !Number.isInteger(type)) {
     return frameworkError(validId(id) ? id : '-1', 'RpcFrameworkError', 'MessageTypeId is not an integer');
   }

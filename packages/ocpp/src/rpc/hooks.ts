@@ -1,7 +1,19 @@
 // Lifecycle hooks (design habit 10): journaling, metrics and tracing hang off these, not off handlers.
 import type { RpcError } from './errors.ts';
 
-export interface FrameEvent { direction: 'in' | 'out'; text: string; at: number }
+export interface FrameEvent {
+  direction: 'in' | 'out';
+  text: string;
+  at: number;
+  /**
+   * The frame's header as the endpoint read (in) or wrote (out) it, so a journal need not parse the
+   * text again. Absent when the frame could not be parsed: read the text yourself then.
+   */
+  messageType?: number;
+  messageId?: string;
+  /** CALL and SEND only. */
+  action?: string;
+}
 export interface CallEvent {
   direction: 'in' | 'out';
   action: string;

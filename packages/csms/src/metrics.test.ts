@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMetrics, recordCall } from './metrics.ts';
+
+const ev = (direction: 'in' | 'out', action: string, outcome: 'result' | 'error', errorCode?: string) =>
+  ({ direction, action, messageId: 'm', durationMs: 3, outcome, ...(errorCode ? { errorCode } : {}) });
+
+test('CALL counts are exported per direction/action/outcome on every read (scrape and get())', async () => {
+  const m = createMetrics();
+  recordCall(m, ev('in', 'Heartbeat', 'result'));
+  recordCall(m, ev('in', 'Heartbeat', 'result'));
+  recordCall(m, ev('out', 'Reset', 'error', 'NotSupported'));
+  const text = await m.registry.metrics();
+  assert.match(text, /chargewire_ocpp_messages_total\{direction="in",action="Heartbeat",outcome="result"\} 2/);
+  assert.match(text, /chargewire_ocpp_messages_total\{direction="out",action="Reset",outcome="error:NotSupported"\} 1/);
+  assert.match(text, /chargewire_ocpp_call_duration_seconds_count\{direction="in",action="Heartbeat"\} 2/);
+  recordCall(m, ev('in', 'Heartbeat', 'result'));
+  const values = (await m.messages.get()).values;
+  assert.deepEqual(values.map((v) => [v.labels['action'], v.labels['outcome'], v.value]), [['Heartbeat', 'result', 3], ['Reset', 'error:NotSupported', 1]]);
+  // a second scrape counts nothing twice
+  assert.match(await m.registry.metrics(), /outcome="result"\} 3\n/);
+  // two CSMS instances in one process keep their own counts
+  const other = createMetrics();
+  recordCall(other, ev('in', 'Heartbeat', 'result'));
+  assert.equal((await other.messages.get()).values[0]!.value, 1);
+  assert.equal((await m.messages.get()).values[0]!.value, 3);
+});
