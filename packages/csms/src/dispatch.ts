@@ -23,6 +23,31 @@ export function blockContext(csms: CsmsRuntime, session: LiveSession, messageId:
   return { csms, session, stationId: session.stationId, version: session.version, messageId, log: session.log };
 }
 
+/**
+ * Run one block handler for one inbound CALL: first the boot gate, then the handler with its
+ * BlockContext. Not async: a refusal throws, and the endpoint answers a throw with the same CALLERROR
+ * as a rejection. Shared by registerHandlers and the shared handler table (station-session.ts).
+ */
+export function runGated(
+  csms: CsmsRuntime,
+  session: LiveSession,
+  action: Action,
+  handler: BlockHandler<Action>,
+  cctx: CallContext,
+  request: unknown,
+  track: (running: Promise<unknown>) => void,
+): Promise<unknown> {
+  // [FR.04] [B01.FR.10] [B02.FR.09] [B03.FR.07] only allowed messages pass before Accepted
+  const fr = session.gate.refusal(action, request);
+  if (fr) {
+    session.log.warn({ action, messageId: cctx.messageId, bootStatus: session.bootStatus, rule: fr }, 'message refused before boot was accepted');
+    throw new RpcError('SecurityError', `${action} not allowed while the station is ${session.bootStatus ?? 'not booted'} (${fr})`);
+  }
+  const running = handler(blockContext(csms, session, cctx.messageId), request as never);
+  track(running);
+  return running;
+}
+
 /** Register every handler of the table on one station's endpoint. */
 export function registerHandlers(
   endpoint: OcppEndpoint,
@@ -32,16 +57,6 @@ export function registerHandlers(
   track: (running: Promise<unknown>) => void = () => {},
 ): void {
   for (const [action, { handler }] of table) {
-    endpoint.handle(action, async (cctx: CallContext, request: unknown) => {
-      // [FR.04] [B01.FR.10] [B02.FR.09] [B03.FR.07] only allowed messages pass before Accepted
-      const fr = session.gate.refusal(action, request);
-      if (fr) {
-        session.log.warn({ action, messageId: cctx.messageId, bootStatus: session.bootStatus, rule: fr }, 'message refused before boot was accepted');
-        throw new RpcError('SecurityError', `${action} not allowed while the station is ${session.bootStatus ?? 'not booted'} (${fr})`);
-      }
-      const running = handler(blockContext(csms, session, cctx.messageId), request as never);
-      track(running);
-      return running;
-    });
+    endpoint.handle(action, (cctx: CallContext, request: unknown) => runGated(csms, session, action, handler, cctx, request, track) as never);
   }
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { StationSession } from './runtime.ts';
 import type { SecurityProfile, StationRecord } from './store/store.ts';
 import { BootGate } from './boot-gate.ts';
-import { blockContext, type buildDispatchTable } from './dispatch.ts';
+import { runGated, type buildDispatchTable } from './dispatch.ts';
 import type { CsmsRuntime } from './runtime.ts';
 
 export interface LiveSession extends StationSession {
@@ -69,15 +69,7 @@ export function sharedSessionHandlers(
     entries.push([action, (cctx: CallContext, request: unknown) => {
       const session = sessionOf(cctx.endpoint);
       if (!session) throw new RpcError('InternalError', 'no session for this connection');
-      // [FR.04] [B01.FR.10] [B02.FR.09] [B03.FR.07] only allowed messages pass before Accepted
-      const fr = session.gate.refusal(action, request);
-      if (fr) {
-        session.log.warn({ action, messageId: cctx.messageId, bootStatus: session.bootStatus, rule: fr }, 'message refused before boot was accepted');
-        throw new RpcError('SecurityError', `${action} not allowed while the station is ${session.bootStatus ?? 'not booted'} (${fr})`);
-      }
-      const running = handler(blockContext(csms, session, cctx.messageId), request as never);
-      track(running);
-      return running;
+      return runGated(csms, session, action, handler, cctx, request, track) as never;
     }]);
   }
   return sharedHandlerTable('csms', entries);
