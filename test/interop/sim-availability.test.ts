@@ -11,7 +11,7 @@ for (const version of VERSIONS) {
     before(async () => { env = await startSimEnv(); });
     after(async () => { await env.stop(); });
 
-    test('[G01.FR.01] [G01.FR.02] Status notifications on plug-in and unplug are stored with the station timestamp', async () => {
+    test('[G01.FR.01] [G01.FR.02] [G01.FR.08] Status notifications on plug-in and unplug are stored with the station timestamp; the blocked sibling connector is not reported', async () => {
       const sid = idFor('G01', version);
       const s = await env.station({ identity: sid, version, evses: [{ connectors: [{ type: 'cType2' }] }, { connectors: [{ type: 'cCCS2' }, { type: 'cCCS1' }] }] });
       await s.accepted();
@@ -21,17 +21,18 @@ for (const version of VERSIONS) {
       await statusStored(env.store, sid, 'Occupied', 2, 2);
       const occupied = (await env.store.listConnectors(sid)).find((c) => c.evseId === 2 && c.connectorId === 2);
       assert.equal(occupied?.at, new Date(s.clock.now()).toISOString());
-      // The other connector of the same EVSE cannot be used meanwhile.
-      await statusStored(env.store, sid, 'Unavailable', 2, 1);
+      // [G01.FR.08] the other connector of the same EVSE cannot be used meanwhile, but the station
+      // SHOULD NOT report it: it stays Available in the CSMS.
+      assert.equal(s.st.state().evses[1]?.connectors[0]?.status, 'Unavailable');
+      assert.equal(await storedStatus(env.store, sid, 2, 1), 'Available');
       assert.equal(await storedStatus(env.store, sid, 1, 1), 'Available');
       await s.clock.advance(60_000);
       s.st.unplug(2);
       await statusStored(env.store, sid, 'Available', 2, 2);
-      await statusStored(env.store, sid, 'Available', 2, 1);
       const key = (x: { evseId: number; connectorId: number; status: string }) => `${x.evseId}/${x.connectorId}:${x.status}`;
-      assert.deepEqual(s.log.statuses.slice(3).map(key).sort(), ['2/1:Available', '2/1:Unavailable', '2/2:Available', '2/2:Occupied']);
+      assert.deepEqual(s.log.statuses.slice(3).map(key).sort(), ['2/2:Available', '2/2:Occupied']);
       const journal = await env.store.listJournal(sid, { action: 'StatusNotification', direction: 'in', limit: 50 });
-      assert.equal(journal.length, 7);
+      assert.equal(journal.length, 5);
     });
 
     for (const [tc, level, evse] of [

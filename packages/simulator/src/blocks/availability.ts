@@ -8,7 +8,10 @@ import type { Station } from '../station.ts';
 /** [G01] send StatusNotification for connectors whose status changed (or all, when `all`). */
 export function reportStatuses(st: Station, evse: EvseState, all: boolean): void {
   for (const c of evse.connectors) {
-    const status = connectorStatus(evse, c, st.operative);
+    // [G01.FR.08] a cable in another connector of this EVSE makes this one unusable, but that is not
+    // reported: its status is reported as if the other connector were free.
+    const otherPlugged = evse.plugged !== undefined && evse.plugged !== c.id;
+    const status = connectorStatus(otherPlugged ? { ...evse, plugged: undefined } : evse, c, st.operative);
     if (!all && c.reported === status) continue;
     if (!st.connected || st.registration !== 'Accepted') continue; // reported after (re)connect (B04)
     c.reported = status;
