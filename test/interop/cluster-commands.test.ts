@@ -132,6 +132,8 @@ describe('cluster: commands between nodes (NATS request/reply)', () => {
     await spy.flush();
     try {
       await assert.rejects(forwardFromB(id), (e: unknown) => e instanceof OcppError && e.code === 'OCPP_ERR_CLOSED' && /not connected/.test(e.message));
+      // the spy is another NATS connection: its copy of the command may arrive after B's answer
+      await eventually(() => forwarded.length > 0, 2000);
       assert.deepEqual(forwarded, [id], 'the command went to node A, which answered offline');
     } finally {
       await spy.close();
