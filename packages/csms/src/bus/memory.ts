@@ -1,5 +1,6 @@
 // In-process event bus: synchronous fan-out, a throwing listener never breaks the publisher.
-import { BusError, checkPattern, matches, type CsmsEvent, type EventBus, type Listener } from './bus.ts';
+import type { CsmsEvent, EventBus } from './bus.ts';
+import { createFanout } from './fanout.ts';
 
 export { matches } from './bus.ts';
 
@@ -19,35 +20,13 @@ export function busWants(bus: EventBus, type: CsmsEvent['type']): boolean {
 }
 
 export function createMemoryBus(onListenerError?: (err: unknown) => void): MemoryBus {
-  const subs = new Set<{ pattern: string; listener: Listener }>();
-  let closed = false;
+  const fanout = createFanout(onListenerError);
   return {
-    hasSubscribers(type) {
-      if (subs.size === 0) return false;
-      for (const s of subs) if (matches(s.pattern, type)) return true;
-      return false;
-    },
-    publish(event: CsmsEvent) {
-      if (subs.size === 0) return;
-      for (const s of subs) {
-        if (!matches(s.pattern, event.type)) continue;
-        try {
-          s.listener(event);
-        } catch (err) {
-          onListenerError?.(err);
-        }
-      }
-    },
-    subscribe(pattern, listener) {
-      checkPattern(pattern);
-      if (closed) throw new BusError('BUS_ERR_CLOSED');
-      const s = { pattern, listener };
-      subs.add(s);
-      return () => void subs.delete(s);
-    },
+    hasSubscribers: (type) => fanout.wants(type),
+    publish: (event: CsmsEvent) => fanout.deliver(event),
+    subscribe: (pattern, listener) => fanout.add(pattern, listener),
     async close() {
-      closed = true;
-      subs.clear();
+      fanout.close();
     },
   };
 }

@@ -3,7 +3,8 @@
 // So a dashboard connected to node B sees the stations connected to node A. Delivery is asynchronous
 // and at most once (core NATS); events of one publisher arrive in order.
 import { connect, type NatsConnection, type Subscription } from 'nats';
-import { BusError, checkPattern, matches, type CsmsEvent, type EventBus, type Listener } from './bus.ts';
+import { BusError, type CsmsEvent, type EventBus } from './bus.ts';
+import { createFanout } from './fanout.ts';
 
 export interface NatsBusOptions {
   /** nats://host:port (comma-separated list allowed). */
@@ -34,23 +35,14 @@ export function eventSubject(prefix: string, type: string): string {
 export function createNatsBus(opts: NatsBusOptions): NatsBus {
   const prefix = opts.subjectPrefix ?? 'chargewire';
   if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new BusError('BUS_ERR_BAD_PATTERN', `bad NATS subject prefix ${JSON.stringify(prefix)}`);
-  const subs = new Set<{ pattern: string; listener: Listener }>();
+  const fanout = createFanout(opts.onListenerError);
   let nc: NatsConnection | undefined;
   let sub: Subscription | undefined;
   let closed = false;
   /** Events published before the connection is up (sent once connected, in order). */
   let pending: CsmsEvent[] = [];
 
-  const deliver = (event: CsmsEvent): void => {
-    for (const s of subs) {
-      if (!matches(s.pattern, event.type)) continue;
-      try {
-        s.listener(event);
-      } catch (err) {
-        opts.onListenerError?.(err);
-      }
-    }
-  };
+  const deliver = (event: CsmsEvent): void => fanout.deliver(event);
   const send = (conn: NatsConnection, event: CsmsEvent): void => {
     conn.publish(eventSubject(prefix, event.type), enc.encode(JSON.stringify(event)));
   };
@@ -98,17 +90,11 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
       if (nc && !nc.isClosed()) send(nc, event);
       else pending.push(event);
     },
-    subscribe(pattern, listener) {
-      checkPattern(pattern);
-      if (closed) throw new BusError('BUS_ERR_CLOSED');
-      const s = { pattern, listener };
-      subs.add(s);
-      return () => void subs.delete(s);
-    },
+    subscribe: (pattern, listener) => fanout.add(pattern, listener),
     async close() {
       if (closed) return;
       closed = true;
-      subs.clear();
+      fanout.close();
       pending = [];
       if (readyP) await readyP.catch(() => {});
       sub?.unsubscribe();
