@@ -62,6 +62,11 @@ export const stationDetailSchema = {
   },
 } as const;
 
+/** A list response without paging totals: `{ items: [...] }` plus any extra properties. */
+export function itemsOf(item: object, extra: Record<string, object> = {}) {
+  return { type: 'object', required: ['items'], properties: { items: { type: 'array', items: item }, ...extra } } as const;
+}
+
 export function pageOf(item: object) {
   return {
     type: 'object',

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../index.ts';
 import { ApiError } from '../errors.ts';
-import { dateTime, stationParams } from '../schemas.ts';
+import { dateTime, itemsOf, stationParams } from '../schemas.ts';
 import { requireStation } from './stations.ts';
 
 interface JournalQuery {
@@ -36,28 +36,21 @@ export function journalRoutes(ctx: ApiContext) {
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: {
-                items: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      id: { type: 'integer' },
-                      direction: { type: 'string', enum: ['in', 'out'] },
-                      messageType: { type: 'integer', description: '2 CALL, 3 CALLRESULT, 4 CALLERROR, 5 CALLRESULTERROR, 6 SEND' },
-                      messageId: { type: 'string' },
-                      action: { type: 'string' },
-                      payload: { type: 'string', description: 'the raw frame text' },
-                      at: dateTime,
-                    },
-                  },
+            200: itemsOf(
+              {
+                type: 'object',
+                properties: {
+                  id: { type: 'integer' },
+                  direction: { type: 'string', enum: ['in', 'out'] },
+                  messageType: { type: 'integer', description: '2 CALL, 3 CALLRESULT, 4 CALLERROR, 5 CALLRESULTERROR, 6 SEND' },
+                  messageId: { type: 'string' },
+                  action: { type: 'string' },
+                  payload: { type: 'string', description: 'the raw frame text' },
+                  at: dateTime,
                 },
-                nextBeforeId: { type: 'integer', description: 'present when a further (older) page may exist' },
               },
-            },
+              { nextBeforeId: { type: 'integer', description: 'present when a further (older) page may exist' } },
+            ),
             400: { $ref: 'ApiError#' },
             404: { $ref: 'ApiError#' },
           },
