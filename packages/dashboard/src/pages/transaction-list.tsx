@@ -5,6 +5,7 @@ import type { Page, Transaction } from '../api/types.ts';
 import { Link } from '../components/router.tsx';
 import { Badge, Empty, ErrorBox, formatWh, Loading, Time } from '../components/status.tsx';
 import { useFetch } from '../components/use-fetch.ts';
+import { OffsetPager } from '../components/pager.tsx';
 import { useLiveEvents } from '../live/live-context.tsx';
 import { txDelivered } from '../live/live-store.ts';
 
@@ -65,11 +66,7 @@ export function TransactionList() {
               ))}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>Previous</button>
-            <span className="muted">{offset + 1}–{offset + page.data.items.length} of {page.data.total}</span>
-            <button type="button" disabled={offset + limit >= page.data.total} onClick={() => setOffset(offset + limit)}>Next</button>
-          </div>
+          <OffsetPager offset={offset} limit={limit} shown={page.data.items.length} total={page.data.total} onOffset={setOffset} />
         </>
       ) : null}
     </section>

@@ -5,6 +5,7 @@ import type { Page, Variable } from '../api/types.ts';
 import { useCanWrite } from '../auth.tsx';
 import { Empty, ErrorBox, Loading, Time } from '../components/status.tsx';
 import { useFetch } from '../components/use-fetch.ts';
+import { OffsetPager } from '../components/pager.tsx';
 
 export function DeviceModel({ stationId, online }: { stationId: string; online: boolean }) {
   const [search, setSearch] = useState('');
@@ -44,11 +45,7 @@ export function DeviceModel({ stationId, online }: { stationId: string; online: 
               ))}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>Previous</button>
-            <span className="muted">{offset + 1}–{offset + page.data.items.length} of {page.data.total}</span>
-            <button type="button" disabled={offset + limit >= page.data.total} onClick={() => setOffset(offset + limit)}>Next</button>
-          </div>
+          <OffsetPager offset={offset} limit={limit} shown={page.data.items.length} total={page.data.total} onOffset={setOffset} />
         </>
       )}
     </div>
