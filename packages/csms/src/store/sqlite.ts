@@ -38,9 +38,9 @@ export function migrateSqlite(db: Database.Database): number {
 }
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
-  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
   let db: Database.Database;
   try {
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     db = new Database(opts.path);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
