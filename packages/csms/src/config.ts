@@ -10,7 +10,7 @@ export interface CsmsConfig {
   /** quickstart: unknown stations are registered on first connect (warning logged); production: 404. */
   mode: 'quickstart' | 'production';
   dataDir: string;
-  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string };
+  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string; sqliteThread: 'worker' | 'main' };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
   http: { host: string; port: number };
   ocpp: {
@@ -42,6 +42,11 @@ export interface CsmsConfig {
      */
     expiredCertStations: string;
   };
+  /**
+   * The CA that signs station certificates from SignCertificate CSRs (A02/A03); empty files = none, and
+   * SignCertificate is answered Rejected (A02.FR.12). V2G certificates need their own (ISO 15118) CA.
+   */
+  certificates: { caCertFile: string; caKeyFile: string; v2gCaCertFile: string; v2gCaKeyFile: string; validityDays: number };
   boot: { defaultStatus: BootStatus; heartbeatIntervalS: number; retryIntervalS: number; fetchInventory: boolean };
   reports: { timeoutMs: number };
   /** External authorizer for tokens the CSMS does not know (roaming hubs); empty url = off. */
@@ -56,11 +61,12 @@ export interface CsmsConfig {
 export const defaultConfig: CsmsConfig = {
   mode: 'quickstart',
   dataDir: './data',
-  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire' },
+  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main' },
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000 },
   tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', operatorOrg: '', expiredCertStations: '' },
+  certificates: { caCertFile: '', caKeyFile: '', v2gCaCertFile: '', v2gCaKeyFile: '', validityDays: 365 },
   boot: { defaultStatus: 'Accepted', heartbeatIntervalS: 300, retryIntervalS: 30, fetchInventory: true },
   reports: { timeoutMs: 120_000 },
   authorizer: { url: '', timeoutMs: 2_000, cacheTtlMs: 60_000 },
@@ -85,6 +91,7 @@ export const options: readonly Option[] = [
   { path: 'dataDir', env: 'CHARGEWIRE_DATA_DIR', kind: { t: 'string', nonEmpty: true }, help: 'directory for the SQLite database and the admin token' },
   { path: 'store.kind', env: 'CHARGEWIRE_STORE', kind: { t: 'enum', values: ['sqlite', 'postgres', 'memory'] }, help: 'store adapter' },
   { path: 'store.sqlitePath', env: 'CHARGEWIRE_SQLITE_PATH', kind: { t: 'string' }, help: 'SQLite file (default <dataDir>/chargewire.db)' },
+  { path: 'store.sqliteThread', env: 'CHARGEWIRE_SQLITE_THREAD', kind: { t: 'enum', values: ['worker', 'main'] }, help: 'main: SQLite runs on the event loop; worker: on its own thread (frees the event loop, costs ~15% more CPU per message: docs/performance.md)' },
   { path: 'store.postgresUrl', env: 'CHARGEWIRE_POSTGRES_URL', kind: { t: 'string', nonEmpty: true }, help: 'PostgreSQL connection URL' },
   { path: 'log.level', env: 'CHARGEWIRE_LOG_LEVEL', kind: { t: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, help: 'pino log level' },
   { path: 'log.pretty', env: 'CHARGEWIRE_LOG_PRETTY', kind: { t: 'bool' }, help: 'one short human-readable line per log entry instead of JSON' },
@@ -105,6 +112,11 @@ export const options: readonly Option[] = [
   { path: 'tls.caFile', env: 'CHARGEWIRE_TLS_CA', kind: { t: 'string' }, help: 'PEM CA bundle that signs station certificates (profile 3)' },
   { path: 'tls.operatorOrg', env: 'CHARGEWIRE_OPERATOR_ORG', kind: { t: 'string' }, help: 'required O= of station certificates (A00.FR.404); empty = unchecked' },
   { path: 'tls.expiredCertStations', env: 'CHARGEWIRE_EXPIRED_CERT_STATIONS', kind: { t: 'string' }, help: 'comma-separated stations that may connect with an expired client certificate (A00.FR.429: Pending, then certificate renewal)' },
+  { path: 'certificates.caCertFile', env: 'CHARGEWIRE_CERT_CA', kind: { t: 'string' }, help: 'PEM CA certificate (chain, signing CA first) that signs station certificates from SignCertificate CSRs (A02/A03); empty = SignCertificate Rejected' },
+  { path: 'certificates.caKeyFile', env: 'CHARGEWIRE_CERT_CA_KEY', kind: { t: 'string' }, help: 'PEM private key (RSA or EC P-256/384/521) of certificates.caCertFile' },
+  { path: 'certificates.v2gCaCertFile', env: 'CHARGEWIRE_V2G_CA', kind: { t: 'string' }, help: 'PEM CA certificate (chain) that signs V2GCertificate/V2G20Certificate CSRs (ISO 15118 SECC); empty = Rejected' },
+  { path: 'certificates.v2gCaKeyFile', env: 'CHARGEWIRE_V2G_CA_KEY', kind: { t: 'string' }, help: 'PEM private key of certificates.v2gCaCertFile' },
+  { path: 'certificates.validityDays', env: 'CHARGEWIRE_CERT_VALIDITY_DAYS', kind: { t: 'int', min: 1, max: 3650 }, help: 'validity of issued station certificates in days (capped at the CA certificate\'s end)' },
   { path: 'boot.defaultStatus', env: 'CHARGEWIRE_BOOT_STATUS', kind: { t: 'enum', values: ['Accepted', 'Pending', 'Rejected'] }, help: 'BootNotification answer for stations without their own policy' },
   { path: 'boot.heartbeatIntervalS', env: 'CHARGEWIRE_HEARTBEAT_INTERVAL_S', kind: { t: 'int', min: 1, max: 86_400 }, help: 'heartbeat interval sent with Accepted' },
   { path: 'boot.retryIntervalS', env: 'CHARGEWIRE_BOOT_RETRY_INTERVAL_S', kind: { t: 'int', min: 0, max: 86_400 }, help: 'retry interval sent with Pending/Rejected' },
@@ -232,6 +244,8 @@ function crossCheck(c: CsmsConfig): string[] {
   }
   if (Boolean(c.tls.certFile) !== Boolean(c.tls.keyFile)) out.push('tls.certFile and tls.keyFile must be given together');
   if (Boolean(c.tls.ecdsaCertFile) !== Boolean(c.tls.ecdsaKeyFile)) out.push('tls.ecdsaCertFile and tls.ecdsaKeyFile must be given together');
+  if (Boolean(c.certificates.caCertFile) !== Boolean(c.certificates.caKeyFile)) out.push('certificates.caCertFile and certificates.caKeyFile (CHARGEWIRE_CERT_CA, CHARGEWIRE_CERT_CA_KEY) must be given together');
+  if (Boolean(c.certificates.v2gCaCertFile) !== Boolean(c.certificates.v2gCaKeyFile)) out.push('certificates.v2gCaCertFile and certificates.v2gCaKeyFile (CHARGEWIRE_V2G_CA, CHARGEWIRE_V2G_CA_KEY) must be given together');
   if (c.tls.mtlsPort >= 0 && !c.tls.caFile) out.push('CHARGEWIRE_TLS_CA (tls.caFile): security profile 3 (tls.mtlsPort) needs the CA that signs station certificates');
   if (c.bus.kind === 'nats' && !/^(nats|tls|ws|wss):\/\/[^,\s]+(,\s*(nats|tls|ws|wss):\/\/[^,\s]+)*$/.test(c.bus.natsUrl)) {
     out.push(`CHARGEWIRE_NATS_URL (bus.natsUrl): expected nats://host:port (comma-separated list allowed), got ${JSON.stringify(c.bus.natsUrl)}`);

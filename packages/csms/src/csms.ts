@@ -24,6 +24,7 @@ import { CsmsError } from './errors.ts';
 import { blocks as defaultBlocks } from './blocks/index.ts';
 import { createHttpAuthorizer, setExternalAuthorizer } from './authorizer/index.ts';
 import { attachCluster } from './cluster/index.ts';
+import { loadConfiguredCertificateAuthorities } from './blocks/certificates.ts';
 
 export interface CreateCsmsOptions {
   /** Use this store instead of the configured one (tests: the memory store). */
@@ -60,7 +61,7 @@ export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
   if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
   if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl });
   mkdirSync(cfg.dataDir, { recursive: true });
-  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db') });
+  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread });
 }
 
 export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Csms {
@@ -197,6 +198,9 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   }
 
   async function start(): Promise<CsmsAddresses> {
+    // The signing CA files (certificates.*) are checked before anything opens: a CA that cannot sign stops the
+    // start with CSMS_ERR_CA_FILES rather than showing up at the first SignCertificate (A02/A03).
+    await loadConfiguredCertificateAuthorities(runtime);
     store ??= await openConfiguredStore(config);
     await bus.ready?.(); // a networked bus (NATS) is connected before stations can publish to it
     await cluster?.start();

@@ -12,6 +12,8 @@ export const csmsErrorCodes = {
   CSMS_ERR_DUPLICATE_VARIABLE: 'The same component/variable/attributeType appears twice in one request (B05.FR.13)',
   CSMS_ERR_REPORT_TIMEOUT: 'Not all NotifyReport parts arrived within the report timeout',
   CSMS_ERR_VENDOR_EXISTS: 'A DataTransfer handler for this vendorId is already registered',
+  CSMS_ERR_CA_FILES: 'The certificate or private key of the station-certificate CA (certificates.*) could not be read or do not fit',
+  CSMS_ERR_CSR_INVALID: 'A SignCertificate CSR is not a PEM PKCS#10 request the CSMS can read',
 } as const;
 export type CsmsErrorCode = keyof typeof csmsErrorCodes;
 

@@ -11,6 +11,7 @@ export * from './ws/client.ts';
 export * from './ws/backoff.ts';
 export * from './ws/identity.ts';
 export * from './ws/subprotocol.ts';
+export * from './pem.ts';
 export { actions, blocks } from './generated/actions.ts';
 export type { Action, ActionMap, ActionRequest, ActionResponse, BlockId, Direction } from './generated/actions.ts';
 export type * as OcppTypes from './generated/types.ts';

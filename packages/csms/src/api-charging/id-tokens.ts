@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthorizationStatusEnumType } from '@chargewire/ocpp/types';
 import type { CsmsRuntime } from '../runtime.ts';
 import type { IdTokenInput, IdTokenRecord } from '../store/store.ts';
+import { WEEKDAYS, idTokenRestrictionIssue } from '../store/token-restrictions.ts';
 import { ApiError } from '../api/errors.ts';
 import { pinKey } from '../blocks/authorization.ts';
 import { idTokenSchema } from './support.ts';
@@ -22,6 +23,33 @@ const tokenParams = {
  */
 export const LANGUAGE_TAG = { type: 'string', maxLength: 8, pattern: '^([A-Za-z]{2,8}|[xX])(-[A-Za-z0-9]{1,8})*$' } as const;
 
+const STATION_ID = { type: 'string', minLength: 1, maxLength: 48 } as const;
+const CLOCK = { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' } as const;
+
+/** Location and time restrictions (C01.FR.18–22 statuses NotAtThisLocation / NotAllowedTypeEVSE / NotAtThisTime). */
+const restrictionProperties = {
+  stationIds: { type: 'array', uniqueItems: true, items: STATION_ID, description: 'Only at these stations; NotAtThisLocation elsewhere. Absent = every station' },
+  evses: {
+    type: 'array', description: 'Per-station EVSE subsets (C01.FR.20); an empty evseIds means NotAtThisLocation at that station. Stations not named here use evseIds',
+    items: { type: 'object', required: ['stationId', 'evseIds'], additionalProperties: false, properties: { stationId: STATION_ID, evseIds: { type: 'array', uniqueItems: true, items: { type: 'integer', minimum: 1 } } } },
+  },
+  validFrom: { type: 'string', format: 'date-time', description: 'NotAtThisTime before this instant (expiryDate → Expired after its end)' },
+  schedule: {
+    type: 'object', required: ['timeZone', 'windows'], additionalProperties: false,
+    description: 'Weekly windows of local wall-clock time; NotAtThisTime outside them. to < from = overnight (ends the next day); to may be 24:00',
+    properties: {
+      timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Amsterdam' },
+      windows: {
+        type: 'array', minItems: 1,
+        items: {
+          type: 'object', required: ['days', 'from', 'to'], additionalProperties: false,
+          properties: { days: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...WEEKDAYS] } }, from: CLOCK, to: CLOCK },
+        },
+      },
+    },
+  },
+} as const;
+
 const bodySchema = {
   type: 'object', required: ['status'], additionalProperties: false,
   properties: {
@@ -32,7 +60,8 @@ const bodySchema = {
     language2: LANGUAGE_TAG,
     personalMessage: { type: 'object', required: ['format', 'content'], properties: { format: { type: 'string' }, content: { type: 'string', maxLength: 1024 }, language: LANGUAGE_TAG } },
     maxActiveTransactions: { type: 'integer', minimum: 0 },
-    evseIds: { type: 'array', items: { type: 'integer', minimum: 0 } },
+    evseIds: { type: 'array', items: { type: 'integer', minimum: 0 }, description: 'Only on these EVSEs (NotAllowedTypeEVSE elsewhere; [] = NotAtThisLocation) at stations without an evses entry' },
+    ...restrictionProperties,
     chargingPriority: { type: 'integer', minimum: -9, maximum: 9 },
     masterPass: { type: 'boolean' },
     pin: { type: 'string', minLength: 1, maxLength: 36, description: 'KeyCode only: the PIN; stored as a hash, never in clear' },
@@ -65,7 +94,7 @@ export function idTokenRoutes(runtime: CsmsRuntime) {
     });
 
     app.put<{ Params: { type: string; idToken: string }; Body: Body }>('/id-tokens/:type/:idToken', {
-      schema: { summary: 'Create or replace an id token (status, expiry, group, languages, limits, master pass, PIN)', tags: ['authorization'], params: tokenParams, body: bodySchema },
+      schema: { summary: 'Create or replace an id token (status, expiry, group, languages, limits, master pass, PIN, location/time restrictions)', tags: ['authorization'], params: tokenParams, body: bodySchema },
     }, async (request) => {
       const { type } = request.params;
       const { pin, ...rest } = request.body;
@@ -75,6 +104,9 @@ export function idTokenRoutes(runtime: CsmsRuntime) {
       if (rest.language2 !== undefined && (rest.language1 === undefined || rest.language1 === rest.language2)) throw new ApiError('API_ERR_VALIDATION', "body 'language2' needs a different 'language1'", { field: 'language2' });
       // [C09.FR.13] a group id token has type Central
       if (rest.groupIdToken && rest.groupIdToken.type !== 'Central') throw new ApiError('API_ERR_VALIDATION', "body 'groupIdToken.type' must be Central", { field: 'groupIdToken.type' });
+      // what the schema cannot say: a known time zone, from ≠ to, hours ≤ 24:00, evses within stationIds, validFrom < expiryDate
+      const issue = idTokenRestrictionIssue(rest);
+      if (issue) throw new ApiError('API_ERR_VALIDATION', `body '${issue.field}' ${issue.message}`, { field: issue.field });
       // [C04.FR.04] the PIN is stored only as a hash: the token key becomes the hash
       const idToken = pin !== undefined ? pinKey(pin) : request.params.idToken;
       const rec = await store.upsertIdToken({ ...rest, idToken, type, ...(pin !== undefined && { pinHash: pinKey(pin) }) });

@@ -1,4 +1,5 @@
-// REST routes of blocks C, D, E, F and J (id tokens, local lists, transactions, remote control, meter values).
+// REST routes of blocks C, D, E, F and J (id tokens, local lists, transactions, remote control, meter values),
+// and the station certificate renewal of block A (A02).
 // Mount inside the API's authenticated `/api` scope (api/index.ts):
 //   await secured.register(async (s) => registerChargingRoutes(s, runtime));
 // Standalone (tests, other apps) pass `{ tokens }` to get the same bearer-token check as the API.
@@ -11,6 +12,7 @@ import { validatorCompiler } from '../api/validation.ts';
 import { idTokenRoutes } from './id-tokens.ts';
 import { transactionRoutes } from './transactions.ts';
 import { commandRoutes } from './commands.ts';
+import { certificateRoutes } from './certificates.ts';
 
 export interface ChargingRoutesOptions {
   /** Add the API's bearer-token check (needed when not mounted inside the API's secured scope). */
@@ -30,6 +32,7 @@ export async function registerChargingRoutes(app: FastifyInstance, runtime: Csms
     await scope.register(idTokenRoutes(runtime));
     await scope.register(transactionRoutes(runtime));
     await scope.register(commandRoutes(runtime));
+    await scope.register(certificateRoutes(runtime));
   });
 }
 

@@ -8,6 +8,7 @@ import type {
 import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
 import type { IdTokenRecord, Store } from '../store/store.ts';
 import { externalAuthorizerOf } from '../authorizer/authorizer.ts';
+import { capCacheExpiry, locationVerdict, timeVerdict } from './authorization-restrictions.ts';
 
 /** Stable codes of the errors the charging helpers (blocks C/D/E/F/J) throw before anything is sent. */
 export const chargingErrorCodes = {
@@ -40,6 +41,8 @@ export interface ResolveInput {
   purpose: AuthorizationPurpose;
   /** The transaction the token is presented in (excluded from the ConcurrentTx count). */
   transactionId?: string;
+  /** The instant the decision is for (epoch ms); default now. */
+  now?: number;
 }
 
 export interface Resolution {
@@ -154,9 +157,10 @@ export async function resolveIdToken(csms: CsmsRuntime, input: ResolveInput): Pr
     return { idTokenInfo: { status: 'Unknown' } };
   }
   const info = infoOf(rec);
+  const now = input.now ?? Date.now();
   if (info.status === 'Accepted') {
     // Expiry: a token past its expiryDate is Expired, whatever its stored status (TC_C_07_CSMS).
-    if (rec.expiryDate && Date.parse(rec.expiryDate) <= Date.now()) info.status = 'Expired';
+    if (rec.expiryDate && Date.parse(rec.expiryDate) <= now) info.status = 'Expired';
   }
   // [C12.FR.09] a token whose group is the station's AuthCtrlr.MasterPassGroupId is a master pass too
   const masterGid = info.status === 'Accepted' && (rec.masterPass || rec.groupIdToken) ? await stationVariable(csms.store, input.stationId, 'AuthCtrlr', 'MasterPassGroupId') : undefined;
@@ -168,11 +172,31 @@ export async function resolveIdToken(csms: CsmsRuntime, input: ResolveInput): Pr
     // [C09.FR.13] a GroupIdToken has type Central
     if (!info.groupIdToken && masterGid) info.groupIdToken = { idToken: masterGid, type: 'Central' };
   }
-  if (info.status === 'Accepted' && rec.evseIds !== undefined) {
-    if (rec.evseIds.length === 0) info.status = 'NotAtThisLocation'; // [C01.FR.22] allowed on no EVSE here
-    else if (input.evseId !== undefined && input.evseId > 0 && !rec.evseIds.includes(input.evseId)) info.status = 'NotAllowedTypeEVSE'; // [C01.FR.18]
-    else info.evseId = [...rec.evseIds]; // [C01.FR.20] the subset of EVSEs it may use
-  } // [C01.FR.19] otherwise no evseId list: allowed on every EVSE
+  if (info.status === 'Accepted') {
+    // Location: stationIds, then the EVSE list for this station (its `evses` entry, else the station-wide evseIds).
+    const loc = locationVerdict(rec, input.stationId);
+    if (!loc.allowed) info.status = 'NotAtThisLocation'; // [C01.FR.22] another station, or allowed on no EVSE here
+    else if (loc.evseIds !== undefined) {
+      if (input.evseId !== undefined && input.evseId > 0 && !loc.evseIds.includes(input.evseId)) info.status = 'NotAllowedTypeEVSE'; // [C01.FR.18]
+      else info.evseId = loc.evseIds; // [C01.FR.20] the subset of EVSEs it may use
+    } // [C01.FR.19] otherwise no evseId list: allowed on every EVSE
+  }
+  const time = info.status === 'Accepted' ? timeVerdict(rec, now) : undefined;
+  if (time && !time.allowed) {
+    if (input.purpose !== 'transaction') {
+      // [C01.FR.07] the reason for rejection: before validFrom or outside the schedule's windows. [C10.FR.13] the
+      // station's cache drops the answer when that may change (validFrom, the next window start).
+      info.status = 'NotAtThisTime';
+      if (time.until !== undefined) capCacheExpiry(info, time.until);
+    } else {
+      // Within its own transaction (stop, deauthorize, later events) the token stays Accepted (C01.FR.03: the
+      // starting token can always end it), but the station must not cache that answer: [C10.FR.10] a
+      // cacheExpiryDateTime that is not in the future keeps it out of the cache.
+      capCacheExpiry(info, now);
+    }
+  } else if (time?.until !== undefined) {
+    capCacheExpiry(info, time.until); // [C10.FR.13] an Accepted answer is cached no longer than the current window
+  }
   if (info.status === 'Accepted' && input.purpose === 'authorize' && !masterPass && await heldByDeauthorized(csms.store, input.stationId, t)) {
     info.status = 'NotAtThisTime'; // [C01.FR.24] RECOMMENDED answer for a second token during a deauthorized transaction
   }

@@ -10,6 +10,7 @@ import { localAuthList } from './local-auth-list.ts';
 import { transactions } from './transactions.ts';
 import { remoteControl } from './remote-control.ts';
 import { meterValuesBlock } from './meter-values.ts';
+import { certificates } from './certificates.ts';
 
 export const blocks: readonly Block[] = [provisioning, availability, diagnostics, dataTransferBlock,
-  authorization, localAuthList, transactions, remoteControl, meterValuesBlock];
+  authorization, localAuthList, transactions, remoteControl, meterValuesBlock, certificates];

@@ -4,7 +4,8 @@
 import type { AuthorizationData, GetLocalListVersionResponse, SendLocalListRequest, SendLocalListResponse, UpdateEnumType } from '@chargewire/ocpp/types';
 import type { Block, CsmsRuntime } from '../runtime.ts';
 import type { LocalList } from '../store/store.ts';
-import { ChargingError, stationVariable } from './authorization.ts';
+import { ChargingError, pinKey, stationVariable } from './authorization.ts';
+import { localListInfo } from './authorization-restrictions.ts';
 
 /** Used when the station has not reported LocalAuthListCtrlr.ItemsPerMessage / BytesPerMessage. */
 export const DEFAULT_ITEMS_PER_MESSAGE = 100;
@@ -107,10 +108,28 @@ async function sendParts(runtime: CsmsRuntime, stationId: string, parts: SendLoc
   return 'Accepted';
 }
 
+/**
+ * The entries as this station may hold them: an Accepted entry of a stored token with location/time
+ * restrictions is narrowed to what Authorize would answer there (localListInfo: NotAtThisLocation for another
+ * station, its EVSE subset, NotAtThisTime for a schedule). The stored list is built from the narrowed entries,
+ * so it stays what the station holds.
+ */
+async function restrictEntries(runtime: CsmsRuntime, stationId: string, entries: AuthorizationData[]): Promise<AuthorizationData[]> {
+  const now = Date.now();
+  const out: AuthorizationData[] = [];
+  for (const e of entries) {
+    const t = e.idToken;
+    const rec = e.idTokenInfo?.status !== 'Accepted' ? undefined
+      : (await runtime.store.findIdToken(t.idToken, t.type)) ?? (t.type === 'KeyCode' ? await runtime.store.findIdToken(pinKey(t.idToken), 'KeyCode') : undefined);
+    out.push(rec && e.idTokenInfo ? { ...e, idTokenInfo: localListInfo(e.idTokenInfo, rec, stationId, now) } : e);
+  }
+  return out;
+}
+
 /** D01: send a full or differential update, split as the station requires; the store follows each Accepted part. */
 export async function sendLocalList(runtime: CsmsRuntime, stationId: string, input: SendLocalListInput): Promise<SendLocalListResult> {
-  const entries = input.entries ?? [];
-  checkEntries(entries, input.updateType);
+  checkEntries(input.entries ?? [], input.updateType);
+  const entries = await restrictEntries(runtime, stationId, input.entries ?? []);
   const stored = await runtime.store.getLocalList(stationId);
   const versionNumber = input.versionNumber ?? stored.version + 1;
   // [D01.FR.18] versionNumber SHALL be greater than 0

@@ -100,6 +100,21 @@ function purposeOf(req: TransactionEventRequest, tx: TransactionRecord): Authori
   return 'transaction';
 }
 
+/**
+ * The instant the token of this event is judged at (ResolveInput.now; undefined = now). A queued offline event
+ * (offline = true: it "occurred while the Charging Station was offline", E04.FR.03 / E12.FR.02) was authorized
+ * locally when it happened (E04 prerequisite; C13/C15), and its `timestamp` is "the date and time at which this
+ * transaction event occurred" (TransactionEventRequest). [E05.FR.01] the CSMS verifies the identifier, and on
+ * its answer the station stops a transaction that is still running (C15.FR.03/04, E05.FR.09/10): so expiryDate,
+ * validFrom and the schedule are judged at the moment of the event, not at its late arrival. Never later than
+ * now (a station clock running ahead must not reach a validFrom early); an unreadable timestamp means now.
+ */
+export function tokenDecisionInstant(req: Pick<TransactionEventRequest, 'offline' | 'timestamp'>, now = Date.now()): number | undefined {
+  if (!req.offline) return undefined;
+  const at = Date.parse(req.timestamp);
+  return Number.isNaN(at) ? undefined : Math.min(at, now);
+}
+
 /** StoreError -> RpcError: the station keeps (and retries, E13) a message the CSMS could not store. */
 function storeFailure(err: unknown): RpcError {
   if (err instanceof StoreError && err.code === 'STORE_ERR_INVALID') return new RpcError('PropertyConstraintViolation', err.message, { field: err.details['field'] });
@@ -137,7 +152,9 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
   if (req.idToken) {
     // [E01.FR.11] [E02.FR.04] [E05.FR.01] [C12.FR.03] verify the identifier, even when the station authorized
     // it locally or offline (E15: an unknown token gets Unknown/Invalid and the station stops)
-    const r = await resolveIdToken(csms, { stationId, idToken: req.idToken, ...(req.evse?.id !== undefined && { evseId: req.evse.id }), purpose: purposeOf(req, tx), transactionId: id });
+    // [E05.FR.01] an offline event's token is judged at the event's timestamp (tokenDecisionInstant)
+    const at = tokenDecisionInstant(req);
+    const r = await resolveIdToken(csms, { stationId, idToken: req.idToken, ...(req.evse?.id !== undefined && { evseId: req.evse.id }), purpose: purposeOf(req, tx), transactionId: id, ...(at !== undefined && { now: at }) });
     // [E01.FR.12] [E02.FR.02] [E03.FR.02] [C02.FR.02] [C09.FR.12] status and groupIdToken in idTokenInfo
     res.idTokenInfo = r.idTokenInfo;
     if (r.record?.chargingPriority !== undefined) res.chargingPriority = r.record.chargingPriority;

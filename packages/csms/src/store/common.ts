@@ -3,6 +3,7 @@ import type { AuthorizationData, ReportDataType, UpdateEnumType } from '@chargew
 import { compact, int, invalid, isoOpt, str, tokenKey, variableKey } from './logic.ts';
 import { StoreError } from './store.ts';
 import type * as R from './records.ts';
+import { idTokenRestrictionIssue } from './token-restrictions.ts';
 
 const POLICIES = ['Accepted', 'Pending', 'Rejected'];
 const ATTRS = ['Actual', 'Target', 'MinSet', 'MaxSet'];
@@ -83,11 +84,14 @@ export function checkIdToken(t: R.IdTokenInput): R.IdTokenInput {
   str(t.status, 'status', 50);
   if (t.maxActiveTransactions !== undefined) int(t.maxActiveTransactions, 'maxActiveTransactions');
   if (t.evseIds !== undefined && (!Array.isArray(t.evseIds) || t.evseIds.some((e) => !Number.isInteger(e)))) throw invalid('evseIds', 'must be an array of integers');
+  const restriction = idTokenRestrictionIssue(t); // stationIds, evses, validFrom, schedule
+  if (restriction) throw invalid(restriction.field, restriction.message);
   return t;
 }
 
 export function idTokenRecord(t: R.IdTokenInput, updatedAt: string): R.IdTokenRecord {
-  return compact({ ...structuredClone({ ...t, expiryDate: undefined }), expiryDate: isoOpt(t.expiryDate, 'expiryDate'), updatedAt });
+  // expiryDate and validFrom are stored as UTC ISO strings (`2026-03-01T08:00:00+01:00` -> `2026-03-01T07:00:00.000Z`)
+  return compact({ ...structuredClone({ ...t, expiryDate: undefined, validFrom: undefined }), expiryDate: isoOpt(t.expiryDate, 'expiryDate'), validFrom: isoOpt(t.validFrom, 'validFrom'), updatedAt });
 }
 
 /** Splits SendLocalList entries into upserts and removals (Differential: no idTokenInfo = remove). */

@@ -241,6 +241,30 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       await rejectsWith(s.upsertIdToken({ idToken: '', type: 'Central', status: 'Accepted' }), 'STORE_ERR_INVALID');
     });
 
+    test('[C01] id token restrictions round-trip: stationIds, evses, validFrom (normalised like expiryDate), schedule', async () => {
+      const restrictions = {
+        stationIds: ['CS-A', 'CS-B'],
+        evses: [{ stationId: 'CS-B', evseIds: [2, 3] }],
+        schedule: { timeZone: 'Europe/Amsterdam', windows: [{ days: ['Mon', 'Fri'] as ('Mon' | 'Fri')[], from: '07:00', to: '19:00' }, { days: ['Sat'] as 'Sat'[], from: '22:00', to: '06:00' }] },
+      };
+      await s.upsertIdToken({ idToken: 'Restricted-1', type: 'ISO14443', status: 'Accepted', ...restrictions, validFrom: '2025-01-01T11:00:00+01:00', expiryDate: '2025-02-01T00:00:00+01:00' });
+      const check = (t: Awaited<ReturnType<Store['findIdToken']>>) => {
+        assert.deepEqual(t?.stationIds, restrictions.stationIds);
+        assert.deepEqual(t?.evses, restrictions.evses);
+        assert.deepEqual(t?.schedule, restrictions.schedule);
+        assert.equal(t?.validFrom, at(0), 'validFrom stored as UTC ISO, like expiryDate');
+        assert.equal(t?.expiryDate, '2025-01-31T23:00:00.000Z');
+      };
+      check(await s.findIdToken('restricted-1', 'ISO14443'));
+      check((await s.listIdTokens({ search: 'restricted-', limit: 10, offset: 0 })).items[0]);
+      // a PUT without them removes them (create-or-replace)
+      await s.upsertIdToken({ idToken: 'Restricted-1', type: 'ISO14443', status: 'Accepted' });
+      const plain = await s.findIdToken('restricted-1', 'ISO14443');
+      for (const f of ['stationIds', 'evses', 'validFrom', 'schedule'] as const) assert.equal(plain?.[f], undefined, f);
+      await rejectsWith(s.upsertIdToken({ idToken: 'Restricted-2', type: 'ISO14443', status: 'Accepted', validFrom: '2025-13-45T00:00:00Z' }), 'STORE_ERR_INVALID');
+      assert.equal(await s.findIdToken('restricted-2', 'ISO14443'), undefined);
+    });
+
     test('[D01] local list: full then differential (no idTokenInfo = remove), version kept', async () => {
       const id = await newStation();
       assert.deepEqual(await s.getLocalList(id), { version: 0, entries: [] });

@@ -178,11 +178,41 @@ export interface IdTokenRecord {
   language2?: string;
   personalMessage?: { format: string; content: string; language?: string };
   maxActiveTransactions?: number;
+  /** Only these EVSEs, at every station without an `evses` entry; absent = all. */
   evseIds?: number[];
+  /** Only at these stations (NotAtThisLocation elsewhere); absent = every station, [] = none. */
+  stationIds?: string[];
+  /** Per-station EVSE lists; `evseIds: []` = not at that station. */
+  evses?: IdTokenEvseRestriction[];
+  /** Not valid before this instant (UTC ISO date-time). */
+  validFrom?: string;
+  /** Weekly windows of local time; outside them NotAtThisTime. */
+  schedule?: IdTokenSchedule;
   chargingPriority?: number;
   masterPass?: boolean;
   hasPin?: boolean;
   updatedAt?: string;
+}
+
+export type Weekday = 'Sun' | 'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat';
+
+export interface IdTokenEvseRestriction {
+  stationId: string;
+  evseIds: number[];
+}
+
+/** On each of `days`, from `from` (HH:MM, included) to `to` (HH:MM, excluded; 24:00 allowed; before `from` = overnight). */
+export interface IdTokenTimeWindow {
+  days: Weekday[];
+  from: string;
+  to: string;
+}
+
+/** The id token's weekly schedule (packages/csms/src/store/records.ts IdTokenSchedule). */
+export interface IdTokenSchedule {
+  /** IANA time zone, e.g. Europe/Amsterdam. */
+  timeZone: string;
+  windows: IdTokenTimeWindow[];
 }
 
 /** GET /api/stations/:id/local-list */

@@ -3,12 +3,14 @@
 // delete with DELETE /api/id-tokens/:type/:idToken after a confirmation. KeyCode tokens take a PIN:
 // PUT …/KeyCode/<any label> with { pin } and the CSMS stores the token under the PIN's hash (C04.FR.04),
 // so the list shows such tokens as "PIN" and never a clear code. Read-only sessions get no buttons.
+// Location/time restrictions are shown read-only (token-restrictions.tsx) and kept by every save.
 import { useState, type FormEvent } from 'react';
 import { del, explain, get, isMissingRoute, isNotFound, put } from '../api/client.ts';
 import type { IdTokenRecord, Page } from '../api/types.ts';
 import { useCanWrite } from '../auth.tsx';
 import { Badge, Empty, ErrorBox, Loading, Time } from '../components/status.tsx';
 import { useFetch } from '../components/use-fetch.ts';
+import { RestrictionCell, RestrictionDetail } from './token-restrictions.tsx';
 
 const TYPES = ['Central', 'DirectPayment', 'eMAID', 'EVCCID', 'ISO14443', 'ISO15693', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization', 'VIN'];
 const STATUSES = ['Accepted', 'Blocked', 'ConcurrentTx', 'Expired', 'Invalid', 'NoCredit', 'NotAllowedTypeEVSE', 'NotAtThisLocation', 'NotAtThisTime', 'Unknown'];
@@ -72,7 +74,7 @@ export function IdTokens() {
         <Empty>{search || status ? 'No id token matches.' : 'No id tokens yet.'} {canWrite ? 'Create one with “New id token”.' : ''}</Empty>
       ) : page.data ? (
         <table className="list">
-          <thead><tr><th>Id token</th><th>Type</th><th>Status</th><th>Expires</th><th>Group</th><th>Updated</th>{canWrite && <th />}</tr></thead>
+          <thead><tr><th>Id token</th><th>Type</th><th>Status</th><th>Expires</th><th>Group</th><th>Restrictions</th><th>Updated</th>{canWrite && <th />}</tr></thead>
           <tbody>
             {page.data.items.map((t) => (
               <tr key={`${t.type}/${t.idToken}`} data-token={`${t.type}/${t.idToken}`}>
@@ -81,6 +83,7 @@ export function IdTokens() {
                 <td><Badge value={t.status} /></td>
                 <td><Time at={t.expiryDate} /></td>
                 <td>{t.groupIdToken?.idToken ?? '—'}</td>
+                <td><RestrictionCell token={t} /></td>
                 <td><Time at={t.updatedAt} /></td>
                 {canWrite && (
                   <td>
@@ -210,6 +213,7 @@ function TokenForm({ initial, onDone }: { initial: IdTokenRecord | undefined; on
         <input id="tok-group" value={group} onChange={(e) => setGroup(e.target.value)} />
         {errors['group'] && <span className="field-error" role="alert">{errors['group']}</span>}
       </div>
+      {initial && <RestrictionDetail token={initial} />}
       <button type="submit">Save</button> <button type="button" className="link" onClick={() => onDone(false)}>Cancel</button>
       {error && <div className="error-box" role="alert">{error}</div>}
     </form>
