@@ -48,6 +48,31 @@ export interface TxState {
   /** Meter reading (Wh) at the start, for MaxEnergyOnInvalidId (E05.FR.03). */
   startWh?: number;
   cancelPeriodic?: () => void;
+  /** E16 (2.1): the limits in force (supported fields only), who set them, what to report next, what was hit. */
+  limits?: TxLimits;
+  /** E17.FR.12 resumed with TxCtrlr.AllowEnergyTransferResumption = false: no energy for the rest of the transaction. */
+  noEnergy?: boolean;
+  /** Readings for the Ended event collected so far (E06.FR.11, J02.FR.20; tx-ended-samples.ts). */
+  endedSamples?: OcppTypes.MeterValueType[];
+  /** Whether the public key of the signing meter went out in this transaction (PublicKeyWithSignedMeterValue). */
+  publicKeySent?: boolean;
+}
+
+export type TransactionLimit = Pick<OcppTypes.TransactionLimitType, 'maxCost' | 'maxEnergy' | 'maxTime' | 'maxSoC'>;
+export type LimitTrigger = 'CostLimitReached' | 'EnergyLimitReached' | 'TimeLimitReached' | 'SoCLimitReached';
+
+export interface TxLimits {
+  /** Effective limits (E16: whichever is reached first ends energy transfer). */
+  current: TransactionLimit;
+  /** The limits the CSMS set: a driver may not go above them (E16.FR.04). */
+  csms: TransactionLimit;
+  /** Report these once, in transactionInfo.transactionLimit of the next TransactionEvent (E16.FR.01/03, F07.FR.03). */
+  report?: TransactionLimit;
+  /** The limit that suspended energy transfer (E16.FR.05), cleared when the limit is raised (E16.FR.14). */
+  reached?: LimitTrigger;
+  /** Last totalCost from the CSMS (TransactionEventResponse / CostUpdated), for maxCost (E16.FR.15). */
+  totalCost?: number;
+  cancelWatch?: () => void;
 }
 
 export interface EvseState {
@@ -74,6 +99,13 @@ export interface EvseState {
   lockFailed?: boolean;
   /** Conditions that were true when the last transaction ended: they must drop before they can start a new one. */
   spent?: Set<TxPoint>;
+  /** TxStartPoint DataSigned (E01.FR.04, data-signed.ts): the meter delivered a signed reading for this session. */
+  signedData?: boolean;
+  /** Waiting for that signed reading: the power path stays open until the transaction started. */
+  awaitingSign?: boolean;
+  signTimer?: TimerHandle;
+  /** E17.FR.18: energy transfer of a resumed transaction waits a random delay (the charging state stays). */
+  resumeHold?: boolean;
 }
 
 export function connectorMaxW(evse: EvseState): number {
@@ -84,22 +116,32 @@ export function connectorMaxW(evse: EvseState): number {
 /** Energy may flow: EV connected, authorized, EVSE operative (G03.FR.06). */
 export function powerPathClosed(evse: EvseState, stationOperative: boolean): boolean {
   // [G05.FR.01] no charging while the connector retention lock has failed.
-  return evse.plugged !== undefined && evse.auth !== undefined && !evse.lockFailed && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined);
+  // [E01.FR.04] not before the signed start reading of TxStartPoint DataSigned (data-signed.ts).
+  return evse.plugged !== undefined && evse.auth !== undefined && !evse.lockFailed && !evse.awaitingSign && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined);
+}
+
+/** The power the EVSE offers and the EV takes, before a resumption delay (E17.FR.18) holds it back. */
+export function offeredW(evse: EvseState, stationOperative: boolean): number {
+  // [C15.FR.06] [E05.FR.02] a suspended EVSE delivers nothing (chargingState SuspendedEVSE); likewise
+  // [E16.FR.05] after a transaction limit was reached and [E17.FR.12] a resumed transaction without energy.
+  const blocked = evse.suspended || evse.tx?.limits?.reached !== undefined || evse.tx?.noEnergy;
+  return deliveredPower({
+    pathClosed: powerPathClosed(evse, stationOperative), evDrawW: evse.evDemandW, connectorMaxW: connectorMaxW(evse),
+    ...(blocked ? { limitW: 0 } : evse.limitW !== undefined ? { limitW: evse.limitW } : {}),
+  });
 }
 
 export function deliveredW(evse: EvseState, stationOperative: boolean): number {
-  return deliveredPower({
-    pathClosed: powerPathClosed(evse, stationOperative), evDrawW: evse.evDemandW, connectorMaxW: connectorMaxW(evse),
-    // [C15.FR.06] [E05.FR.02] a suspended EVSE delivers nothing (chargingState SuspendedEVSE).
-    ...(evse.suspended ? { limitW: 0 } : evse.limitW !== undefined ? { limitW: evse.limitW } : {}),
-  });
+  return evse.resumeHold ? 0 : offeredW(evse, stationOperative);
 }
 
 export function chargingState(evse: EvseState, stationOperative: boolean): ChargingState {
   if (evse.plugged === undefined) return 'Idle';
   if (!powerPathClosed(evse, stationOperative)) return 'EVConnected';
+  // [E16.FR.05] a reached transaction limit: SuspendedEVSE, also when the EV was not drawing.
+  if (evse.tx?.limits?.reached) return 'SuspendedEVSE';
   if (evse.evDemandW <= 0) return 'SuspendedEV';
-  return deliveredW(evse, stationOperative) > 0 ? 'Charging' : 'SuspendedEVSE';
+  return offeredW(evse, stationOperative) > 0 ? 'Charging' : 'SuspendedEVSE';
 }
 
 /** G01: the status of one connector, from availability and occupancy. */
@@ -118,8 +160,8 @@ export function txConditions(evse: EvseState, stationOperative: boolean): Record
     ParkingBayOccupancy: plugged,
     EVConnected: plugged,
     Authorized: evse.auth !== undefined,
-    DataSigned: false,
+    DataSigned: evse.signedData === true,
     PowerPathClosed: powerPathClosed(evse, stationOperative),
-    EnergyTransfer: deliveredW(evse, stationOperative) > 0,
+    EnergyTransfer: offeredW(evse, stationOperative) > 0,
   };
 }

@@ -10,6 +10,8 @@ export interface MeterReading {
   voltageV: number;
   soc: number | undefined;
   timestamp: string;
+  /** AC phases of the meter (1 or 3): current, voltage and (per-phase) energy are per phase, balanced. */
+  phases: number;
 }
 
 export class Meter {
@@ -51,6 +53,8 @@ export class Meter {
   get energyWh(): number { this.integrate(); return this.energy; }
   get powerW(): number { return this.power; }
   get socPercent(): number | undefined { this.integrate(); return this.soc; }
+  /** Capacity of the EV battery (Wh), when the EV reported one. */
+  get batteryWh(): number | undefined { return this.capacityWh; }
 
   read(): MeterReading {
     this.integrate();
@@ -61,6 +65,7 @@ export class Meter {
       voltageV: this.voltageV,
       soc: this.soc === undefined ? undefined : Math.round(this.soc * 10) / 10,
       timestamp: new Date(this.clock.now()).toISOString(),
+      phases: this.phases,
     };
   }
 }

@@ -10,7 +10,7 @@ const TX = { 'TxCtrlr.TxStartPoint': 'EVConnected', 'TxCtrlr.TxStopPoint': 'EVCo
 
 for (const version of VERSIONS) {
   describe(`offline (${version})`, () => {
-    test('TC_E_12_CS E04.FR.01 E04.FR.03 events while offline are queued and delivered in order with offline=true after reconnect', async () => {
+    test('TC_E_40_CS E04.FR.01 E04.FR.03 events while offline are queued and delivered in order with offline=true after reconnect', async () => {
       const { st, csms } = await harness({ version, variables: { ...TX, 'AuthCtrlr.OfflineTxForUnknownIdEnabled': 'true' } });
       st.plugIn(1, 1);
       await settle();
@@ -26,7 +26,7 @@ for (const version of VERSIONS) {
       assert.equal(csms.of('BootNotification').length, 1, 'no new boot after a reconnect');
     });
 
-    test('TC_E_13_CS E13.FR.02 E13.FR.03 E13.FR.04 a rejected TransactionEvent is retried after interval x attempts, then discarded', async () => {
+    test('TC_E_50_CS E13.FR.02 E13.FR.03 E13.FR.04 a rejected TransactionEvent is retried after interval x attempts, then discarded', async () => {
       let fail = true;
       const { st, csms, clock } = await harness({
         version, variables: { ...TX, 'OCPPCommCtrlr.MessageAttempts[TransactionEvent]': '3', 'OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]': '10' },

@@ -5,7 +5,12 @@ import type { Clock } from './clock.ts';
 import type { ConnectorStatus } from './evse.ts';
 
 export interface ConnectorOptions { type?: string; maxPowerW?: number }
-export interface EvseOptions { maxPowerW?: number; connectors?: ConnectorOptions[] }
+export interface EvseOptions {
+  maxPowerW?: number;
+  connectors?: ConnectorOptions[];
+  /** AC phases of the EVSE and its meter, 1 or 3 (default 3): per-phase meter values (J01.FR.10). */
+  phases?: 1 | 3;
+}
 
 /** How the station reaches the CSMS: an OcppClient (WebSocket) or a MemoryLink in tests. */
 export interface StationLink extends Pick<EventEmitter, 'on' | 'off'> {
@@ -43,11 +48,21 @@ export interface StationOptions {
   evPowerW?: number;
   /** Answer for incoming DataTransfer (P01); default UnknownVendorId. */
   dataTransfer?: (req: OcppTypes.DataTransferRequest) => OcppTypes.DataTransferResponse | Promise<OcppTypes.DataTransferResponse>;
+  /** The station has a main (grid) meter: clock-aligned MeterValues for evseId 0 as well (J01.FR.03, J01.FR.04). */
+  mainMeter?: boolean;
+  /** How many meterValue elements fit in one TransactionEvent(Ended) (J02.FR.20; default 200). */
+  maxEndedMeterValues?: number;
   /** Delay before reconnecting after a Reset (ms, default 10). */
   rebootDelayMs?: number;
   callTimeoutMs?: number;
   /** permessage-deflate on the WebSocket (default true; swarms turn it off). */
   compression?: boolean;
+  /**
+   * What happened while the station was down, for the transactions it finds on restart (E17): `cause`
+   * 'Fault' (software fault, watchdog) ends them with stoppedReason Reboot instead of PowerLoss (E17.FR.22);
+   * `evDeparted` lists EVSEs whose EV was unplugged meanwhile (E17.FR.16, E17.FR.17).
+   */
+  interruption?: { cause?: 'PowerLoss' | 'Fault'; evDeparted?: number[] };
 }
 
 export type Registration = 'Unknown' | 'Booting' | 'Pending' | 'Rejected' | 'Accepted';

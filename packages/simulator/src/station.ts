@@ -11,19 +11,24 @@ import { DurableQueue } from './offline-queue.ts';
 import { Outbox } from './outbox.ts';
 import { AuthStore } from './auth-store.ts';
 import { connectorStatus, deliveredW, type EvseState, type TriggerReason } from './evse.ts';
-import { evaluate, recoverTransactions, onTxEventDelivered, type PersistedTx } from './tx-engine.ts';
+import { evaluate, recoverTransactions, onTxEventDelivered, persistTx, type PersistedTx } from './tx-engine.ts';
+import { applyLocalLimit } from './tx-limits.ts';
+import type { TransactionLimit } from './evse.ts';
 import { BLOCKS } from './blocks/index.ts';
 import { boot, startHeartbeat } from './blocks/provisioning.ts';
 import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
 import { presentToken, localStop } from './blocks/authorization.ts';
 import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
+import { NetworkConnector } from './blocks/network-connect.ts';
 import type { Registration, StationEvents, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
 
 interface SavedState {
   operative: boolean;
   evses: { id: number; operative: boolean; energyWh: number; connectors: { id: number; operative: boolean }[] }[];
   transactions: PersistedTx[];
+  /** When this state was written (E17.FR.02: the last moment the station is known to have been up). */
+  aliveAt?: number;
 }
 
 export class Station extends EventEmitter<StationEvents> {
@@ -45,6 +50,8 @@ export class Station extends EventEmitter<StationEvents> {
   offlineSince: number | undefined;
   /** Security events waiting for a connection (A04), e.g. InvalidCsmsCertificate. */
   readonly securityEvents: SecurityEvent[] = [];
+  /** B09/B10: the network profile each connection attempt uses (NetworkConfigurationPriority). */
+  readonly network: NetworkConnector;
   private lastTxLatencyMs = 0;
   /** Set from the moment a CALLRESULT arrives until its caller has applied it (see holdIncoming). */
   private settling: Promise<void> | undefined;
@@ -59,7 +66,7 @@ export class Station extends EventEmitter<StationEvents> {
     const evseOpts = opts.evses ?? [{ maxPowerW: 22_000, connectors: [{ type: 'cType2', maxPowerW: 22_000 }] }];
     const profile = {
       identity: opts.identity,
-      evses: evseOpts.map((e) => ({ connectors: e.connectors?.length ?? 1, maxPowerW: e.maxPowerW ?? 22_000 })),
+      evses: evseOpts.map((e) => ({ connectors: e.connectors?.length ?? 1, maxPowerW: e.maxPowerW ?? 22_000, ...(e.phases ? { phases: e.phases } : {}) })),
       values: { 'SecurityCtrlr.SecurityProfile': String(opts.securityProfile ?? 1), ...opts.variables },
     };
     const file = (name: string) => (opts.dataDir ? join(opts.dataDir, name) : undefined);
@@ -73,7 +80,7 @@ export class Station extends EventEmitter<StationEvents> {
       const conns = e.connectors?.length ? e.connectors : [{}];
       return {
         id, maxPowerW: e.maxPowerW ?? 22_000, operative: s?.operative ?? true, evDemandW: opts.evPowerW ?? 11_000,
-        meter: new Meter(this.clock, s?.energyWh ?? 0),
+        meter: new Meter(this.clock, s?.energyWh ?? 0, e.phases ?? 3),
         connectors: conns.map((c, j) => ({
           id: j + 1, type: c.type ?? 'cType2', maxPowerW: c.maxPowerW ?? e.maxPowerW ?? 22_000,
           operative: s?.connectors.find((x) => x.id === j + 1)?.operative ?? true,
@@ -131,16 +138,19 @@ export class Station extends EventEmitter<StationEvents> {
         });
       }
     }
+    this.network = new NetworkConnector(this); // before the 'open' listener below (B10.FR.10)
     this.link.on('open', (e: { version: '2.0.1' | '2.1' }) => this.onOpen(e.version));
     this.link.on('close', (e: { code: number; reason: string }) => this.onClose(e));
     this.link.on('error', (err: Error) => { onConnectError(this, err); this.emit('failure', err); });
-    recoverTransactions(this, saved?.transactions ?? []);
+    recoverTransactions(this, saved?.transactions ?? [], saved?.aliveAt);
   }
 
   // ---- connection -------------------------------------------------------------------------------
 
   get connected(): boolean { return this.link.endpoint !== undefined; }
   get version(): '2.0.1' | '2.1' | undefined { return this.link.endpoint?.version; }
+  /** The version of the current or last connection: what messages built while offline are shaped for. */
+  lastVersion: '2.0.1' | '2.1' | undefined;
 
   /** [Part 4 §5.4] reconnect back-off from OCPPCommCtrlr.RetryBackOff* variables. */
   backoff(): BackoffConfig {
@@ -158,6 +168,7 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   private onOpen(version: '2.0.1' | '2.1'): void {
+    this.lastVersion = version;
     this.emit('connected', { version });
     if (this.registration !== 'Accepted') { void boot(this); return; }
     // Reconnected after an offline period: heartbeat, changed statuses (B04), queued transaction events (E04).
@@ -183,6 +194,7 @@ export class Station extends EventEmitter<StationEvents> {
     this.running = true;
     this.offline = false;
     this.stopAligned = startAlignedData(this);
+    this.network.beginCycle(); // [B10.FR.04]
     await this.link.connect();
   }
 
@@ -209,6 +221,19 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /**
+   * [A02.FR.08] Use another TLS client certificate (PEM chain + key) from now on: close the connection and
+   * connect again with it, without a reboot (the registration stays as it is). blocks/security.ts drives it.
+   */
+  async reconnectWithClientCertificate(cert: string, key: string): Promise<void> {
+    if (this.link instanceof OcppClient) {
+      const o = this.link.opts as OcppClientOptions;
+      o.tls = { ...o.tls, cert, key };
+    }
+    await this.link.close(1000, 'new client certificate');
+    if (this.running && !this.offline) await this.link.connect();
+  }
+
+  /**
    * Reboot after the queued transaction messages were answered (bounded wait, 2 s): a message in flight
    * when the connection drops is resent after the reboot, so rebooting first would deliver it twice.
    */
@@ -229,6 +254,7 @@ export class Station extends EventEmitter<StationEvents> {
     for (const e of this.evses) for (const c of e.connectors) c.reported = undefined;
     await this.link.close(1000, 'reset');
     await new Promise<void>((r) => setTimeout(r, this.opts.rebootDelayMs ?? 10));
+    this.network.beginCycle(); // [B10.FR.04] [B10.FR.06] disconnected above, now the first priority entry
     if (this.running && !this.offline) await this.link.connect();
   }
 
@@ -338,11 +364,8 @@ export class Station extends EventEmitter<StationEvents> {
     const s: SavedState = {
       operative: this.operative,
       evses: this.evses.map((e) => ({ id: e.id, operative: e.operative, energyWh: e.meter.energyWh, connectors: e.connectors.map((c) => ({ id: c.id, operative: c.operative })) })),
-      transactions: this.evses.filter((e) => e.tx).map((e) => ({
-        evseId: e.id, id: e.tx!.id, seqNo: e.tx!.seqNo, startedAt: e.tx!.startedAt,
-        ...(e.tx!.remoteStartId !== undefined ? { remoteStartId: e.tx!.remoteStartId } : {}),
-        ...(e.auth ? { idToken: e.auth.idToken } : {}),
-      })),
+      transactions: this.evses.filter((e) => e.tx).map(persistTx), // [E17.FR.01] (tx-resume.ts)
+      aliveAt: this.clock.now(),
     };
     writeFileAtomic(join(this.opts.dataDir, 'station-state.json'), JSON.stringify(s));
   }
@@ -398,6 +421,14 @@ export class Station extends EventEmitter<StationEvents> {
     const e = this.evse(evseId);
     if (watts === undefined) delete e.limitW; else e.limitW = Math.max(0, watts);
     this.refresh(e, 'ChargingRateChanged');
+  }
+
+  /**
+   * The driver sets or changes a limit of the ongoing transaction at the station (E16, OCPP 2.1): reported
+   * in Updated(LimitSet); only TxCtrlr.SupportedLimits fields, never above a CSMS limit. Returns the limits in force.
+   */
+  setTransactionLimit(evseId: number, limit: TransactionLimit): TransactionLimit {
+    return applyLocalLimit(this, this.evse(evseId), limit);
   }
 
   state(): StationSnapshot {

@@ -6,7 +6,7 @@ import { harness, VERSIONS } from './testing/harness.ts';
 
 for (const version of VERSIONS) {
   describe(`transactions (${version})`, () => {
-    test('TC_E_01_CS E01.FR.02 TxStartPoint EVConnected: plug-in starts, token authorizes, unplug ends (E10 EVDisconnected)', async () => {
+    test('TC_E_09_CS E01.FR.02 TxStartPoint EVConnected: plug-in starts, token authorizes, unplug ends (E10 EVDisconnected)', async () => {
       const { st, csms } = await harness({ version, variables: { 'TxCtrlr.TxStartPoint': 'EVConnected', 'TxCtrlr.TxStopPoint': 'EVConnected' } });
       st.plugIn(1, 1);
       await settle();
@@ -26,7 +26,7 @@ for (const version of VERSIONS) {
       assert.equal(csms.of('Authorize').length, 1, 'C01 Authorize sent online');
     });
 
-    test('TC_E_02_CS E03 TxStartPoint Authorized: token first starts, plug-in updates, EVConnectionTimeOut not hit', async () => {
+    test('TC_E_10_CS E03 TxStartPoint Authorized: token first starts, plug-in updates, EVConnectionTimeOut not hit', async () => {
       const { st, csms } = await harness({ version, variables: { 'TxCtrlr.TxStartPoint': 'Authorized', 'TxCtrlr.TxStopPoint': 'Authorized' } });
       await st.presentToken('TOKEN1');
       await settle();
@@ -50,7 +50,7 @@ for (const version of VERSIONS) {
       assert.equal(ev[1]!.transactionInfo.stoppedReason, 'Timeout');
     });
 
-    test('TC_E_03_CS PowerPathClosed start, meter values (J02 TxUpdatedInterval) and energy from delivered power', async () => {
+    test('TC_E_01_CS PowerPathClosed start, meter values (J02 TxUpdatedInterval) and energy from delivered power', async () => {
       const { st, csms, clock } = await harness({
         version, evPowerW: 11_000,
         variables: { 'TxCtrlr.TxStartPoint': 'PowerPathClosed', 'TxCtrlr.TxStopPoint': 'EVConnected,Authorized', 'SampledDataCtrlr.TxUpdatedInterval': '60' },
@@ -70,7 +70,7 @@ for (const version of VERSIONS) {
       assert.equal(periodic[0]!.meterValue?.[0]?.sampledValue[0]?.context, 'Sample.Periodic');
       const end = ev.at(-1)!;
       assert.equal(end.eventType, 'Ended');
-      const wh = end.meterValue?.[0]?.sampledValue.find((s) => s.measurand === 'Energy.Active.Import.Register')?.value;
+      const wh = end.meterValue?.at(-1)?.sampledValue.find((s) => s.measurand === 'Energy.Active.Import.Register')?.value;
       assert.equal(wh, 5500, '11 kW for 30 minutes');
       assert.deepEqual(ev.map((e) => e.seqNo), ev.map((_, i) => i), 'E01 seqNo increments by one');
     });

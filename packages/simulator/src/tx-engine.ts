@@ -1,14 +1,19 @@
 // The transaction state machine (E01–E15 station side): TxStartPoint/TxStopPoint from TxCtrlr,
 // seqNo per transaction, triggerReasons, chargingStates, periodic meter values, Ended with stoppedReason.
+// Transaction limits (E16/F07) live in tx-limits.ts, resumption after a restart (E17) in tx-resume.ts.
 import { randomUUID } from 'node:crypto';
 import type { OcppTypes } from '@chargewire/ocpp';
 import { every } from './clock.ts';
-import { chargingState, txConditions, type EvseState, type IdToken, type StoppedReason, type TriggerReason, type TxPoint } from './evse.ts';
-import { meterValue, type MeterContext } from './blocks/meter-values.ts';
+import { chargingState, txConditions, type EvseState, type StoppedReason, type TriggerReason, type TxPoint } from './evse.ts';
+import { readMeter, type MeterContext } from './blocks/meter-values.ts';
+import { applyCsmsLimit, armLimits, onCostUpdate } from './tx-limits.ts';
+import { keepAlive } from './tx-resume.ts';
+import { checkDataSigned } from './data-signed.ts';
+import { endedMeterValues, sampleBegin, startEndedSampling } from './tx-ended-samples.ts';
 import type { Station } from './station.ts';
 
 type TxEvent = OcppTypes.TransactionEventRequest;
-export interface PersistedTx { evseId: number; id: string; seqNo: number; startedAt: number; remoteStartId?: number; idToken?: IdToken }
+export { recoverTransactions, persistTx, type PersistedTx } from './tx-resume.ts';
 
 const POINTS: TxPoint[] = ['ParkingBayOccupancy', 'EVConnected', 'Authorized', 'DataSigned', 'PowerPathClosed', 'EnergyTransfer'];
 
@@ -17,10 +22,31 @@ const STOPPED_BY: Partial<Record<TriggerReason, StoppedReason>> = {
   EVCommunicationLost: 'EVDisconnected', EVDeparted: 'EVDisconnected', StopAuthorized: 'Local', RemoteStop: 'Remote',
   Deauthorized: 'DeAuthorized', ResetCommand: 'ImmediateReset', EVConnectTimeout: 'Timeout', AbnormalCondition: 'PowerLoss',
   ChargingStateChanged: 'StoppedByEV', EnergyLimitReached: 'EnergyLimitReached', TimeLimitReached: 'TimeLimitReached', UnlockCommand: 'Other',
+  SoCLimitReached: 'SOCLimitReached', CostLimitReached: 'LocalOutOfCredit', // [E16.FR.06], see tx-limits.ts LIMIT_STOPPED
 };
+
+/** Triggers that always produce an Updated event, even when the charging state stays the same. */
+const EXPLICIT = new Set<TriggerReason>([
+  'RemoteStop', 'StopAuthorized', 'Deauthorized', 'ChargingRateChanged', 'RemoteStart',
+  // [E16.FR.01] [E16.FR.03] LimitSet; [E16.FR.05] the xxxLimitReached of a suspension
+  'LimitSet', 'EnergyLimitReached', 'TimeLimitReached', 'SoCLimitReached', 'CostLimitReached',
+]);
+
+/** A TxStopPoint condition that held during the transaction is no longer true (E06). */
+export function stopPointMet(st: Station, evse: EvseState): boolean {
+  const c = txConditions(evse, st.operative);
+  return st.list('TxCtrlr', 'TxStopPoint').some((p) => evse.tx!.seen.has(p as TxPoint) && !c[p as TxPoint]);
+}
 
 /** Evaluate start/stop points after a change on this EVSE caused by `trigger`. */
 export function evaluate(st: Station, evse: EvseState, trigger: TriggerReason): void {
+  evaluatePoints(st, evse, trigger);
+  // [E16] the power may have changed: re-arm the transaction limit timer.
+  if (evse.tx) armLimits(st, evse);
+}
+
+function evaluatePoints(st: Station, evse: EvseState, trigger: TriggerReason): void {
+  checkDataSigned(st, evse); // [E01.FR.04] TxStartPoint DataSigned
   const c = txConditions(evse, st.operative);
   if (evse.spent) for (const p of [...evse.spent]) if (!c[p]) evse.spent.delete(p);
   const tx = evse.tx;
@@ -32,14 +58,13 @@ export function evaluate(st: Station, evse: EvseState, trigger: TriggerReason): 
   }
   for (const p of POINTS) if (c[p]) tx.seen.add(p);
   // [E06] the transaction ends when a TxStopPoint condition that held is no longer true.
-  const stop = st.list('TxCtrlr', 'TxStopPoint');
-  if (stop.some((p) => tx.seen.has(p as TxPoint) && !c[p as TxPoint])) {
+  if (stopPointMet(st, evse)) {
     endTx(st, evse, trigger, tx.pendingStop ?? STOPPED_BY[trigger] ?? 'Other');
     return;
   }
   const cs = chargingState(evse, st.operative);
   const newToken = evse.auth !== undefined && !tx.idTokenSent;
-  const explicit = trigger === 'RemoteStop' || trigger === 'StopAuthorized' || trigger === 'Deauthorized' || trigger === 'ChargingRateChanged' || trigger === 'RemoteStart';
+  const explicit = EXPLICIT.has(trigger);
   if (cs !== tx.chargingState || newToken || explicit) {
     // [E02] [F01.FR.18] chargingState changes and new authorizations are reported with an Updated event.
     sendTxEvent(st, evse, 'Updated', trigger);
@@ -55,12 +80,25 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
   sendTxEvent(st, evse, 'Started', trigger);
-  // [J02.FR.11] [E04.FR.06] [F01.FR.15] [F02.FR.03] periodic sampled meter values (TxUpdatedMeasurands) in Updated
-  // events every SampledDataCtrlr.TxUpdatedInterval seconds, also while offline (queued).
+  sampleBegin(st, evse); // after Started: that one carries the public key of a signed reading first
+  startTimers(st, evse);
+}
+
+/**
+ * The timers of a running transaction, all cancelled by tx.cancelPeriodic (endTx, Station.stop): [J02.FR.11]
+ * [E04.FR.06] [F01.FR.15] [F02.FR.03] periodic sampled meter values (TxUpdatedMeasurands) in Updated events
+ * every SampledDataCtrlr.TxUpdatedInterval seconds, also while offline (queued); the E16 limit timer;
+ * [E17.FR.01] the keep-alive of the persisted state; the samples for the Ended event (tx-ended-samples.ts).
+ */
+export function startTimers(st: Station, evse: EvseState): void {
+  const tx = evse.tx!;
   const interval = st.num('SampledDataCtrlr', 'TxUpdatedInterval', 0);
-  if (interval > 0 && st.bool('SampledDataCtrlr', 'Enabled', true)) {
-    evse.tx.cancelPeriodic = every(st.clock, interval * 1000, () => { if (evse.tx) sendTxEvent(st, evse, 'Updated', 'MeterValuePeriodic'); });
-  }
+  const periodic = interval > 0 && st.bool('SampledDataCtrlr', 'Enabled', true)
+    ? every(st.clock, interval * 1000, () => { if (evse.tx === tx) sendTxEvent(st, evse, 'Updated', 'MeterValuePeriodic'); })
+    : undefined;
+  const alive = keepAlive(st);
+  const ended = startEndedSampling(st, evse);
+  tx.cancelPeriodic = () => { periodic?.(); alive?.(); ended(); tx.limits?.cancelWatch?.(); };
 }
 
 export function endTx(st: Station, evse: EvseState, trigger: TriggerReason, reason: StoppedReason): void {
@@ -80,17 +118,25 @@ export function endTx(st: Station, evse: EvseState, trigger: TriggerReason, reas
 }
 
 const CONTEXT: Record<string, MeterContext> = { Started: 'Transaction.Begin', Ended: 'Transaction.End' };
+/** Updated events with a reading of their own: periodic/clock/trigger samples, and the register when energy
+ * transfer is interrupted by a transaction limit (E16.FR.05) or resumes after a restart (E17.FR.14). */
+const UPDATE_CONTEXT: Partial<Record<TriggerReason, MeterContext>> = {
+  MeterValuePeriodic: 'Sample.Periodic', MeterValueClock: 'Sample.Clock', Trigger: 'Trigger', TxResumed: 'Interruption.End',
+  EnergyLimitReached: 'Interruption.Begin', TimeLimitReached: 'Interruption.Begin', SoCLimitReached: 'Interruption.Begin', CostLimitReached: 'Interruption.Begin',
+};
 
 /** Build, journal and deliver one TransactionEvent (seqNo +1, offline flag, idToken once). */
 export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' | 'Updated' | 'Ended', trigger: TriggerReason, stoppedReason?: StoppedReason): TxEvent {
   const tx = evse.tx!;
   tx.chargingState = eventType === 'Ended' ? chargingState(evse, st.operative) : chargingState(evse, st.operative);
-  const context: MeterContext = CONTEXT[eventType] ?? (trigger === 'MeterValuePeriodic' ? 'Sample.Periodic' : trigger === 'MeterValueClock' ? 'Sample.Clock' : trigger === 'Trigger' ? 'Trigger' : 'Other');
-  // [E04.FR.05] [F02.FR.02] Started: TxStartedMeasurands (Transaction.Begin); [E09.FR.05] Ended: TxEndedMeasurands (Transaction.End).
+  const context: MeterContext = CONTEXT[eventType] ?? UPDATE_CONTEXT[trigger] ?? 'Other';
+  // [E04.FR.05] [F02.FR.02] Started: TxStartedMeasurands (Transaction.Begin); [E09.FR.05] [E06.FR.11] Ended: the
+  // TxEndedMeasurands samples of the whole transaction, the last one Transaction.End (tx-ended-samples.ts).
+  // [J02.FR.10] Started and Updated carry one meterValue, taken now: within the current sampling interval.
   const measurands = eventType === 'Started' ? st.list('SampledDataCtrlr', 'TxStartedMeasurands')
-    : eventType === 'Ended' ? st.list('SampledDataCtrlr', 'TxEndedMeasurands')
-      : trigger === 'MeterValueClock' ? st.list('AlignedDataCtrlr', 'Measurands') : st.list('SampledDataCtrlr', 'TxUpdatedMeasurands');
-  const withMeter = eventType !== 'Updated' || context !== 'Other';
+    : trigger === 'MeterValueClock' ? st.list('AlignedDataCtrlr', 'Measurands') : st.list('SampledDataCtrlr', 'TxUpdatedMeasurands');
+  const meterValue = eventType === 'Ended' ? endedMeterValues(st, evse)
+    : (eventType !== 'Updated' || context !== 'Other') && measurands.length ? [readMeter(st, evse, measurands, context, eventType)] : [];
   const ev: TxEvent = {
     eventType,
     timestamp: new Date(st.clock.now()).toISOString(),
@@ -104,8 +150,11 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
       ...(stoppedReason && stoppedReason !== 'Local' ? { stoppedReason } : {}),
     },
     evse: { id: evse.id, ...(evse.plugged !== undefined ? { connectorId: evse.plugged } : {}) },
-    ...(withMeter && measurands.length ? { meterValue: [meterValue(evse, measurands, context)] } : {}),
+    // [J02.FR.21] [E02.FR.14] signed per SampledDataCtrlr/AlignedDataCtrlr SignReadings (meter-signing.ts).
+    ...(meterValue.length ? { meterValue } : {}),
   };
+  // [E16.FR.01] [E16.FR.03] [F07.FR.03] the limits in force, once, in the next TransactionEvent after a change.
+  if (tx.limits?.report) { ev.transactionInfo.transactionLimit = tx.limits.report; tx.limits.report = undefined; }
   // [E06] stoppedReason Local is the default and may be omitted; send it anyway when asked explicitly.
   if (stoppedReason === 'Local') ev.transactionInfo.stoppedReason = 'Local';
   // [E03] the idToken is sent once, in the first TransactionEvent after authorization.
@@ -121,8 +170,16 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   return ev;
 }
 
-/** TransactionEventResponse: update the auth cache (C10.FR.05) and act on a rejected token (C15, E05). */
+/**
+ * TransactionEventResponse: transaction limits and running cost (E16, F07), update the auth cache (C10.FR.05)
+ * and act on a rejected token (C15, E05).
+ */
 export function onTxEventDelivered(st: Station, req: TxEvent, resp: OcppTypes.TransactionEventResponse): void {
+  const ongoing = st.evses.find((e) => e.tx?.id === req.transactionInfo.transactionId);
+  // [E16.FR.02] [F07.FR.02] a limit from the CSMS (2.1), then [E16.FR.15] its running cost against maxCost
+  // (no local tariff).
+  if (ongoing?.tx && resp.transactionLimit) applyCsmsLimit(st, ongoing, resp.transactionLimit);
+  if (ongoing?.tx && typeof resp.totalCost === 'number') onCostUpdate(st, ongoing, resp.totalCost);
   const info = resp.idTokenInfo;
   if (!info || !req.idToken) return;
   if (st.bool('AuthCacheCtrlr', 'Enabled', true)) st.auth.remember(req.idToken, info, st.clock.now());
@@ -155,16 +212,4 @@ function suspendOnInvalidId(st: Station, evse: EvseState): void {
   if (maxWh <= 0 || used() >= maxWh) { suspend(); return; }
   evse.cancelEnergyWatch?.();
   evse.cancelEnergyWatch = every(st.clock, 1000, () => { if (!evse.tx) evse.cancelEnergyWatch?.(); else if (used() >= maxWh) suspend(); });
-}
-
-/** After a crash or power loss: end the transactions that were open with stoppedReason PowerLoss. */
-export function recoverTransactions(st: Station, txs: PersistedTx[]): void {
-  for (const p of txs) {
-    const evse = st.evses.find((e) => e.id === p.evseId);
-    if (!evse) continue;
-    const queued = st.outbox.queue.list().filter((m) => (m.payload.transactionInfo as { transactionId?: string } | undefined)?.transactionId === p.id);
-    const seqNo = Math.max(p.seqNo, ...queued.map((m) => Number(m.payload.seqNo) + 1));
-    evse.tx = { id: p.id, seqNo, startedAt: p.startedAt, chargingState: 'Idle', seen: new Set(), idTokenSent: true, ...(p.remoteStartId !== undefined ? { remoteStartId: p.remoteStartId } : {}) };
-    endTx(st, evse, 'AbnormalCondition', 'PowerLoss');
-  }
 }

@@ -31,7 +31,7 @@ for (const version of VERSIONS) {
       assert.equal(st.auth.listSize, 0);
     });
 
-    test('TC_C_33_CS C13 C14 offline: local list then cache decide (LocalAuthorizeOffline); unknown rejected', async () => {
+    test('TC_C_21_CS C13 C14 offline: local list then cache decide (LocalAuthorizeOffline); unknown rejected', async () => {
       const { st, csms } = await harness({ version, variables: ON });
       await csms.call('SendLocalList', { versionNumber: 1, updateType: 'Full', localAuthorizationList: [{ idToken: { idToken: 'L', type: 'ISO14443' }, idTokenInfo: { status: 'Accepted' } }] });
       await st.presentToken('CACHED'); // cached Accepted via Authorize
@@ -46,7 +46,7 @@ for (const version of VERSIONS) {
       assert.equal(csms.received.length, 0);
     });
 
-    test('TC_C_43_CS C15.FR.08 C15.FR.01 C15.FR.02 OfflineTxForUnknownIdEnabled: offline start, delivered after reconnect, not cached', async () => {
+    test('TC_C_26_CS C15.FR.08 C15.FR.01 C15.FR.02 OfflineTxForUnknownIdEnabled: offline start, delivered after reconnect, not cached', async () => {
       const { st, csms } = await harness({ version, variables: { ...ON, 'AuthCtrlr.OfflineTxForUnknownIdEnabled': 'true', 'TxCtrlr.TxStartPoint': 'Authorized', 'TxCtrlr.TxStopPoint': 'Authorized' } });
       await st.goOffline();
       assert.equal((await st.presentToken('STRANGER')).status, 'Accepted');

@@ -35,7 +35,7 @@ for (const version of VERSIONS) {
       await again.st.stop();
     });
 
-    test('TC_G_05_CS G03.FR.05 G04.FR.06 ChangeAvailability during a transaction: Scheduled, applied when it ends', async () => {
+    test('TC_G_11_CS TC_G_14_CS G03.FR.05 G04.FR.06 ChangeAvailability during a transaction: Scheduled, applied when it ends', async () => {
       const { st, csms } = await harness({ version, variables: { 'TxCtrlr.TxStartPoint': 'EVConnected', 'TxCtrlr.TxStopPoint': 'EVConnected' } });
       st.plugIn(1, 1);
       await settle();
@@ -49,7 +49,7 @@ for (const version of VERSIONS) {
       assert.equal(st.evse(1).operative, false);
     });
 
-    test('TC_G_09_CS G04.FR.01 G04.FR.07 G04.FR.08 ChangeAvailability station Inoperative then Operative', async () => {
+    test('TC_G_05_CS TC_G_06_CS G04.FR.01 G04.FR.07 G04.FR.08 ChangeAvailability station Inoperative then Operative', async () => {
       const { csms } = await harness({ version, evses: [{ connectors: [{}] }, { connectors: [{}] }] });
       csms.clear();
       assert.equal((await csms.call('ChangeAvailability', { operationalStatus: 'Inoperative' })).status, 'Accepted');

@@ -9,5 +9,6 @@ import { block as availability } from './availability.ts';
 import { block as meterValues } from './meter-values.ts';
 import { block as dataTransfer } from './data-transfer.ts';
 import { block as security } from './security.ts';
+import { block as networkProfiles } from './network-profiles.ts';
 
-export const BLOCKS: readonly Block[] = [provisioning, authorization, localAuthList, transactions, remoteControl, availability, meterValues, dataTransfer, security];
+export const BLOCKS: readonly Block[] = [provisioning, authorization, localAuthList, transactions, remoteControl, availability, meterValues, dataTransfer, security, networkProfiles];

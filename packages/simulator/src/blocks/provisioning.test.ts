@@ -64,7 +64,7 @@ for (const version of VERSIONS) {
       assert.equal(nr.status, 'EmptyResultSet');
     });
 
-    test('TC_B_20_CS B11.FR.03 B11.FR.04 Reset Immediate without transaction: reboot and BootNotification(RemoteReset)', async () => {
+    test('B11.FR.03 B11.FR.04 Reset Immediate without transaction: reboot and BootNotification(RemoteReset)', async () => {
       const { st, csms, link } = await harness({ version });
       const r = await csms.call('Reset', { type: 'Immediate' });
       assert.equal(r.status, 'Accepted');

@@ -1,9 +1,10 @@
 // B — Provisioning, station side: BootNotification with Pending/Rejected handling (B01–B04),
-// Get/SetVariables (B05/B06), GetBaseReport/GetReport + NotifyReport (B07/B08), Reset (B11/B12).
+// Get/SetVariables (B05/B06), GetBaseReport/GetReport + NotifyReport (B07/B08), Reset (B11/B12, B13).
 import { RpcError, type OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
+import { canResumeAfterReset, resetAndResume } from '../reset-resume.ts';
 import { reportStatuses } from './availability.ts';
 import { flushSecurityEvents } from './security.ts';
 
@@ -158,9 +159,17 @@ export const block: Block = {
       if (req.evseId !== undefined && targets.length === 0) return { status: 'Rejected' };
       // [B11.FR.09] [B12.FR.09] an EVSE that cannot be reset individually (EVSE.AllowReset false) -> Rejected.
       if (req.evseId !== undefined && st.dm.value({ name: 'EVSE', evse: { id: req.evseId } }, { name: 'AllowReset' }) === 'false') return { status: 'Rejected' };
-      // [B13.FR.01] ImmediateAndResume needs transaction resumption (TxCtrlr.TxResumptionTimeout > 0): not supported -> Rejected.
-      if ((req.type as string) === 'ImmediateAndResume' && st.num('TxCtrlr', 'TxResumptionTimeout', 0) <= 0) return { status: 'Rejected' };
       const busy = targets.filter((e) => e.tx);
+      if ((req.type as string) === 'ImmediateAndResume') {
+        // [B13.FR.01] no transaction resumption (TxCtrlr.ResumptionTimeout absent or 0) -> Rejected.
+        if (!canResumeAfterReset(st)) return { status: 'Rejected' };
+        // [B13.FR.03] with ongoing transactions: Accepted, reset, resume them (reset-resume.ts).
+        if (busy.length) {
+          st.afterResponse(() => resetAndResume(st, busy, req.evseId));
+          return { status: 'Accepted' };
+        }
+        // [B13.FR.02] no ongoing transaction: Accepted and as B11 (below).
+      }
       if (busy.length && req.type === 'OnIdle') {
         // [B12.FR.01] OnIdle with a transaction: Scheduled, reset after the transactions end.
         st.pendingReset = req;

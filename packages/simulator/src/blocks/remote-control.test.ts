@@ -37,7 +37,7 @@ for (const version of VERSIONS) {
       assert.equal(csms.txEvents[1]!.transactionInfo.chargingState, 'Charging');
     });
 
-    test('TC_F_03_CS F03.FR.03 F03.FR.07 F03.FR.08 RequestStopTransaction: Ended(RemoteStop, Remote); unknown id Rejected', async () => {
+    test('TC_F_08_CS TC_F_09_CS F03.FR.03 F03.FR.07 F03.FR.08 RequestStopTransaction: Ended(RemoteStop, Remote); unknown id Rejected', async () => {
       const { st, csms } = await harness({ version, variables: TX });
       st.plugIn(1, 1);
       await st.presentToken('T1');
@@ -50,7 +50,7 @@ for (const version of VERSIONS) {
       assert.deepEqual([end.eventType, end.triggerReason, end.transactionInfo.stoppedReason], ['Ended', 'RemoteStop', 'Remote']);
     });
 
-    test('TC_F_04_CS F03.FR.02 F04.FR.02 F04.FR.03 RequestStopTransaction with TxStopPoint EVConnected: Updated, Ended(Remote) at unplug', async () => {
+    test('F03.FR.02 F04.FR.02 F04.FR.03 RequestStopTransaction with TxStopPoint EVConnected: Updated, Ended(Remote) at unplug', async () => {
       const { st, csms } = await harness({ version, variables: { 'TxCtrlr.TxStartPoint': 'EVConnected', 'TxCtrlr.TxStopPoint': 'EVConnected' } });
       st.plugIn(1, 1);
       await st.presentToken('T1');
@@ -73,7 +73,7 @@ for (const version of VERSIONS) {
       assert.equal((await csms.call('UnlockConnector', { evseId: 1, connectorId: 1 })).status, 'OngoingAuthorizedTransaction');
     });
 
-    test('TC_F_06_CS F06.FR.04 F06.FR.06 F06.FR.07 F06.FR.08 F06.FR.12 F06.FR.17 TriggerMessage', async () => {
+    test('TC_F_11_CS TC_F_13_CS TC_F_20_CS TC_F_23_CS TC_F_26_CS TC_F_27_CS F06.FR.04 F06.FR.06 F06.FR.07 F06.FR.08 F06.FR.12 F06.FR.17 TriggerMessage', async () => {
       const { st, csms } = await harness({ version, variables: TX });
       csms.clear();
       assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'BootNotification' })).status, 'Rejected');
@@ -82,7 +82,7 @@ for (const version of VERSIONS) {
       assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } })).status, 'Accepted');
       assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'MeterValues', evse: { id: 1 } })).status, 'Accepted');
       assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'TransactionEvent' })).status, 'Rejected');
-      assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' })).status, 'NotImplemented');
+      assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'PublishFirmwareStatusNotification' })).status, 'NotImplemented');
       st.plugIn(1, 1);
       await settle();
       assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'TransactionEvent', evse: { id: 1 } })).status, 'Accepted');

@@ -9,6 +9,7 @@ import { armEvTimeout, authorizeToken, localStop } from './authorization.ts';
 import { boot } from './provisioning.ts';
 import { sendStatus } from './availability.ts';
 import { sendMeterValues } from './meter-values.ts';
+import { triggerCertificateSigning } from './security.ts';
 
 type Trigger = OcppTypes.MessageTriggerEnumType;
 
@@ -77,6 +78,10 @@ function trigger(st: Station, req: OcppTypes.TriggerMessageRequest): OcppTypes.T
       return later(() => st.call('LogStatusNotification', { status: 'Idle' }, { triggered: true })); // [F06.FR.15]
     case 'FirmwareStatusNotification':
       return later(() => st.call('FirmwareStatusNotification', { status: 'Idle' }, { triggered: true })); // [F06.FR.16]
+    case 'SignChargingStationCertificate':
+    case 'SignV2GCertificate':
+    case 'SignV2G20Certificate':
+      return triggerCertificateSigning(st, what)!; // [A02] key pair, CSR, SignCertificate
     default:
       return { status: 'NotImplemented' }; // [F06.FR.08]
   }

@@ -1,6 +1,8 @@
 // E — Transactions, station side: the state machine lives in ../tx-engine.ts; this block answers
-// GetTransactionStatus (E14) and exposes the station-initiated TransactionEvent flow.
+// GetTransactionStatus (E14) and CostUpdated (the running cost, used for transactionLimit.maxCost, E16.FR.15),
+// and exposes the station-initiated TransactionEvent flow.
 import type { Block } from '../block.ts';
+import { onCostUpdate } from '../tx-limits.ts';
 export { evaluate, startTx, endTx, sendTxEvent } from '../tx-engine.ts';
 
 export const block: Block = {
@@ -15,6 +17,13 @@ export const block: Block = {
       // [E14.FR.01]..[E14.FR.05] ongoingIndicator and messagesInQueue for that transaction.
       const ongoing = st.evses.some((e) => e.tx?.id === req.transactionId);
       return { ongoingIndicator: ongoing, messagesInQueue: st.outbox.queue.countFor(req.transactionId) > 0 };
+    },
+    // [E16.FR.15] a cost update from the CSMS decides when maxCost is reached (no local tariff; the
+    // simulator has no display, so the I04 running-cost display is not modelled). Unknown transactions are ignored.
+    CostUpdated: (st, req) => {
+      const evse = st.evses.find((e) => e.tx?.id === req.transactionId);
+      if (evse) onCostUpdate(st, evse, req.totalCost);
+      return {};
     },
   },
 };

@@ -104,14 +104,14 @@ for (const version of VERSIONS) {
       assert.deepEqual(ctx(u).sort(), ['Sample.Periodic:Energy.Active.Import.Register', 'Sample.Periodic:Power.Active.Import']);
     });
 
-    test('E06.FR.11 E07.FR.08 E07.FR.05 E15.FR.01 Ended (local stop) carries TxEndedMeasurands (Transaction.End) and stoppedReason Local', async () => {
+    test('E06.FR.11 E07.FR.08 E07.FR.05 E15.FR.01 Ended (local stop) carries TxEndedMeasurands (start and end readings, TxEndedInterval 0) and stoppedReason Local', async () => {
       const { st, csms } = await harness({ version, variables: points('PowerPathClosed', 'Authorized', { 'SampledDataCtrlr.TxEndedMeasurands': 'Energy.Active.Import.Register' }) });
       st.plugIn(1, 1);
       await st.presentToken('TAG1');
       await st.presentToken('TAG1');
       await settle();
       const ended = csms.txEvents.at(-1)!;
-      assert.deepEqual([ended.eventType, ended.transactionInfo.stoppedReason, ctx(ended)], ['Ended', 'Local', ['Transaction.End:Energy.Active.Import.Register']]);
+      assert.deepEqual([ended.eventType, ended.transactionInfo.stoppedReason, ctx(ended)], ['Ended', 'Local', ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']]);
     });
 
     test('E01.FR.14 no transaction on another connector of the same EVSE while one is ongoing', async () => {
@@ -246,7 +246,7 @@ for (const version of VERSIONS) {
       await st.goOnline();
       await csms.until(() => csms.txEvents.length === 1);
       const e = csms.txEvents[0]!;
-      assert.deepEqual([e.eventType, e.offline, e.seqNo, ctx(e)], ['Ended', true, 1, ['Transaction.End:Energy.Active.Import.Register']]);
+      assert.deepEqual([e.eventType, e.offline, e.seqNo, ctx(e)], ['Ended', true, 1, ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']]);
     });
 
     test('E08.FR.02 offline, a cached token of the same group stops the transaction', async () => {
@@ -273,7 +273,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]), [
         ['Started', 'Authorized', 'Charging'], ['Updated', 'EVCommunicationLost', 'Idle'], ['Updated', 'CablePluggedIn', 'Charging'], ['Ended', 'StopAuthorized', 'EVConnected']]);
       seqOk(csms.txEvents);
-      assert.deepEqual(ctx(csms.txEvents[3]), ['Transaction.End:Energy.Active.Import.Register']);
+      assert.deepEqual(ctx(csms.txEvents[3]), ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']);
     });
 
     test('E04.FR.04 E11.FR.01 E11.FR.02 E12.FR.01 E12.FR.02 a transaction entirely offline: all events queued, sent in order with offline = true', async () => {

@@ -8,7 +8,7 @@ import { QUIET } from './sequence.ts';
 
 type Ev = OcppTypes.TransactionEventRequest;
 const points = (start: string, stop: string, more: Record<string, string> = {}) => ({ ...QUIET, 'TxCtrlr.TxStartPoint': start, 'TxCtrlr.TxStopPoint': stop, ...more });
-const ctx = (e: Ev | undefined): string[] => (e?.meterValue ?? []).flatMap((m) => m.sampledValue.map((v) => `${v.context}:${v.measurand ?? 'Energy.Active.Import.Register'}`)).sort();
+const ctx = (e: Ev | undefined): string[] => (e?.meterValue ?? []).flatMap((m) => m.sampledValue.map((v) => `${v.context}:${v.measurand ?? 'Energy.Active.Import.Register'}${v.phase ? `.${v.phase}` : ''}`)).sort();
 
 for (const version of VERSIONS) {
   describe(`block E station FRs, part 2 (${version})`, () => {
@@ -55,7 +55,7 @@ for (const version of VERSIONS) {
       assert.equal(new Set(evs.map((e) => e.transactionInfo.transactionId)).size, 1);
       const ended = evs[2]!;
       assert.equal(ended.transactionInfo.stoppedReason, 'EVDisconnected');
-      assert.deepEqual(ctx(ended), ['Transaction.End:Current.Import', 'Transaction.End:Energy.Active.Import.Register']);
+      assert.deepEqual(ctx(ended), ['Transaction.Begin:Current.Import.L1', 'Transaction.Begin:Current.Import.L2', 'Transaction.Begin:Current.Import.L3', 'Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Current.Import.L1', 'Transaction.End:Current.Import.L2', 'Transaction.End:Current.Import.L3', 'Transaction.End:Energy.Active.Import.Register']);
     });
   });
 }

@@ -73,7 +73,7 @@ for (const version of VERSIONS) {
       assert.equal((await csms.call('RequestStopTransaction', { transactionId: id })).status, 'Accepted');
       await csms.until(() => csms.txEvents.length === 2);
       const e = csms.txEvents[1]!;
-      assert.deepEqual([e.eventType, e.triggerReason, e.transactionInfo.stoppedReason, e.meterValue?.[0]?.sampledValue[0]?.context], ['Ended', 'RemoteStop', 'Remote', 'Transaction.End']);
+      assert.deepEqual([e.eventType, e.triggerReason, e.transactionInfo.stoppedReason, e.meterValue?.at(-1)?.sampledValue[0]?.context], ['Ended', 'RemoteStop', 'Remote', 'Transaction.End']);
     });
 
     test('F05.FR.01 F05.FR.06 UnlockConnector is answered; without a cable the unlock is still attempted (Unlocked)', async () => {

@@ -10,7 +10,7 @@ import { QUIET } from './sequence.ts';
 type Ev = OcppTypes.TransactionEventRequest;
 const TX = { ...QUIET, 'TxCtrlr.TxStartPoint': 'PowerPathClosed', 'TxCtrlr.TxStopPoint': 'EVConnected,Authorized' };
 const rfid = { idToken: 'R1', type: 'ISO14443' as const };
-const ctx = (e: Ev | undefined): string[] => (e?.meterValue ?? []).flatMap((m) => m.sampledValue.map((v) => `${v.context}:${v.measurand ?? 'Energy.Active.Import.Register'}`)).sort();
+const ctx = (e: Ev | undefined): string[] => (e?.meterValue ?? []).flatMap((m) => m.sampledValue.map((v) => `${v.context}:${v.measurand ?? 'Energy.Active.Import.Register'}${v.phase ? `.${v.phase}` : ''}`)).sort();
 const PERIODIC = { 'SampledDataCtrlr.TxUpdatedInterval': '10', 'SampledDataCtrlr.TxUpdatedMeasurands': 'Energy.Active.Import.Register,Power.Active.Import' };
 const periodicCtx = ['Sample.Periodic:Energy.Active.Import.Register', 'Sample.Periodic:Power.Active.Import'];
 
@@ -52,7 +52,7 @@ for (const version of VERSIONS) {
       await csms.until(() => csms.txEvents.length === 1);
       const e = csms.txEvents[0]!;
       assert.deepEqual([e.eventType, e.transactionInfo.remoteStartId], ['Started', 13]);
-      assert.deepEqual(ctx(e), ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.Begin:Voltage']);
+      assert.deepEqual(ctx(e), ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.Begin:Voltage.L1-N', 'Transaction.Begin:Voltage.L2-N', 'Transaction.Begin:Voltage.L3-N']);
     });
 
     test('F02.FR.03 remote start first: periodic Updated events carry TxUpdatedMeasurands', async () => {

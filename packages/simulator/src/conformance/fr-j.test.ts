@@ -84,9 +84,9 @@ for (const version of VERSIONS) {
       };
       csms.clear();
       const first = await session(6000);
-      assert.deepEqual(first, [0, 500, 1000, 1000], 'Begin, two periodic, End: 6 kW for 10 min, sampled from the meter');
+      assert.deepEqual(first, [0, 500, 1000, 0, 1000], 'Begin, two periodic, Ended (start and end): 6 kW for 10 min, sampled from the meter');
       const second = await session(3000);
-      assert.deepEqual(second, [1000, 1250, 1500, 1500], 'the register continues, not re-based to 0');
+      assert.deepEqual(second, [1000, 1250, 1500, 1000, 1500], 'the register continues, not re-based to 0');
     });
   });
 }

@@ -135,7 +135,7 @@ for (const version of VERSIONS) {
     test('TC_F_26_CS TC_F_27_CS F06.FR.17 F06.FR.08 TriggerMessage BootNotification when Accepted: Rejected; unsupported message: NotImplemented', async () => {
       const { csms } = await harness({ version, variables: QUIET });
       assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'BootNotification' })).status, 'Rejected');
-      assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' })).status, 'NotImplemented');
+      assert.equal((await csms.call('TriggerMessage', { requestedMessage: 'PublishFirmwareStatusNotification' })).status, 'NotImplemented');
     });
   });
 }

@@ -146,7 +146,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.offline, e.seqNo]), [['Updated', 'ChargingStateChanged', true, 2], ['Ended', 'EVCommunicationLost', true, 3]]);
     });
 
-    test('TC_E_41_CS TC_E_50_CS E13.FR.02 E13.FR.04 CALLERROR on every attempt: MessageAttemptsTransactionEvent tries, then discarded', async () => {
+    test('TC_E_50_CS E13.FR.02 E13.FR.04 CALLERROR on every attempt: MessageAttemptsTransactionEvent tries, then discarded', async () => {
       let attempts = 0;
       const { st, clock } = await harness({ version, variables: { ...points('EVConnected', 'EVConnected'), 'OCPPCommCtrlr.MessageAttempts[TransactionEvent]': '3', 'OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]': '10' },
         replies: { TransactionEvent: () => { attempts++; throw Object.assign(new Error('no'), { code: 'InternalError' }); } } });

@@ -7,7 +7,7 @@ import { STANDARD_VARIABLES } from './standard-variables.ts';
 
 export interface StationProfile {
   /** EVSE 1..n, each with its number of connectors (1..m). */
-  evses: { connectors: number; maxPowerW?: number }[];
+  evses: { connectors: number; maxPowerW?: number; phases?: number }[];
   /** Controller components to include; defaults to DEFAULT_CONTROLLERS. */
   controllers?: string[];
   /** Value overrides in shortcut notation: 'OCPPCommCtrlr.HeartbeatInterval' or 'DeviceDataCtrlr.ItemsPerMessage[GetReport]'. */
@@ -32,6 +32,9 @@ export interface DefaultSpec {
   rebootRequired?: boolean;
 }
 
+/** [B09.FR.06] network connection profile slots: NetworkConfiguration instances 0..2. */
+export const NETWORK_SLOTS: readonly string[] = ['0', '1', '2'];
+
 const RO = 'ReadOnly' as const, RW = 'ReadWrite' as const, WO = 'WriteOnly' as const;
 
 export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
@@ -42,9 +45,12 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'MessageTimeout', instance: 'Default', v: '30', m: RO },
     { variable: 'MessageAttempts', instance: 'TransactionEvent', v: '3', m: RW, minLimit: 1, maxLimit: 10 },
     { variable: 'MessageAttemptInterval', instance: 'TransactionEvent', v: '60', m: RW, unit: 's', minLimit: 0, maxLimit: 3600 },
-    { variable: 'NetworkConfigurationPriority', v: '0', m: RW, rebootRequired: true },
+    // [B09.FR.06] the valuesList reports the network configuration slots (NETWORK_SLOTS).
+    { variable: 'NetworkConfigurationPriority', v: '0', m: RW, dataType: 'SequenceList', valuesList: NETWORK_SLOTS.join(','), rebootRequired: true },
     { variable: 'NetworkProfileConnectionAttempts', v: '3', m: RW, minLimit: 1 },
     { variable: 'OfflineThreshold', v: '300', m: RW, minLimit: 0 },
+    // J02 (2.1): whether the meter's public key goes with signed meter values (meter-signing.ts).
+    { variable: 'PublicKeyWithSignedMeterValue', v: 'OncePerTransaction', m: RW, dataType: 'OptionList', valuesList: 'Never,OncePerTransaction,EveryMeterValue' },
     { variable: 'QueueAllMessages', v: 'false', m: RW },
     { variable: 'ResetRetries', v: '2', m: RW, minLimit: 0 },
     { variable: 'RetryBackOffWaitMinimum', v: '5', m: RW, unit: 's', minLimit: 0 },
@@ -54,9 +60,14 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'WebSocketPingInterval', v: '30', m: RW, minLimit: 0 },
   ],
   SecurityCtrlr: [
+    { variable: 'AllowSecurityProfileDowngrade', v: 'false', m: RW }, // B09.FR.04 / B09.FR.31
     { variable: 'BasicAuthPassword', m: WO, dataType: 'string', minLimit: 16, maxLimit: 40, rebootRequired: true },
     { variable: 'CertificateEntries', v: '0', m: RO },
+    // A02.FR.17–19 / A03.FR.17–19: SignCertificate back-off (blocks/security.ts)
+    { variable: 'CertSigningRepeatTimes', v: '3', m: RW, minLimit: 0 },
+    { variable: 'CertSigningWaitMinimum', v: '60', m: RW, unit: 's', minLimit: 1 },
     { variable: 'Identity', v: 'CW-SIM-0001', m: RW, maxLimit: 48, rebootRequired: true },
+    { variable: 'MaxCertificateChainSize', v: '10000', m: RO, minLimit: 1 }, // A02.FR.16
     { variable: 'OrganizationName', v: 'Chargewire', m: RW },
     { variable: 'SecurityProfile', v: '1', m: RO, dataType: 'integer' },
   ],
@@ -95,11 +106,20 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'TxBeforeAcceptedEnabled', v: 'false', m: RW },
     { variable: 'TxStartPoint', v: 'PowerPathClosed', m: RW, valuesList: TX_START_STOP_POINTS },
     { variable: 'TxStopPoint', v: 'EVConnected,Authorized', m: RW, valuesList: TX_START_STOP_POINTS },
+    // E16 (2.1): the transaction limits this station enforces (tx-limits.ts); maxCost from the CSMS's cost updates.
+    { variable: 'SupportedLimits', v: 'maxEnergy,maxTime,maxSoC,maxCost', m: RO, dataType: 'MemberList', valuesList: 'maxEnergy,maxTime,maxSoC,maxCost' },
+    // E17 (2.1): transaction resumption after a restart (tx-resume.ts); 0 = never resume (the spec default).
+    { variable: 'ResumptionTimeout', v: '0', m: RW, unit: 's', minLimit: 0 },
+    { variable: 'AllowEnergyTransferResumption', v: 'true', m: RW, dataType: 'boolean' },
+    { variable: 'EnergyTransferResumptionRandomRange', v: '0', m: RW, unit: 's', minLimit: 0 },
   ],
   SampledDataCtrlr: [
     { variable: 'Available', v: 'true', m: RO },
     { variable: 'Enabled', v: 'true', m: RW },
     { variable: 'SignReadings', v: 'false', m: RW },
+    // 2.1 refinements of SignReadings (true: SignReadings alone signs everything, as in 2.0.1).
+    { variable: 'SignStartedReadings', v: 'true', m: RW, dataType: 'boolean' },
+    { variable: 'SignUpdatedReadings', v: 'true', m: RW, dataType: 'boolean' },
     { variable: 'RegisterValuesWithoutPhases', v: 'true', m: RW },
     { variable: 'TxStartedMeasurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
     { variable: 'TxUpdatedMeasurands', v: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC', m: RW, valuesList: SUPPORTED_MEASURANDS },
@@ -114,6 +134,7 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'Measurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
     { variable: 'SendDuringIdle', v: 'false', m: RW },
     { variable: 'SignReadings', v: 'false', m: RW },
+    { variable: 'SignUpdatedReadings', v: 'true', m: RW, dataType: 'boolean' },
     { variable: 'TxEndedInterval', v: '0', m: RW, minLimit: 0 },
     { variable: 'TxEndedMeasurands', v: 'Energy.Active.Import.Register', m: RW, valuesList: SUPPORTED_MEASURANDS },
   ],
@@ -149,6 +170,36 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
   ],
 };
 
+/**
+ * [B09.FR.08] [B09.FR.10] NetworkConfiguration[slot] (2.1): every field of a NetworkConnectionProfile,
+ * writable (passwords WriteOnly); set by SetNetworkProfile (B09.FR.09) or by SetVariables.
+ */
+export const NETWORK_CONFIGURATION_DEFAULTS: DefaultSpec[] = [
+  { variable: 'OcppCsmsUrl', m: RW, dataType: 'string', maxLimit: 2000 },
+  { variable: 'OcppInterface', m: RW, dataType: 'OptionList', valuesList: 'Wired0,Wired1,Wired2,Wired3,Wireless0,Wireless1,Wireless2,Wireless3,Any' },
+  { variable: 'OcppTransport', v: 'JSON', m: RW, dataType: 'OptionList', valuesList: 'JSON' },
+  { variable: 'OcppVersion', m: RW, dataType: 'OptionList', valuesList: 'OCPP12,OCPP15,OCPP16,OCPP20,OCPP201,OCPP21' },
+  { variable: 'MessageTimeout', m: RW, dataType: 'integer', unit: 's', minLimit: 1 },
+  { variable: 'SecurityProfile', m: RW, dataType: 'integer', minLimit: 1, maxLimit: 3 },
+  { variable: 'Identity', m: RW, dataType: 'string', maxLimit: 48 },
+  { variable: 'BasicAuthPassword', m: WO, dataType: 'string', minLimit: 16, maxLimit: 40 },
+  { variable: 'ApnEnabled', v: 'false', m: RW, dataType: 'boolean' },
+  { variable: 'Apn', m: RW, dataType: 'string', maxLimit: 2000 },
+  { variable: 'ApnUserName', m: RW, dataType: 'string', maxLimit: 50 },
+  { variable: 'ApnPassword', m: WO, dataType: 'string', maxLimit: 64 },
+  { variable: 'SimPin', m: WO, dataType: 'string' },
+  { variable: 'PreferredNetwork', m: RW, dataType: 'string', maxLimit: 6 },
+  { variable: 'UseOnlyPreferredNetwork', m: RW, dataType: 'boolean' },
+  { variable: 'ApnAuthentication', m: RW, dataType: 'OptionList', valuesList: 'PAP,CHAP,NONE,AUTO' },
+  { variable: 'VpnEnabled', v: 'false', m: RW, dataType: 'boolean' },
+  { variable: 'VpnType', m: RW, dataType: 'OptionList', valuesList: 'IKEv2,IPSec,L2TP,PPTP' },
+  { variable: 'VpnServer', m: RW, dataType: 'string', maxLimit: 2000 },
+  { variable: 'VpnUser', m: RW, dataType: 'string', maxLimit: 50 },
+  { variable: 'VpnGroup', m: RW, dataType: 'string', maxLimit: 50 },
+  { variable: 'VpnPassword', m: WO, dataType: 'string', maxLimit: 64 },
+  { variable: 'VpnKey', m: WO, dataType: 'string', maxLimit: 255 },
+];
+
 function standardFor(component: string, variable: string, instance?: string) {
   return STANDARD_VARIABLES.find((s) => s.component === component && s.variable === variable && s.instance === instance)
     ?? STANDARD_VARIABLES.find((s) => s.component === component && s.variable === variable);
@@ -176,18 +227,21 @@ export function makeEntry(component: ComponentType, d: DefaultSpec): VariableEnt
 /** Physical components: ChargingStation, EVSE 1..n, Connector 1..m per EVSE. */
 function physicalEntries(profile: StationProfile): VariableEntry[] {
   const out: VariableEntry[] = [];
+  // [J01.FR.13] [J02.FR.09] PhaseRotation relative to the grid connection: the simulated wiring is straight (RST).
   const common = (phases = '3'): DefaultSpec[] => [
     { variable: 'AvailabilityState', v: 'Available', m: RO, dataType: 'OptionList', valuesList: 'Available,Occupied,Reserved,Unavailable,Faulted' },
     { variable: 'Available', v: 'true', m: RO, dataType: 'boolean' },
     { variable: 'SupplyPhases', v: phases, m: RO, dataType: 'integer', minLimit: 0, maxLimit: 3 },
     { variable: 'Problem', v: 'false', m: RO, dataType: 'boolean' },
+    { variable: 'PhaseRotation', v: phases === '1' ? 'Rxx' : 'RST', m: RO, dataType: 'OptionList', valuesList: 'RST,RTS,SRT,STR,TRS,TSR,Rxx,xSx,xxT' },
   ];
   const cs: ComponentType = { name: 'ChargingStation' };
   for (const d of common()) out.push(makeEntry(cs, d));
   profile.evses.forEach((evse, i) => {
     const id = i + 1;
     const ec: ComponentType = { name: 'EVSE', evse: { id } };
-    for (const d of common()) out.push(makeEntry(ec, d));
+    const phases = String(evse.phases ?? 3);
+    for (const d of common(phases)) out.push(makeEntry(ec, d));
     // [B11.FR.10] an EVSE can be reset individually (B11.FR.09 when false).
     out.push(makeEntry(ec, { variable: 'AllowReset', v: 'true', m: RO, dataType: 'boolean' }));
     const maxW = String(evse.maxPowerW ?? 22000);
@@ -198,7 +252,7 @@ function physicalEntries(profile: StationProfile): VariableEntry[] {
     }));
     for (let c = 1; c <= evse.connectors; c++) {
       const cc: ComponentType = { name: 'Connector', evse: { id, connectorId: c } };
-      for (const d of common()) out.push(makeEntry(cc, d));
+      for (const d of common(phases)) out.push(makeEntry(cc, d));
       out.push(makeEntry(cc, { variable: 'ConnectorType', v: 'cType2', m: RO, dataType: 'string' }));
     }
   });
@@ -224,6 +278,11 @@ function template(profile: StationProfile): VariableEntry[] {
       const defs = CONTROLLER_DEFAULTS[ctrl];
       if (!defs) throw new Error(`no defaults for controller ${ctrl}`);
       for (const d of defs) t.push(makeEntry({ name: ctrl }, d));
+      // [J01.FR.19] AlignedDataCtrlr.SendDuringIdle per EVSE as well (the variable's component has evse *).
+      if (ctrl === 'AlignedDataCtrlr') profile.evses.forEach((_, i) => t!.push(makeEntry({ name: ctrl, evse: { id: i + 1 } }, { variable: 'SendDuringIdle', v: 'false', m: RW })));
+    }
+    if ((profile.controllers ?? DEFAULT_CONTROLLERS).includes('OCPPCommCtrlr')) {
+      for (const slot of NETWORK_SLOTS) for (const d of NETWORK_CONFIGURATION_DEFAULTS) t.push(makeEntry({ name: 'NetworkConfiguration', instance: slot }, d));
     }
     if (templates.size > 64) templates.clear(); // bounded: a handful of shapes in practice
     templates.set(key, t);

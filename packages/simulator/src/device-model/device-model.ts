@@ -11,6 +11,12 @@ import { readJsonIfExists, writeFileAtomic } from './persistence.ts';
 
 export interface DeviceModelJSON { version: 1; entries: VariableEntry[] }
 export type ChangeListener = (change: VariableChange) => void;
+/**
+ * Station-specific check of a SetVariables item that passed the generic checks, run before the value
+ * is stored (items of one request in order): a reasonCode rejects it, a status overrides the result.
+ */
+export type SetGuard = (item: { component: ComponentType; variable: VariableType; attributeType: AttributeEnumType; value: string }) =>
+  { reasonCode: string; additionalInfo?: string } | { status: 'Accepted' | 'RebootRequired' } | undefined;
 /** Live value source for read-only measured values (e.g. ClockCtrlr.DateTime). */
 export type ValueReader = () => string;
 
@@ -40,6 +46,7 @@ export class DeviceModel {
   private readonly components = new Set<string>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly readers = new Map<string, ValueReader>();
+  private readonly guards = new Set<SetGuard>();
 
   constructor(entries: VariableEntry[]) {
     for (const e of entries) {
@@ -58,6 +65,12 @@ export class DeviceModel {
   onChange(fn: ChangeListener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Add a SetGuard (see there); returns a function that removes it. */
+  addSetGuard(fn: SetGuard): () => void {
+    this.guards.add(fn);
+    return () => this.guards.delete(fn);
   }
 
   /** Serve the Actual value of a variable from a live source instead of stored state. */
@@ -131,9 +144,15 @@ export class DeviceModel {
       if (!check.ok) return { ...base, attributeStatus: 'Rejected', attributeStatusInfo: { reasonCode: check.reasonCode, additionalInfo: check.additionalInfo } };
       // [B05.FR.09] ReadOnly (not able to set) -> Rejected.
       if (attr.mutability === 'ReadOnly') return { ...base, attributeStatus: 'Rejected', attributeStatusInfo: { reasonCode: 'ReadOnly' } };
+      let status: 'Accepted' | 'RebootRequired' | undefined;
+      for (const guard of this.guards) {
+        const g = guard({ component: l.entry.component, variable: l.entry.variable, attributeType, value: item.attributeValue });
+        if (g && 'reasonCode' in g) return { ...base, attributeStatus: 'Rejected', attributeStatusInfo: g.additionalInfo ? { reasonCode: g.reasonCode, additionalInfo: g.additionalInfo } : { reasonCode: g.reasonCode } };
+        if (g) status = g.status;
+      }
       const previous = attr.value;
       attr.value = item.attributeValue;
-      const rebootRequired = l.entry.rebootRequired === true;
+      const rebootRequired = status ? status === 'RebootRequired' : l.entry.rebootRequired === true;
       changes.push({ ...echo(l.entry.component, l.entry.variable), attributeType, value: item.attributeValue, previous, rebootRequired });
       // [B05.FR.10] Accepted; RebootRequired when the value only takes effect after a reboot.
       return { ...base, attributeStatus: rebootRequired ? 'RebootRequired' : 'Accepted' };

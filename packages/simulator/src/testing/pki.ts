@@ -13,6 +13,8 @@ export interface SimPki {
   /** A server certificate from a CA the station does not trust. */
   rogueServer: Pem;
   client(cn: string): Pem;
+  /** Sign a PEM CSR with the trusted CA (or the rogue one), optionally overriding the subject: the certificate then the CA (PEM). */
+  signCsr(csr: string, o?: { rogue?: boolean; days?: number; subj?: string }): string;
   cleanup(): void;
 }
 
@@ -35,6 +37,13 @@ export function makeSimPki(): SimPki {
     server: sign('server', 'ca', '/CN=localhost/O=Chargewire Test', 'san.ext'),
     rogueServer: sign('rogue', 'rogue-ca', '/CN=localhost/O=Chargewire Test', 'san.ext'),
     client: (cn) => sign(`client${n++}`, 'ca', `/CN=${cn}/O=Chargewire Test`),
+    signCsr(csr, o = {}) {
+      const name = `signed${n++}`;
+      const caName = o.rogue ? 'rogue-ca' : 'ca';
+      writeFileSync(join(dir, `${name}.csr`), csr);
+      ssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${caName}.pem`, '-CAkey', `${caName}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', String(o.days ?? 2), ...(o.subj ? ['-subj', o.subj] : [])]);
+      return readFileSync(join(dir, `${name}.pem`), 'utf8') + readFileSync(join(dir, `${caName}.pem`), 'utf8');
+    },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
