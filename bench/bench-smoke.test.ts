@@ -1,4 +1,4 @@
-// Keeps the benchmark harness working: tiny rpc, idle, storm and steady runs (≤ 20 stations, seconds) into temp dirs.
+// Keeps the benchmark harness working: tiny rpc, idle (plain, tls), storm, steady, ceiling and soak runs (≤ 20 stations, seconds) into temp dirs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { runRpcBench, type RpcBenchResult } from './rpc/rpc-bench.ts';
 import { runIdleBench } from './csms/idle-bench.ts';
 import { runStormBench } from './csms/storm-bench.ts';
 import { runSteadyBench } from './csms/steady-bench.ts';
+import { runCeilingBench } from './csms/ceiling-bench.ts';
+import { runSoakBench, slope } from './csms/soak-bench.ts';
 import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './csms/fleet-frames.ts';
 
 test('every benchmark frame and response is valid OCPP 2.1 and 2.0.1 (so validation measures real work, not errors)', () => {
@@ -107,11 +109,58 @@ test('steady benchmark smoke run: 20 stations run the fleet mix with persistence
   assert.ok(readdirSync(dir).includes('steady-latest.md'));
 }));
 
-test('ceiling and soak (issue 7) are placeholders that exit 2; unknown names exit 1', () => {
+test('ceiling benchmark smoke run: the saturating fleet mix against the CSMS and the raw ws server, ratio per run pair', { timeout: 40_000 }, () => withDir(async (dir) => {
+  const r = await runCeilingBench({ stations: 5, warmupMs: 100, durationMs: 500, runs: 1, outDir: dir, args: ['--smoke'], quiet: true });
+  assert.equal(r.errors, 0, r.sides.map((s) => s.samples[0]?.firstError).join(' '));
+  const [csms, raw] = [r.sides.find((s) => s.target === 'csms')!, r.sides.find((s) => s.target === 'raw')!];
+  for (const s of [csms, raw]) {
+    assert.equal(s.samples.length, 1);
+    assert.ok(s.callsPerS.median > 0 && s.perServerCpuSecond.median > 0, `${s.target}: ${s.callsPerS.median} CALLs/s`);
+    assert.ok((s.samples[0]!.byAction['TransactionEvent'] ?? 0) > 0, `${s.target}: transactions were part of the traffic`);
+  }
+  assert.ok((csms.storeItemsPerS?.median ?? 0) > 0, 'the CSMS persisted the traffic');
+  assert.equal(raw.storeItemsPerS, undefined);
+  assert.equal(r.ratio.values.length, 1);
+  assert.ok(Math.abs(r.ratio.values[0]! - csms.callsPerS.median / raw.callsPerS.median) < 1e-9, 'ratio = CSMS / raw of the same run');
+  assert.match(readFileSync(join(dir, 'ceiling-latest.md'), 'utf8'), /\| CSMS \/ raw ws server \| \d/);
+}));
+
+test('soak benchmark smoke run: churn (closes, reconnects, boots) with the fleet mix, memory sampled, no error', { timeout: 40_000 }, () => withDir(async (dir) => {
+  const r = await runSoakBench({ stations: 10, durationMs: 2500, sampleMs: 500, rate: 20, churnPerS: 4, runs: 1, outDir: dir, args: ['--smoke'], quiet: true });
+  const run = r.runs[0]!;
+  assert.equal(run.errors, 0, run.firstError);
+  assert.equal(run.unexpectedDrops, 0);
+  assert.ok(run.samples.length >= 3, `${run.samples.length} samples`);
+  assert.ok(run.churned > 0 && run.boots > 0, `churned ${run.churned}, boots again ${run.boots}`);
+  assert.ok(run.samples.every((x) => x.rssMB > 10 && x.heapMB > 1), 'RSS and heap sampled');
+  assert.ok(Number.isFinite(run.rssSlopeMBPerMin) && Number.isFinite(run.heapSlopeMBPerMin), 'growth fitted');
+  assert.ok(run.callsPerS > 0);
+  assert.ok(readdirSync(dir).some((f) => /^soak-\d.*\.json$/.test(f)));
+  assert.match(readFileSync(join(dir, 'soak-latest.md'), 'utf8'), /## Time series of run 1/);
+}));
+
+test('soak slope is the least-squares line', () => {
+  assert.equal(slope([0, 1, 2, 3], [5, 7, 9, 11]), 2);
+  assert.ok(Math.abs(slope([0, 1, 2], [1, 0, 1])) < 1e-12);
+  assert.ok(Number.isNaN(slope([1], [1])));
+});
+
+test('idle benchmark smoke run over TLS: 10 stations booted over wss:// with the bench CA', { timeout: 40_000 }, () => withDir(async (dir) => {
+  const r = await runIdleBench({ stations: 10, runs: 1, variants: ['tls'], outDir: dir, args: ['--smoke'], quiet: true });
+  const v = r.variants[0]!;
+  assert.equal(v.id, 'idle-tls');
+  assert.equal(v.samples[0]!.connections, 10);
+  assert.match(v.samples[0]!.tls ?? '', /^TLSv1\.[23] /);
+  assert.match(readFileSync(join(dir, 'idle-latest.md'), 'utf8'), /\| `idle-tls` \| 10 \|/);
+}));
+
+test('bench/run.ts: ceiling and soak print their options; unknown names exit 1', () => {
   const root = new URL('..', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'soak'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /not implemented yet/);
+  for (const name of ['ceiling', 'soak']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', name, '--help'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`usage: npm run bench -- ${name} .*--runs`));
+  }
   const u = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'nope'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
   assert.equal(u.status, 1);
 });

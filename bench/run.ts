@@ -3,17 +3,19 @@
 import { parseArgs } from 'node:util';
 import { defaultResultsDir } from './lib/results.ts';
 import { runRpcBench, defaultRpcOptions } from './rpc/rpc-bench.ts';
-import { runCsmsBench } from './csms/cli.ts';
+import { runCsmsBench, csmsBenchmarks } from './csms/cli.ts';
+import { defaultCeilingOptions as dc } from './csms/ceiling-bench.ts';
+import { defaultSoakOptions as ds } from './csms/soak-bench.ts';
 
 const usage = `usage: npm run bench -- <benchmark> [options]
 
 benchmarks:
   rpc       CALL/CALLRESULT round trips/s vs a raw ws echo, deflate and validation costs, memory/connection
-  idle      idle booted stations on the CSMS, RSS per connection (plain, deflate)
+  idle      idle booted stations on the CSMS, RSS per connection (plain, deflate, tls, tls-basic)
   steady    realistic fleet mix with persistence on SQLite, stepped up until p99 > 50 ms
   storm     reconnect storm after a CSMS restart (kill + start on the same port and SQLite file)
-  ceiling   CSMS vs raw ws server ratio with persistence            (issue 7, not implemented yet)
-  soak      10 minutes of churn, RSS growth                         (issue 7, not implemented yet)
+  ceiling   saturating fleet mix: CSMS (validation, SQLite) throughput as a ratio of a raw ws server's
+  soak      10 minutes of churn (connects, disconnects, transactions): CSMS RSS growth, errors
 
 rpc options:
   --stations N      concurrent stations (default ${defaultRpcOptions.stations})
@@ -25,10 +27,22 @@ rpc options:
   --profile         run the servers under --cpu-prof and summarise the top functions
   --out DIR         results directory (default bench/results)
 
-idle / storm / steady options: see \`npm run bench -- idle --help\` (and storm, steady)
-`;
+ceiling options:
+  --stations N      stations, one CALL outstanding each (default ${dc.stations})
+  --warmup MS       warm-up before each window (default ${dc.warmupMs})
+  --duration MS     measured window per run and server (default ${dc.durationMs})
+  --runs N          interleaved repetitions (default ${dc.runs})
 
-const placeholders = new Set(['ceiling', 'soak']);
+soak options:
+  --duration MS     length of each run (default ${ds.durationMs} = ${ds.durationMs / 60_000} min)
+  --stations N      stations running the fleet mix (default ${ds.stations})
+  --rate N          offered CALLs/s of the mix (default ${ds.rate})
+  --churn N         stations closed per second, each reconnects and boots again (default ${ds.churnPerS})
+  --sample-ms MS    CSMS memory sample interval, after GC (default ${ds.sampleMs})
+  --runs N          repetitions (default ${ds.runs}: a 10-minute figure is not repeated by default)
+
+idle / storm / steady / ceiling / soak: \`npm run bench -- <name> --help\` for all options and bounds
+`;
 
 function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
@@ -43,11 +57,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return name ? 0 : 1;
   }
-  if (placeholders.has(name)) {
-    console.error(`bench ${name}: not implemented yet (issue 7)`);
-    return 2;
-  }
-  if (name === 'idle' || name === 'storm' || name === 'steady') return runCsmsBench(name, rest);
+  if ((csmsBenchmarks as readonly string[]).includes(name)) return runCsmsBench(name as typeof csmsBenchmarks[number], rest);
   if (name !== 'rpc') {
     console.error(`unknown benchmark '${name}'\n\n${usage}`);
     return 1;

@@ -1,15 +1,22 @@
-// Command-line front of the CSMS benchmarks (idle, storm, steady): options, bounds, printing.
+// Command-line front of the CSMS benchmarks (idle, storm, steady, ceiling, soak): options, bounds, printing.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultResultsDir, type Written } from '../lib/results.ts';
-import { runIdleBench, defaultIdleOptions } from './idle-bench.ts';
+import { runIdleBench, defaultIdleOptions, idleVariants, type IdleVariantId } from './idle-bench.ts';
+import { runCeilingBench, defaultCeilingOptions } from './ceiling-bench.ts';
+import { runSoakBench, defaultSoakOptions } from './soak-bench.ts';
 import { runStormBench, defaultStormOptions } from './storm-bench.ts';
 import { runSteadyBench, defaultSteadyOptions } from './steady-bench.ts';
 
 const help: Record<string, string> = {
-  idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants plain,deflate] [--out DIR]\n`,
+  idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants ${idleVariants.join(',')} (default plain,deflate)] [--out DIR]\n`
+    + '  tls: wss:// on the security profile 2 listener, stations without credentials; tls-basic: with a Basic password (scrypt on every connect: slow)\n',
   storm: `usage: npm run bench -- storm [--stations N (default ${defaultStormOptions.stations})] [--runs N (default ${defaultStormOptions.runs})] [--backoff MIN,RANGE ms (default ${defaultStormOptions.backoffMinMs},${defaultStormOptions.backoffRangeMs})] [--tsx (run the CSMS through tsx instead of a precompiled bundle)] [--out DIR]\n`,
-  steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--profile] [--out DIR]\n`,
+  ceiling: `usage: npm run bench -- ceiling [--stations N (default ${defaultCeilingOptions.stations}, max 10000)] [--warmup MS (default ${defaultCeilingOptions.warmupMs})] [--duration MS (default ${defaultCeilingOptions.durationMs}, max 60000)] [--runs N (default ${defaultCeilingOptions.runs}, max 10)] [--out DIR]\n`
+    + '  the fleet mix, every station keeping one CALL outstanding, against the CSMS (validation, SQLite) and a raw ws server; interleaved runs, ratio per run pair\n',
+  soak: `usage: npm run bench -- soak [--duration MS (default ${defaultSoakOptions.durationMs}, max 3600000)] [--stations N (default ${defaultSoakOptions.stations})] [--rate CALLs/s offered (default ${defaultSoakOptions.rate})] [--churn N stations closed per second (default ${defaultSoakOptions.churnPerS})] [--sample-ms MS (default ${defaultSoakOptions.sampleMs})] [--runs N (default ${defaultSoakOptions.runs}, max 3)] [--out DIR]\n`
+    + '  CSMS RSS and heap after GC every sample, growth per minute over the second half, errors; one run by default (10 minutes)\n',
+  steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--store sqlite|postgres (default sqlite; postgres: 127.0.0.1:5432/test, throwaway schema)] [--sqlite-thread main|worker (default main)] [--profile] [--out DIR]\n`,
 };
 
 function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
@@ -29,12 +36,16 @@ function print(w: Written | undefined): void {
   console.error(`\nwrote ${w.jsonPath}\nwrote ${w.markdownPath}`);
 }
 
-export async function runCsmsBench(name: 'idle' | 'storm' | 'steady', rest: string[]): Promise<number> {
+export const csmsBenchmarks = ['idle', 'storm', 'steady', 'ceiling', 'soak'] as const;
+
+export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
     options: {
       stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' }, tsx: { type: 'boolean' },
       'step-ms': { type: 'string' }, rates: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      store: { type: 'string' }, 'sqlite-thread': { type: 'string' },
+      warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' },
     },
     strict: true,
   });
@@ -42,11 +53,11 @@ export async function runCsmsBench(name: 'idle' | 'storm' | 'steady', rest: stri
   const outDir = values.out ?? defaultResultsDir;
   if (name === 'idle') {
     const variants = (values.variants ?? 'plain,deflate').split(',').map((v) => v.trim());
-    for (const v of variants) if (v !== 'plain' && v !== 'deflate') throw new RangeError(`--variants: plain and/or deflate, got ${v}`);
+    for (const v of variants) if (!(idleVariants as readonly string[]).includes(v)) throw new RangeError(`--variants: some of ${idleVariants.join(', ')}, got ${v}`);
     const r = await runIdleBench({
       stations: int('stations', values.stations, defaultIdleOptions.stations, 1, 60_000),
       runs: int('runs', values.runs, defaultIdleOptions.runs, 1, 5),
-      variants: variants as Array<'plain' | 'deflate'>, outDir, args: rest,
+      variants: variants as IdleVariantId[], outDir, args: rest,
     });
     print(r.written);
     return 0;
@@ -61,13 +72,47 @@ export async function runCsmsBench(name: 'idle' | 'storm' | 'steady', rest: stri
     print(r.written);
     return r.runs.some((x) => x.lost > 0) ? 1 : 0;
   }
+  if (name === 'ceiling') {
+    const d = defaultCeilingOptions;
+    const r = await runCeilingBench({
+      // Bounds: ≤ 10 000 stations, ≤ 60 s per window, ≤ 10 runs (default total ≈ 2 × 3 × 14 s).
+      stations: int('stations', values.stations, d.stations, 1, 10_000),
+      warmupMs: int('warmup', values.warmup, d.warmupMs, 0, 30_000),
+      durationMs: int('duration', values.duration, d.durationMs, 100, 60_000),
+      runs: int('runs', values.runs, d.runs, 1, 10), outDir, args: rest,
+    });
+    print(r.written);
+    return r.errors ? 1 : 0;
+  }
+  if (name === 'soak') {
+    const d = defaultSoakOptions;
+    const r = await runSoakBench({
+      // Bounds: ≤ 1 h per run, ≤ 3 runs, ≤ 19 000 stations, ≤ 5 000 offered CALLs/s, ≤ 1 000 closes/s.
+      stations: int('stations', values.stations, d.stations, 1, 19_000),
+      durationMs: int('duration', values.duration, d.durationMs, 500, 3_600_000),
+      sampleMs: int('sample-ms', values['sample-ms'], d.sampleMs, 100, 600_000),
+      rate: int('rate', values.rate, d.rate, 1, 5_000),
+      churnPerS: int('churn', values.churn, d.churnPerS, 0, 1_000),
+      runs: int('runs', values.runs, d.runs, 1, 3), outDir, args: rest,
+    });
+    print(r.written);
+    return r.errors ? 1 : 0;
+  }
   const r = await runSteadyBench({
     stations: int('stations', values.stations, defaultSteadyOptions.stations, 1, 19_000),
     stepMs: int('step-ms', values['step-ms'], defaultSteadyOptions.stepMs, 500, 60_000),
     rates: ints('rates', values.rates, 1, 100_000) ?? defaultSteadyOptions.rates,
     runs: int('runs', values.runs, defaultSteadyOptions.runs, 1, 3),
     profile: values.profile ?? false, outDir, args: rest,
+    store: oneOf('store', values.store, ['sqlite', 'postgres'] as const, 'sqlite'),
+    sqliteThread: oneOf('sqlite-thread', values['sqlite-thread'], ['main', 'worker'] as const, 'main'),
   });
   print(r.written);
   return r.errors ? 1 : 0;
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, values: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!(values as readonly string[]).includes(v)) throw new RangeError(`--${name} must be one of ${values.join(', ')}, got ${v}`);
+  return v as T;
 }

@@ -11,6 +11,7 @@ import type { FleetConnectArgs } from './fleet-child.ts';
 const here = new URL('.', import.meta.url).pathname;
 export const csmsScript = join(here, 'csms-child.ts');
 export const fleetScript = join(here, 'fleet-child.ts');
+export const rawCsmsScript = join(here, 'raw-csms-child.ts');
 
 /** 127.0.0.1…127.0.0.9: each source address has its own ~28 000 ephemeral ports towards one listener. */
 export const loopbackSources = Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`);
@@ -26,6 +27,13 @@ export async function startCsms(cfg: CsmsChildConfig, execArgv: string[] = [], o
 
 export function startFleet(): BenchChild {
   return forkChild(fleetScript);
+}
+
+/** The minimal raw `ws` server of `ceiling` (raw-csms-child.ts): answers, validates and stores nothing. */
+export async function startRawCsms(): Promise<RunningCsms> {
+  const child = forkChild(rawCsmsScript);
+  const { port, pid } = await child.request<{ port: number; pid: number }>('start', undefined, 60_000);
+  return { child, port, pid };
 }
 
 export function fleetArgs(port: number, stations: number, prefix: string, o: Partial<FleetConnectArgs> = {}): FleetConnectArgs {

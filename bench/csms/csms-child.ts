@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { blocks as registeredBlocks, createCsms, loadConfig, type Block, type Csms } from '@chargewire/csms';
 import { transactions } from '../../packages/csms/src/blocks/transactions.ts';
@@ -26,8 +27,15 @@ export interface CsmsChildConfig {
   dataDir: string;
   /** 0 = ephemeral. */
   port: number;
-  store: 'sqlite' | 'postgres';
+  store: 'sqlite' | 'postgres' | 'memory';
   postgresUrl?: string;
+  /** SQLite on its own thread (the CSMS default) or on the event loop. */
+  sqliteThread?: 'worker' | 'main';
+  /**
+   * Listen with wss:// (security profile 2 listener, TLS 1.2+) on an ephemeral port instead of ws://;
+   * `port` of the reply is then the TLS port. PEM files (server certificate with the loopback address).
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface CsmsUsage {
@@ -48,6 +56,9 @@ export interface CsmsUsage {
   /** Items the store has committed through group commit (journal entries, touches, transactions…). */
   storeItems: number;
   storeBatches: number;
+  /** Cumulative event-loop time of the main thread: busy (active) and idle, ms (performance.eventLoopUtilization). */
+  loopActiveMs: number;
+  loopIdleMs: number;
 }
 
 let csms: Csms | undefined;
@@ -59,16 +70,17 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
-        ocpp: { host: '127.0.0.1', port: c.port },
+        ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },
+        ...(c.tls ? { tls: { port: c.port, mtlsPort: -1, certFile: c.tls.certFile, keyFile: c.tls.keyFile } } : {}),
         boot: { fetchInventory: false },
       },
     });
     csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks() });
     const ports = await csms.start();
-    return { port: ports.ocpp!, pid: process.pid };
+    return { port: (c.tls ? ports.tls : ports.ocpp)!, pid: process.pid };
   },
   usage(args?: { gc?: boolean }): CsmsUsage {
     if (args?.gc && globalThis.gc) { globalThis.gc(); globalThis.gc(); }
@@ -89,6 +101,8 @@ serveOps({
       sessions: csms?.runtime.sessions.size ?? 0,
       storeItems: st?.items ?? 0,
       storeBatches: st?.batches ?? 0,
+      loopActiveMs: performance.eventLoopUtilization().active,
+      loopIdleMs: performance.eventLoopUtilization().idle,
     };
   },
   /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */

@@ -2,10 +2,13 @@
 // (BootNotification Accepted), then idle, reconnect after a drop (OCPP-style back-off: minimum wait
 // plus a small random range, doubling on failure), or run a realistic, time-compressed fleet mix.
 // One CALL outstanding per station (OCPP); later CALLs wait in the station's queue.
+// Also: a saturating mode (the next CALL of the mix as soon as the previous is answered, for `ceiling`),
+// churn (random closes, then reconnect and boot again, for `soak`) and wss:// with a given CA (idle tls).
 import WebSocket from 'ws';
+import type { TLSSocket } from 'node:tls';
 import { serveOps } from '../lib/ipc.ts';
 import { quantile } from '../lib/stats.ts';
-import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './fleet-frames.ts';
+import { bootRequest, heartbeat, cycleStep, uniform } from './fleet-frames.ts';
 
 export interface FleetConnectArgs {
   port: number;
@@ -19,6 +22,10 @@ export interface FleetConnectArgs {
   backoff: { minMs: number; rangeMs: number; maxMs: number };
   /** Connections opened at once during the initial ramp. */
   concurrency: number;
+  /** wss:// (security profile 2 listener) trusting this CA (PEM); the server certificate names 127.0.0.1. */
+  tls?: { ca: string };
+  /** HTTP Basic password (username = identity); the CSMS hashes or verifies it with scrypt on each connect. */
+  password?: string;
 }
 
 export interface FleetCounts {
@@ -32,8 +39,12 @@ export interface FleetCounts {
   drops: number;
   /** Date.now() of the last Accepted boot since the last reset. */
   lastBootAt: number;
+  /** Connections closed by the churn of `churnStart` since the last reset (they count in `drops` too). */
+  churned: number;
   errors: number;
   firstError?: string;
+  /** TLS protocol and cipher of the latest wss:// connection. */
+  tls?: string;
 }
 
 export interface SteadyMark {
@@ -65,6 +76,9 @@ interface Station {
   tx?: { id: string; seqNo: number; left: number; energy: number };
   txCount: number;
   timers: NodeJS.Timeout[];
+  // saturating mode: CALLs of the current mix step not sent yet, steps taken
+  sat?: Array<[string, Record<string, unknown>]>;
+  satSteps?: number;
 }
 
 let args: FleetConnectArgs | undefined;
@@ -83,7 +97,7 @@ let lat = new Float64Array(1 << 21);
 let latN = 0;
 
 function freshCounts(): FleetCounts {
-  return { at: 0, open: 0, booted: 0, boots: 0, connectFailures: 0, drops: 0, lastBootAt: 0, errors: 0 };
+  return { at: 0, open: 0, booted: 0, boots: 0, connectFailures: 0, drops: 0, lastBootAt: 0, churned: 0, errors: 0 };
 }
 
 function fail(text: string): void {
@@ -129,14 +143,16 @@ function onMessage(s: Station, data: WebSocket.RawData): void {
       counts.lastBootAt = Date.now();
       if (counts.booted === stations.length) for (const w of bootWaiters) w();
       if (mixOn) startMix(s);
+      if (satOn && !s.queue.length) s.queue.push(satNext(s));
     }
   } else {
     completed++;
     byAction[p.action] = (byAction[p.action] ?? 0) + 1;
     if (latN < lat.length) lat[latN++] = performance.now() - p.due;
   }
-  const next = s.queue.shift();
+  const next = s.queue.shift() ?? (satOn && s.booted ? satNext(s) : undefined);
   if (next && s.ws?.readyState === WebSocket.OPEN) send(s, next);
+  else if (!satOn && idleWaiters.size && !s.busy) settleIdle();
 }
 
 function backoffMs(s: Station): number {
@@ -151,6 +167,7 @@ function clearStation(s: Station): void {
   s.busy = false;
   s.inflight = undefined;
   s.tx = undefined;
+  s.sat = undefined;
   if (s.booted) counts.booted--;
   s.booted = false;
 }
@@ -159,9 +176,11 @@ function clearStation(s: Station): void {
 function open(s: Station): Promise<void> {
   const a = args!;
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${a.port}/ocpp/${s.identity}`, ['ocpp2.1'], {
+    const ws = new WebSocket(`${a.tls ? 'wss' : 'ws'}://127.0.0.1:${a.port}/ocpp/${s.identity}`, ['ocpp2.1'], {
       perMessageDeflate: a.compression ? {} : false,
       localAddress: a.addresses[s.index % a.addresses.length],
+      ...(a.tls ? { ca: a.tls.ca } : {}),
+      ...(a.password ? { headers: { Authorization: `Basic ${Buffer.from(`${s.identity}:${a.password}`).toString('base64')}` } } : {}),
     });
     s.ws = ws;
     let opened = false;
@@ -170,6 +189,10 @@ function open(s: Station): Promise<void> {
       counts.open++;
       if (ws.protocol !== 'ocpp2.1') fail(`subprotocol not agreed: '${ws.protocol}'`);
       if (a.compression && !ws.extensions.includes('permessage-deflate')) fail('permessage-deflate not negotiated');
+      if (a.tls) {
+        const sock = (ws as unknown as { _socket?: TLSSocket })._socket;
+        counts.tls = `${sock?.getProtocol?.() ?? '?'} ${sock?.getCipher?.().standardName ?? '?'}`;
+      }
       send(s, { action: 'BootNotification', payload: bootRequest, due: performance.now() });
       resolve();
     });
@@ -191,8 +214,6 @@ function open(s: Station): Promise<void> {
 // Heartbeat every 300 s. A charging cycle: StatusNotification Occupied, TransactionEvent Started,
 // 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended,
 // StatusNotification Available, then idle for 30–300 s.
-const uniform = (lo: number, hi: number): number => lo + Math.random() * (hi - lo);
-
 function later(s: Station, seconds: number, fn: () => void): void {
   const t = setTimeout(() => {
     s.timers = s.timers.filter((x) => x !== t);
@@ -207,30 +228,79 @@ function heartbeatLoop(s: Station): void {
 }
 
 function cycle(s: Station): void {
-  const at = new Date().toISOString();
-  if (!s.tx) {
-    const id = `${s.identity}-${++s.txCount}`;
-    s.tx = { id, seqNo: 0, left: Math.floor(uniform(10, 41)), energy: 0 };
-    enqueue(s, 'StatusNotification', status('Occupied', at));
-    enqueue(s, 'TransactionEvent', txStarted(id, at));
-    later(s, uniform(15, 60), () => cycle(s));
-  } else if (s.tx.left > 0) {
-    s.tx.left--;
-    s.tx.energy += 100;
-    enqueue(s, 'TransactionEvent', txUpdated(s.tx.id, ++s.tx.seqNo, s.tx.energy, at));
-    later(s, uniform(15, 60), () => cycle(s));
-  } else {
-    enqueue(s, 'TransactionEvent', txEnded(s.tx.id, ++s.tx.seqNo, s.tx.energy, at));
-    enqueue(s, 'StatusNotification', status('Available', at));
-    s.tx = undefined;
-    later(s, uniform(30, 300), () => cycle(s));
-  }
+  const { calls, waitS } = cycleStep(s);
+  for (const [action, payload] of calls) enqueue(s, action, payload);
+  later(s, waitS, () => cycle(s));
 }
 
 function startMix(s: Station): void {
   // Random phases, so that the fleet does not beat in step.
   later(s, uniform(0, 300), () => heartbeatLoop(s));
   later(s, uniform(0, 60), () => cycle(s));
+}
+
+// ---- saturating mode (ceiling): the same CALLs without the waits, one outstanding per station -------
+// A Heartbeat every 9th step: ≈ 10% of CALLs, close to the mix's share in real time (11%).
+let satOn = false;
+const idleWaiters = new Set<() => void>();
+
+function satNext(s: Station): Pending {
+  if (!s.sat?.length) {
+    s.satSteps = (s.satSteps ?? 0) + 1;
+    s.sat = s.satSteps % 9 === 0 ? [['Heartbeat', heartbeat()]] : cycleStep(s).calls;
+  }
+  const [action, payload] = s.sat.shift()!;
+  return { action, payload, due: performance.now() };
+}
+
+function settleIdle(): void {
+  if (stations.every((s) => !s.busy)) for (const w of idleWaiters) w();
+}
+
+function satStart(): null {
+  satOn = true;
+  completed = 0;
+  latN = 0;
+  for (const s of stations) if (s.booted && !s.busy && s.ws?.readyState === WebSocket.OPEN) send(s, satNext(s));
+  return null;
+}
+
+/** Stop sending new CALLs and wait (≤ 5 s) until every outstanding one is answered. */
+async function satStop(): Promise<FleetCounts> {
+  satOn = false;
+  await new Promise<void>((r) => {
+    idleWaiters.add(r);
+    settleIdle();
+    setTimeout(r, 5_000).unref();
+  });
+  idleWaiters.clear();
+  return snapshot();
+}
+
+// ---- churn (soak): close random booted stations; they reconnect with their back-off and boot again --
+let churnTimer: NodeJS.Timeout | undefined;
+
+function churnStart(o: { perS: number }): null {
+  let owed = 0;
+  const tickMs = 100;
+  clearInterval(churnTimer);
+  churnTimer = setInterval(() => {
+    owed += (o.perS * tickMs) / 1000;
+    for (let tries = 0; owed >= 1 && tries < 20; tries++) {
+      const s = stations[Math.floor(Math.random() * stations.length)];
+      if (!s?.booted || s.ws?.readyState !== WebSocket.OPEN) continue;
+      owed--;
+      counts.churned++;
+      s.ws.close(1000);
+    }
+  }, tickMs);
+  return null;
+}
+
+function churnStop(): null {
+  clearInterval(churnTimer);
+  churnTimer = undefined;
+  return null;
 }
 
 // ---- ops -------------------------------------------------------------------------------------------
@@ -261,7 +331,7 @@ function snapshot(): FleetCounts {
 function arm(o: { reconnect: boolean }): FleetCounts {
   reconnect = o.reconnect;
   const keep = { open: counts.open, booted: counts.booted };
-  counts = { ...freshCounts(), ...keep };
+  counts = { ...freshCounts(), ...keep, ...(counts.tls ? { tls: counts.tls } : {}) };
   return snapshot();
 }
 
@@ -306,6 +376,8 @@ function mixStop(): null {
 async function disconnect(): Promise<null> {
   closing = true;
   mixOn = false;
+  satOn = false;
+  churnStop();
   await Promise.all(stations.map((s) => {
     const ws = s.ws;
     if (!ws || ws.readyState === WebSocket.CLOSED) return undefined;
@@ -320,4 +392,4 @@ async function disconnect(): Promise<null> {
   return null;
 }
 
-serveOps({ connect, counts: snapshot, arm, mixStart, mixSet, mark, mixStop, disconnect });
+serveOps({ connect, counts: snapshot, arm, mixStart, mixSet, mark, mixStop, satStart, satStop, churnStart, churnStop, disconnect });

@@ -60,3 +60,30 @@ export function txEnded(transactionId: string, seqNo: number, energyWh: number, 
  * 4 + 25 CALLs over 25 × 37.5 s + 165 s of idling on average, plus a Heartbeat every 300 s.
  */
 export const mixRatePerStation = 29 / (25 * 37.5 + 165) + 1 / 300;
+
+export const uniform = (lo: number, hi: number): number => lo + Math.random() * (hi - lo);
+
+/** A station's charging-cycle state (fleet-child.ts keeps one per station). */
+export interface CycleState { identity: string; tx?: { id: string; seqNo: number; left: number; energy: number }; txCount: number }
+
+/**
+ * The CALLs of a station's next charging-cycle step and the (uncompressed) seconds until the step after:
+ * StatusNotification Occupied + TransactionEvent Started, then 10–40 TransactionEvent Updated (15–60 s
+ * apart), then TransactionEvent Ended + StatusNotification Available and 30–300 s of idling.
+ */
+export function cycleStep(s: CycleState): { calls: Array<[string, Record<string, unknown>]>; waitS: number } {
+  const at = new Date().toISOString();
+  if (!s.tx) {
+    const id = `${s.identity}-${++s.txCount}`;
+    s.tx = { id, seqNo: 0, left: Math.floor(uniform(10, 41)), energy: 0 };
+    return { calls: [['StatusNotification', status('Occupied', at)], ['TransactionEvent', txStarted(id, at)]], waitS: uniform(15, 60) };
+  }
+  if (s.tx.left > 0) {
+    s.tx.left--;
+    s.tx.energy += 100;
+    return { calls: [['TransactionEvent', txUpdated(s.tx.id, ++s.tx.seqNo, s.tx.energy, at)]], waitS: uniform(15, 60) };
+  }
+  const calls: Array<[string, Record<string, unknown>]> = [['TransactionEvent', txEnded(s.tx.id, ++s.tx.seqNo, s.tx.energy, at)], ['StatusNotification', status('Available', at)]];
+  s.tx = undefined;
+  return { calls, waitS: uniform(30, 300) };
+}

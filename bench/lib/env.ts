@@ -31,3 +31,15 @@ export function runMeta(args: readonly string[]): RunMeta {
     startedAt: new Date().toISOString(),
   };
 }
+
+/** Busy CPU time of the whole machine (all cores, ms) from os.cpus(), to tell how loaded a shared machine was. */
+export function machineBusyMs(): { busy: number; at: number } {
+  let busy = 0;
+  for (const c of cpus()) busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  return { busy, at: performance.now() };
+}
+
+/** CPU used by everything except `ownPct` (% of one core) between two machineBusyMs() samples. */
+export function otherLoadPct(a: { busy: number; at: number }, b: { busy: number; at: number }, ownPct: number): number {
+  return Math.max(0, (100 * (b.busy - a.busy)) / (b.at - a.at) - ownPct);
+}

@@ -2,11 +2,11 @@
 // `ws` echo of the same frames in the same run, with and without permessage-deflate and validation,
 // plus per-connection server memory. Server and load generator are separate processes.
 import { mkdirSync, readdirSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forkChild, type BenchChild } from '../lib/ipc.ts';
-import { runMeta } from '../lib/env.ts';
+import { machineBusyMs, runMeta } from '../lib/env.ts';
 import { spread, type Spread } from '../lib/stats.ts';
 import { writeResults, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
@@ -153,13 +153,6 @@ async function measure(gen: BenchChild, srv: RunningServer, s: Scenario, o: RpcB
     errors: end.errors,
     firstError: end.firstError,
   };
-}
-
-/** Busy CPU time of the whole machine (all cores, ms) from os.cpus(). */
-function machineBusyMs(): { busy: number; at: number } {
-  let busy = 0;
-  for (const c of cpus()) busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
-  return { busy, at: performance.now() };
 }
 
 async function measureMemory(gen: BenchChild, m: MemoryScenario, o: RpcBenchOptions, tag: string): Promise<MemorySample> {
