@@ -48,7 +48,7 @@ export interface SteadyStep {
   ok: boolean;
 }
 export interface SteadyResult {
-  benchmark: 'steady' | 'steady-profile'; meta: ReturnType<typeof runMeta>; options: Omit<SteadyOptions, 'outDir' | 'args' | 'quiet'>;
+  benchmark: `steady${'' | '-postgres' | '-worker'}${'' | '-profile'}`; meta: ReturnType<typeof runMeta>; options: Omit<SteadyOptions, 'outDir' | 'args' | 'quiet'>;
   mixRatePerStation: number; passes: SteadyPass[];
   /** Every step of every pass; `sustained`/`half` are those of the pass with the median sustained rate. */
   steps: SteadyStep[]; sustained?: SteadyStep; half?: SteadyStep; errors: number;
@@ -103,7 +103,7 @@ export async function runSteadyBench(o: SteadyOptions): Promise<SteadyResult> {
   const byRate = [...passes].sort((a, b) => (a.sustained?.callsPerS ?? 0) - (b.sustained?.callsPerS ?? 0));
   const mid = byRate[Math.floor((byRate.length - 1) / 2)]!;
   const result: SteadyResult = {
-    benchmark: o.profile ? 'steady-profile' : 'steady', meta, options, mixRatePerStation, passes,
+    benchmark: steadyName(o), meta, options, mixRatePerStation, passes,
     steps: passes.flatMap((x) => x.steps), sustained: mid.sustained, half: mid.half,
     sustainedCallsPerS: spread(passes.map((x) => x.sustained?.callsPerS ?? 0)),
     halfP99Ms: spread(passes.flatMap((x) => (x.half ? [x.half.p99Ms] : []))),
@@ -111,6 +111,12 @@ export async function runSteadyBench(o: SteadyOptions): Promise<SteadyResult> {
   };
   result.written = writeResults(o.outDir, result as never, renderSteady(result));
   return result;
+}
+
+/** Result file name: steady, steady-postgres, steady-worker (+ -profile), so variants keep their own -latest.md. */
+function steadyName(o: SteadyOptions): SteadyResult['benchmark'] {
+  const variant = o.store === 'postgres' ? '-postgres' : o.sqliteThread === 'worker' ? '-worker' : '';
+  return `steady${variant}${o.profile ? '-profile' : ''}` as SteadyResult['benchmark'];
 }
 
 function spread(xs: number[]): { min: number; median: number; max: number } | undefined {
@@ -151,7 +157,9 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
       csmsRssMB: u1.rss / 1048576, queued: m1.queued, errors: m1.errors - m0.errors, firstError: m1.firstError, byAction,
       ok: false,
     };
-    r.ok = r.p99Ms <= p99LimitMs && r.callsPerS >= 0.9 * offered && r.errors === 0;
+    // The mix's nominal rate is an estimate (mixRatePerStation); at the half-load step only latency and errors
+    // are judged (the fleet's own backlog, `queued`, shows whether it kept up).
+    r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && (label === 'half' || r.callsPerS >= 0.9 * offered);
     log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
     return r;
   }
