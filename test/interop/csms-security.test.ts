@@ -33,7 +33,7 @@ describe('security profile 1 and connection refusals', () => {
     assert.equal(afterRec?.passwordHash, before?.passwordHash);
   });
 
-  test('production mode: an unknown identity gets HTTP 404 and is not registered', async () => {
+  test('[A00.FR.004] production mode: an unknown identity (no security profile configured) gets HTTP 404 and is not registered', async () => {
     await assert.rejects(t.connect('NOPE', { password: 'whatever-123456' }), (e) => status(e) === 404);
     assert.equal(await t.store.getStation('NOPE'), undefined);
   });
@@ -114,7 +114,7 @@ describe('security profiles 2 and 3 (TLS)', () => {
       s.on('error', () => resolve({ ok: false }));
     });
 
-  test('[A00.FR.318] the four required cipher suites work over TLS 1.2 (RSA and ECDSA certificates)', async () => {
+  test('[A00.FR.318] [A00.FR.421] the four required cipher suites work over TLS 1.2 (RSA and ECDSA certificates)', async () => {
     for (const [openssl, iana] of [
       ['ECDHE-ECDSA-AES128-GCM-SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
       ['ECDHE-ECDSA-AES256-GCM-SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
@@ -127,7 +127,7 @@ describe('security profiles 2 and 3 (TLS)', () => {
     }
   });
 
-  test('[A00.FR.313] [A00.FR.315] TLS below 1.2 is refused; [A00.FR.320] a CBC/SHA-1 suite is refused', async () => {
+  test('[A00.FR.313] [A00.FR.416] [A00.FR.314] [A00.FR.417] [A00.FR.315] [A00.FR.418] TLS below 1.2 is refused; [A00.FR.320] [A00.FR.423] [A00.FR.322] [A00.FR.425] a CBC/SHA-1 suite is refused', async () => {
     assert.equal((await handshake(t.ports.tls!, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' })).ok, false);
     assert.equal((await handshake(t.ports.tls!, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' })).ok, false);
   });
@@ -144,7 +144,7 @@ describe('security profiles 2 and 3 (TLS)', () => {
     await assert.rejects(t.connect('SP2', { password: 'tls-password-0001' }), (e) => status(e) === 401, 'a profile-2 station may not use the plain port');
   });
 
-  test('[A00.FR.405] [A00.FR.404] profile 3: CN must equal the identity, O the operator; [B01.FR.11] serialNumber checked', async () => {
+  test('[A00.FR.405] [A00.FR.404] [A00.FR.402] [A00.FR.427] profile 3: the client certificate authenticates, its CN must equal the identity (one certificate per station), O the operator; [B01.FR.11] serialNumber checked', async () => {
     const url = `wss://localhost:${t.ports.mtls}/ocpp`;
     const good = pki.client('SP3');
     const ok = new OcppClient({ url, identity: 'SP3', reconnect: false, tls: { ca: pki.ca, cert: good.cert, key: good.key } });

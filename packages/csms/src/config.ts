@@ -56,6 +56,11 @@ export interface CsmsConfig {
   bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string };
   /** Several CSMS nodes on one NATS server: commands are forwarded to the node holding the station (cluster/). */
   cluster: { enabled: boolean; nodeId: string; presenceTimeoutMs: number };
+  /**
+   * Flat operator tariff for central cost calculation (E16.FR.11, I02, I03: blocks/tariff-cost.ts). Off while
+   * currency is empty; prices are decimals >= 0 with at most 6 decimal places, in the currency's major unit.
+   */
+  tariff: { currency: string; pricePerKWh: number; pricePerMinute: number; sessionFee: number };
 }
 
 export const defaultConfig: CsmsConfig = {
@@ -73,6 +78,7 @@ export const defaultConfig: CsmsConfig = {
   shutdown: { graceMs: 10_000 },
   bus: { kind: 'memory', natsUrl: 'nats://127.0.0.1:4222', subjectPrefix: 'chargewire' },
   cluster: { enabled: false, nodeId: '', presenceTimeoutMs: 15_000 },
+  tariff: { currency: '', pricePerKWh: 0, pricePerMinute: 0, sessionFee: 0 },
 };
 
 type Kind =
@@ -80,11 +86,14 @@ type Kind =
   | { t: 'int'; min: number; max: number }
   | { t: 'bool' }
   | { t: 'enum'; values: readonly string[] }
-  | { t: 'versions' };
+  | { t: 'versions' }
+  /** A decimal number (JSON number or decimal string) from 0 to max with at most `places` decimal places. */
+  | { t: 'decimal'; max: number; places: number };
 
 interface Option { path: string; env: string; kind: Kind; help: string }
 
 const port = { t: 'int', min: -1, max: 65535 } as const;
+const price = { t: 'decimal', max: 1_000_000, places: 6 } as const;
 /** Every option: its path in the JSON file, its environment variable, its type, and help text. */
 export const options: readonly Option[] = [
   { path: 'mode', env: 'CHARGEWIRE_MODE', kind: { t: 'enum', values: ['quickstart', 'production'] }, help: 'quickstart registers unknown stations on first connect; production refuses them (HTTP 404)' },
@@ -131,6 +140,10 @@ export const options: readonly Option[] = [
   { path: 'cluster.enabled', env: 'CHARGEWIRE_CLUSTER', kind: { t: 'bool' }, help: 'cluster node: forward commands to the node holding the station over NATS (needs bus.kind nats)' },
   { path: 'cluster.nodeId', env: 'CHARGEWIRE_NODE_ID', kind: { t: 'string' }, help: 'this node\'s id in the cluster (empty = host-pid-random)' },
   { path: 'cluster.presenceTimeoutMs', env: 'CHARGEWIRE_CLUSTER_PRESENCE_TIMEOUT_MS', kind: { t: 'int', min: 300, max: 600_000 }, help: 'a node silent this long is gone and its stations offline (heartbeat every third of it)' },
+  { path: 'tariff.currency', env: 'CHARGEWIRE_TARIFF_CURRENCY', kind: { t: 'string' }, help: 'ISO 4217 code (EUR) of the flat tariff: with it the CSMS calculates transaction cost centrally and sends totalCost (E16.FR.11, I02, I03); empty = off' },
+  { path: 'tariff.pricePerKWh', env: 'CHARGEWIRE_TARIFF_PRICE_PER_KWH', kind: price, help: 'flat tariff: price per kWh imported, including taxes (decimal, at most 6 places)' },
+  { path: 'tariff.pricePerMinute', env: 'CHARGEWIRE_TARIFF_PRICE_PER_MINUTE', kind: price, help: 'flat tariff: price per minute from the transaction start, prorated per second, including taxes' },
+  { path: 'tariff.sessionFee', env: 'CHARGEWIRE_TARIFF_SESSION_FEE', kind: price, help: 'flat tariff: fixed fee per transaction, including taxes' },
   { path: 'shutdown.graceMs', env: 'CHARGEWIRE_SHUTDOWN_GRACE_MS', kind: { t: 'int', min: 0, max: 600_000 }, help: 'time given to in-flight calls on shutdown' },
 ];
 
@@ -177,6 +190,14 @@ function coerce(kind: Kind, raw: unknown): { ok: true; value: unknown } | { ok: 
       if (!Array.isArray(list) || list.length === 0 || new Set(list).size !== list.length) return { ok: false, expected };
       if (!list.every((v) => v === '2.1' || v === '2.0.1')) return { ok: false, expected };
       return { ok: true, value: list };
+    }
+    case 'decimal': {
+      const expected = `a decimal number from 0 to ${kind.max} with at most ${kind.places} decimal places`;
+      // String(number) is the shortest form that reads back as the same number: the places the user wrote
+      const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+      const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
+      if (!m || (m[2]?.length ?? 0) > kind.places || Number(text) > kind.max) return { ok: false, expected };
+      return { ok: true, value: Number(text) };
     }
   }
 }
@@ -255,6 +276,13 @@ function crossCheck(c: CsmsConfig): string[] {
   }
   if (c.cluster.enabled && c.bus.kind !== 'nats') out.push('CHARGEWIRE_CLUSTER (cluster.enabled): a cluster needs the NATS bus (CHARGEWIRE_BUS=nats)');
   if (c.cluster.nodeId && !/^[A-Za-z0-9_-]{1,64}$/.test(c.cluster.nodeId)) out.push(`CHARGEWIRE_NODE_ID (cluster.nodeId): expected 1-64 letters, digits, _ or -, got ${JSON.stringify(c.cluster.nodeId)}`);
+  const t = c.tariff;
+  if (t.currency && !(/^[A-Z]{3}$/.test(t.currency) && Intl.supportedValuesOf('currency').includes(t.currency))) {
+    out.push(`CHARGEWIRE_TARIFF_CURRENCY (tariff.currency): expected an ISO 4217 currency code such as EUR, got ${JSON.stringify(t.currency)}`);
+  }
+  if (!t.currency && (t.pricePerKWh > 0 || t.pricePerMinute > 0 || t.sessionFee > 0)) {
+    out.push('CHARGEWIRE_TARIFF_CURRENCY (tariff.currency): a tariff price is set, so its currency is required');
+  }
   const ports = [c.ocpp.port, c.tls.port, c.tls.mtlsPort, c.http.port].filter((p) => p > 0);
   if (new Set(ports).size !== ports.length) out.push('ocpp.port, tls.port, tls.mtlsPort and http.port must differ');
   return out;

@@ -4,7 +4,7 @@
 export const csmsErrorCodes = {
   CSMS_ERR_CONFIG_INVALID: 'One or more configuration values are invalid (each bad value is listed)',
   CSMS_ERR_CONFIG_FILE: 'The configuration file could not be read or is not a JSON object',
-  CSMS_ERR_TLS_FILES: 'A certificate, key or CA file of a TLS listener could not be read',
+  CSMS_ERR_TLS_FILES: 'A certificate, key or CA file of a TLS listener could not be read or is refused (e.g. a key below the TLS security level: RSA < 2048, EC < 224 bits)',
   CSMS_ERR_LISTEN: 'A listener (OCPP, TLS or HTTP) could not bind its address/port',
   CSMS_ERR_STATION_REJECTED: 'The station was Rejected at boot; the CSMS does not initiate messages (B03.FR.03)',
   CSMS_ERR_SHUTTING_DOWN: 'The CSMS is shutting down and accepts no new work',

@@ -1,7 +1,7 @@
 // TLS listeners for security profiles 2 and 3 (Part 2 A00): TLS 1.2 or above, the four cipher suites
 // OCPP requires, RSA and ECDSA server certificates side by side, client certificates for profile 3.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import { expiredCertStations, type CsmsConfig } from './config.ts';
 import { CsmsError } from './errors.ts';
 
@@ -9,6 +9,8 @@ import { CsmsError } from './errors.ts';
  * [A00.FR.318] [A00.FR.421] the four required TLS 1.2 suites (OpenSSL names), RSA ones need the RSA
  * certificate, ECDSA ones the ECDSA certificate; plus ECDHE-RSA with the same AEADs and the TLS 1.3
  * suites. [A00.FR.320] [A00.FR.423] nothing unsuitable for legacy use (no CBC, RC4, 3DES, SHA-1 MACs).
+ * [A00.FR.501] [A00.FR.502] [A00.FR.503] @SECLEVEL=2: every certificate in the handshake (ours and the
+ * station's chain) needs 112-bit security: RSA >= 2048 bits, EC >= 224 bits, no SHA-1 signatures.
  */
 export const OCPP_TLS12_REQUIRED = [
   'ECDHE-ECDSA-AES128-GCM-SHA256', // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
@@ -26,6 +28,7 @@ export const TLS_CIPHERS = [
   'ECDHE-RSA-AES128-GCM-SHA256',
   'AES256-GCM-SHA384',
   'AES128-GCM-SHA256',
+  '@SECLEVEL=2',
 ].join(':');
 
 function read(file: string, what: string): Buffer {
@@ -42,6 +45,15 @@ export function expiredCertAllowedOn(server: unknown): ReadonlySet<string> | und
   return server && typeof server === 'object' ? expiredAllowed.get(server) : undefined;
 }
 
+/** createHttpsServer, with OpenSSL's refusal of the certificates (e.g. a key too weak for @SECLEVEL=2) as CsmsError. */
+function secureServer(options: HttpsServerOptions): HttpsServer {
+  try {
+    return createHttpsServer(options);
+  } catch (err) {
+    throw new CsmsError('CSMS_ERR_TLS_FILES', `cannot use the TLS certificate/key files: ${(err as Error).message} (A00.FR.501: RSA >= 2048, EC >= 224 bits)`);
+  }
+}
+
 /** An https server (no request handler: it only carries WebSocket upgrades) for profile 2 or 3. */
 export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsServer {
   const certs: Buffer[] = [];
@@ -54,7 +66,7 @@ export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsSe
     certs.push(read(tls.ecdsaCertFile, 'tls.ecdsaCertFile'));
     keys.push(read(tls.ecdsaKeyFile, 'tls.ecdsaKeyFile'));
   }
-  const server = createHttpsServer({
+  const server = secureServer({
     // [A00.FR.306] [A00.FR.307] we are the TLS server and present the CSMS certificate(s)
     cert: certs,
     key: keys,

@@ -12,6 +12,7 @@ import { StoreError, type TransactionRecord } from '../store/store.ts';
 import { ChargingError, maskToken, resolveIdToken, sameIdToken, stationVariable, type AuthorizationPurpose } from './authorization.ts';
 import { stationVersion } from '../runtime.ts';
 import { busWants } from '../bus/memory.ts';
+import { applyCentralCost } from './tariff-cost.ts';
 
 // ---- remote starts and limits: kept in the Store, so they survive a CSMS restart --------------------------
 
@@ -167,6 +168,8 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
     // [E16.FR.02] [E16.FR.07] [F07.FR.02] the CSMS limit, once (transactionLimit exists only in 2.1)
     if (limit) res.transactionLimit = limit;
   }
+  // [E16.FR.11] [I02.FR.01] [I03.FR.02] [I03.FR.04] running/final cost from the flat tariff (tariff-cost.ts)
+  applyCentralCost(csms, ctx, req, tx, res, { duplicate: result.duplicate });
   if (req.triggerReason === 'TxResumed' && tx.state !== 'Ended' && tx.remoteStartId !== undefined) {
     const rs = await csms.store.findRemoteStart(stationId, tx.remoteStartId);
     const profile = rs?.transactionId === id ? rs.chargingProfile : undefined;

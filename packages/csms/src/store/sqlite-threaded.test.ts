@@ -1,40 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createThreadedSqliteStore } from './sqlite-threaded.ts';
-import { runStoreSuite } from './store-suite.ts';
+import { runSqliteStoreSuite } from './sqlite-suite.ts';
 import { StoreError } from './store.ts';
 
 // The threaded adapter must behave exactly like the in-thread one: the same conformance suite.
-const dir = mkdtempSync(join(tmpdir(), 'cw-store-thr-'));
-let n = 0;
-const paths = new Map<object, string>();
-
-runStoreSuite(
-  'sqlite (worker thread)',
-  async () => {
-    const path = join(dir, `store-${++n}.db`);
-    const s = await createThreadedSqliteStore({ path });
-    paths.set(s, path);
-    return s;
-  },
-  async (s) => {
-    await s.close();
-    const path = paths.get(s)!;
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
-  },
-  {
-    reopen: async (old) => {
-      const path = paths.get(old)!;
-      await old.close();
-      const s = await createThreadedSqliteStore({ path });
-      paths.set(s, path);
-      return s;
-    },
-  },
-);
+const dir = runSqliteStoreSuite('sqlite (worker thread)', createThreadedSqliteStore);
 
 test('threaded store: errors keep their StoreError code and details across the thread', async () => {
   const s = await createThreadedSqliteStore({ path: join(dir, 'errors.db') });

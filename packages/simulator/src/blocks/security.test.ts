@@ -44,7 +44,7 @@ describe('security profiles 2 and 3 (station side)', () => {
   after(() => pki.cleanup());
 
   for (const version of VERSIONS) {
-    test(`A00.FR.308 A00.FR.301 A00.FR.314 profile 2: TLS with CA check + Basic auth, boots Accepted (${version})`, async () => {
+    test(`A00.FR.308 A00.FR.301 A00.FR.314 A00.FR.417 A00.FR.312 A00.FR.415 A00.FR.001 profile 2: TLS with CA check + Basic auth, boots Accepted (${version})`, async () => {
       const t = await tlsCsms(pki, { cert: pki.server, password: 'sp2-password-0001' });
       const st = createStation({ identity: 'SP2', url: t.url, securityProfile: 2, password: 'sp2-password-0001', tls: { ca: pki.ca }, versions: [version], variables: FAST });
       const ok = accepted(st);
@@ -58,7 +58,7 @@ describe('security profiles 2 and 3 (station side)', () => {
       await t.close();
     });
 
-    test(`A00.FR.401 A00.FR.411 profile 3: client certificate (CN = identity), boots Accepted (${version})`, async () => {
+    test(`A00.FR.401 A00.FR.402 A00.FR.411 A00.FR.415 profile 3: client certificate (CN = identity), boots Accepted (${version})`, async () => {
       const t = await tlsCsms(pki, { cert: pki.server, mtls: true });
       const st = createStation({ identity: 'SP3', url: t.url, securityProfile: 3, tls: { ca: pki.ca, ...pki.client('SP3') }, versions: [version], variables: FAST });
       const ok = accepted(st);
@@ -70,7 +70,7 @@ describe('security profiles 2 and 3 (station side)', () => {
     });
   }
 
-  test('A00.FR.308 A00.FR.310 an untrusted CSMS certificate is refused; InvalidCsmsCertificate is sent once after a trusted connection', async () => {
+  test('A00.FR.308 A00.FR.310 A00.FR.311 A00.FR.411 A00.FR.413 A00.FR.414 an untrusted CSMS certificate is refused (connection terminated); InvalidCsmsCertificate is sent once after a trusted connection', async () => {
     const t = await tlsCsms(pki, { cert: pki.rogueServer, password: 'sp2-password-0001' });
     const st = createStation({ identity: 'SP2R', url: t.url, securityProfile: 2, password: 'sp2-password-0001', tls: { ca: pki.ca }, variables: FAST });
     const failures: (Error & { code?: string })[] = [];
@@ -92,7 +92,7 @@ describe('security profiles 2 and 3 (station side)', () => {
     await t.close();
   });
 
-  test('A00 security profile settings are checked: wss:// for 2 and 3, a password for 2, a client certificate for 3', () => {
+  test('A00.FR.001 A00.FR.004 A00.FR.312 A00.FR.415 security profile settings are checked before connecting: wss:// for 2 and 3, a password for 2, a client certificate for 3', () => {
     const bad = (o: Parameters<typeof createStation>[0]) => assert.throws(() => createStation(o), (e) => e instanceof StationConfigError && e.code === 'OCPP_ERR_SIM_SECURITY_PROFILE');
     bad({ identity: 'X', url: 'ws://127.0.0.1:1/ocpp', securityProfile: 2, password: 'p' });
     bad({ identity: 'X', url: 'wss://127.0.0.1:1/ocpp', securityProfile: 2 });

@@ -30,7 +30,8 @@ const TLS_VERSION_ERRORS = new Set([
 ]);
 /**
  * [A00.FR.323] [A00.FR.426] no cipher suite in common: the CSMS only offers suites unsuitable for legacy use
- * (we offer none of those, A00.FR.320). In TLS 1.2 a server without a shared suite answers handshake_failure.
+ * (we offer none of those, A00.FR.320). In TLS 1.2 a server without a shared suite answers handshake_failure
+ * (never a refusal of a missing client certificate here: a profile-3 station always presents one).
  */
 const TLS_CIPHER_ERRORS = new Set([
   'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'ERR_SSL_NO_SHARED_CIPHER', 'ERR_SSL_NO_CIPHERS_AVAILABLE',
@@ -58,8 +59,10 @@ export function securityEventFor(err: Error & { code?: string }): 'InvalidCsmsCe
   if (CERT_ERRORS.has(code)) return 'InvalidCsmsCertificate';
   // OpenSSL verify errors Node has no name for (e.g. "EE certificate key too weak" under @SECLEVEL=2).
   if (code === 'UNSPECIFIED' && /certificate/i.test(err.message)) return 'InvalidCsmsCertificate';
-  if (TLS_VERSION_ERRORS.has(code)) return 'InvalidTLSVersion';
-  if (TLS_CIPHER_ERRORS.has(code)) return 'InvalidTLSCipherSuite';
+  // Through https/ws the OpenSSL reason comes as code EPROTO with OpenSSL's text in the message.
+  const reason = code === 'EPROTO' ? err.message : '';
+  if (TLS_VERSION_ERRORS.has(code) || /alert protocol version|unsupported protocol|version too low|no protocols available/i.test(reason)) return 'InvalidTLSVersion';
+  if (TLS_CIPHER_ERRORS.has(code) || /alert handshake failure|no shared cipher|no ciphers available|wrong cipher returned|insufficient security/i.test(reason)) return 'InvalidTLSCipherSuite';
   return undefined;
 }
 
