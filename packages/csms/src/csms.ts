@@ -207,6 +207,8 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     registerStoreMetrics(metrics, store);
     ocpp = createServer();
     listeners = createListeners(config, ocpp, () => accepting);
+    // [A00.FR.705] a CRL that cannot be re-read keeps the previous one; say so
+    for (const l of listeners) l.server.on('tlsConfigError', (err: unknown) => log.error({ err }, 'tls.crlFile reload failed; the previous revocation list stays in force'));
     for (const l of listeners) {
       await listen(l.server, l.port(), config.ocpp.host, `OCPP security profile ${l.profile} listener`);
     }

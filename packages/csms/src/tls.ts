@@ -54,6 +54,34 @@ function secureServer(options: HttpsServerOptions): HttpsServer {
   }
 }
 
+/** The CRL file, checked to hold at least one PEM CRL (a wrong file must not silently disable revocation). */
+function readCrl(file: string): Buffer {
+  const crl = read(file, 'tls.crlFile');
+  if (!crl.includes('-----BEGIN X509 CRL-----')) throw new CsmsError('CSMS_ERR_TLS_FILES', `tls.crlFile ${file} holds no PEM certificate revocation list (-----BEGIN X509 CRL-----)`);
+  return crl;
+}
+
+/**
+ * [A00.FR.705] keeps the revocation list current: re-reads tls.crlFile every `seconds` and installs it for
+ * new handshakes (established connections keep theirs). A file that became unreadable or invalid keeps
+ * the last good list and is reported on the server's 'tlsConfigError' event.
+ */
+function reloadCrlEvery(server: HttpsServer, options: HttpsServerOptions, file: string, seconds: number): void {
+  let last = options.crl as Buffer;
+  const timer = setInterval(() => {
+    try {
+      const crl = readCrl(file);
+      if (crl.equals(last)) return;
+      server.setSecureContext({ ...options, crl });
+      last = crl;
+    } catch (err) {
+      server.emit('tlsConfigError', err);
+    }
+  }, seconds * 1000);
+  timer.unref();
+  server.once('close', () => clearInterval(timer));
+}
+
 /** An https server (no request handler: it only carries WebSocket upgrades) for profile 2 or 3. */
 export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsServer {
   const certs: Buffer[] = [];
@@ -66,7 +94,7 @@ export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsSe
     certs.push(read(tls.ecdsaCertFile, 'tls.ecdsaCertFile'));
     keys.push(read(tls.ecdsaKeyFile, 'tls.ecdsaKeyFile'));
   }
-  const server = secureServer({
+  const options: HttpsServerOptions = {
     // [A00.FR.306] [A00.FR.307] we are the TLS server and present the CSMS certificate(s)
     cert: certs,
     key: keys,
@@ -83,10 +111,15 @@ export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsSe
           requestCert: true,
           rejectUnauthorized: expiredCertStations(tls).length === 0,
           ca: read(tls.caFile, 'tls.caFile'),
+          // [A00.FR.705] revocation: the CA server's CRL; a revoked station certificate fails the handshake
+          // (or, with expired-certificate stations listed, is refused by auth.ts: CERT_REVOKED is not expiry)
+          ...(tls.crlFile ? { crl: readCrl(tls.crlFile) } : {}),
         }
       : {}),
-  });
+  };
+  const server = secureServer(options);
   if (profile === 3) expiredAllowed.set(server, new Set(expiredCertStations(tls)));
+  if (profile === 3 && tls.crlFile) reloadCrlEvery(server, options, tls.crlFile, tls.crlReloadS);
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     res.end('OCPP-J: connect with a WebSocket upgrade to /ocpp/<identity>\n');
