@@ -6,6 +6,7 @@
 // Money math: prices are parsed from their decimal text into integer millionths (BigInt), energy is taken in
 // integer mWh and time in whole seconds; the cost is one exact fraction, rounded once (half up) to the
 // currency's minor unit (ISO 4217 via Intl: EUR 2, JPY 0, KWD 3 decimal places). No float sums, no drift.
+import { RpcError } from '@chargewire/ocpp';
 import type { CostUpdatedResponse, TransactionEventRequest, TransactionEventResponse } from '@chargewire/ocpp/types';
 import type { CsmsConfig } from '../config.ts';
 import type { BlockContext, CsmsRuntime } from '../runtime.ts';
@@ -104,7 +105,11 @@ export function applyCentralCost(csms: CsmsRuntime, ctx: BlockContext, req: Tran
   const transactionId = tx.transactionId;
   setImmediate(() => {
     csms.callStation(stationId, 'CostUpdated', { transactionId, totalCost: cost })
-      .catch((err: unknown) => ctx.log.warn({ err, transactionId }, 'CostUpdated after TransactionEvent failed'));
+      .catch((err: unknown) => {
+        // a station without CostUpdated says so on every Updated event: not worth a warning each time
+        const unsupported = err instanceof RpcError && (err.code === 'NotImplemented' || err.code === 'NotSupported');
+        ctx.log[unsupported ? 'debug' : 'warn']({ err, transactionId }, 'CostUpdated after TransactionEvent failed');
+      });
   });
 }
 
