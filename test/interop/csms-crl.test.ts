@@ -1,8 +1,11 @@
 // [A00.FR.705] revocation of station certificates (profile 3): the CSMS checks each client certificate
-// against the CA server's revocation list (tls.crlFile), re-read every tls.crlReloadS seconds.
+// against the CA server's revocation list (tls.crlFile); [A00.FR.701] certificate, key, CA and CRL files
+// are re-read every tls.reloadS seconds.
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { OcppClient } from '@chargewire/ocpp';
 import { loadConfig } from '@chargewire/csms';
@@ -26,7 +29,7 @@ describe('[A00.FR.705] station certificates checked against the CA\'s revocation
     writeFileSync(crlFile, pki.crl([a.cert]));
     t = await startTestCsms({
       mode: 'production',
-      tls: { port: -1, mtlsPort: 0, certFile: pki.rsaCert, keyFile: pki.rsaKey, caFile: pki.caFile, operatorOrg: 'Chargewire', crlFile, crlReloadS: 1 },
+      tls: { port: -1, mtlsPort: 0, certFile: pki.rsaCert, keyFile: pki.rsaKey, caFile: pki.caFile, operatorOrg: 'Chargewire', crlFile, reloadS: 1 },
     });
     for (const id of ['CRL-A', 'CRL-B']) await t.store.registerStation({ id, securityProfile: 3 });
   });
@@ -68,5 +71,39 @@ describe('[A00.FR.705] station certificates checked against the CA\'s revocation
 
   test('configuration: tls.crlFile without the profile 3 port is refused with a clear message', () => {
     assert.throws(() => loadConfig({ overrides: { tls: { crlFile: '/x.pem' } } as never, env: {} }), /tls\.crlFile.*mtlsPort/);
+  });
+});
+
+describe('[A00.FR.701] a renewed (short-lived) CSMS certificate is served without a restart', () => {
+  let pki: TestPki;
+  let t: TestCsms;
+  let certFile: string;
+  let keyFile: string;
+  before(async () => {
+    pki = makePki();
+    certFile = join(pki.dir, 'live-cert.pem');
+    keyFile = join(pki.dir, 'live-key.pem');
+    writeFileSync(certFile, readFileSync(pki.rsaCert));
+    writeFileSync(keyFile, readFileSync(pki.rsaKey));
+    t = await startTestCsms({ mode: 'quickstart', tls: { port: 0, mtlsPort: -1, certFile, keyFile, reloadS: 1 } });
+  });
+  after(async () => { await t.stop(); });
+
+  const serverCert = () => new Promise<string>((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port: t.ports.tls!, servername: 'localhost', ca: pki.ca }, () => {
+      const serial = s.getPeerX509Certificate()?.serialNumber ?? '';
+      s.end();
+      resolve(serial);
+    });
+    s.once('error', reject);
+  });
+
+  test('[A00.FR.701] the certificate files are re-read: new handshakes get the new certificate', async () => {
+    const first = await serverCert();
+    assert.equal(first, new X509Certificate(readFileSync(pki.rsaCert)).serialNumber);
+    writeFileSync(certFile, readFileSync(pki.ecCert));
+    writeFileSync(keyFile, readFileSync(pki.ecKey));
+    const ecSerial = new X509Certificate(readFileSync(pki.ecCert)).serialNumber;
+    await eventually(async () => (await serverCert()) === ecSerial, 5000);
   });
 });

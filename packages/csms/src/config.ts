@@ -34,9 +34,10 @@ export interface CsmsConfig {
     ecdsaKeyFile: string;
     /** CA bundle that signs station certificates (profile 3). */
     caFile: string;
-    /** PEM CRL(s) of the station CA (A00.FR.705); empty = no revocation list. Re-read every crlReloadS. */
+    /** PEM CRL(s) of the station CA (A00.FR.705); empty = no revocation list. */
     crlFile: string;
-    crlReloadS: number;
+    /** Seconds between re-reads of the certificate, key, CA and CRL files (A00.FR.701, A00.FR.705); 0 = never. */
+    reloadS: number;
     /** Required O (organizationName) of station certificates (A00.FR.404); empty = not checked. */
     operatorOrg: string;
     /**
@@ -73,7 +74,7 @@ export const defaultConfig: CsmsConfig = {
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000 },
-  tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', crlFile: '', crlReloadS: 300, operatorOrg: '', expiredCertStations: '' },
+  tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', crlFile: '', reloadS: 300, operatorOrg: '', expiredCertStations: '' },
   certificates: { caCertFile: '', caKeyFile: '', v2gCaCertFile: '', v2gCaKeyFile: '', validityDays: 365 },
   boot: { defaultStatus: 'Accepted', heartbeatIntervalS: 300, retryIntervalS: 30, fetchInventory: true },
   reports: { timeoutMs: 120_000 },
@@ -123,7 +124,7 @@ export const options: readonly Option[] = [
   { path: 'tls.ecdsaKeyFile', env: 'CHARGEWIRE_TLS_ECDSA_KEY', kind: { t: 'string' }, help: 'PEM private key of tls.ecdsaCertFile' },
   { path: 'tls.caFile', env: 'CHARGEWIRE_TLS_CA', kind: { t: 'string' }, help: 'PEM CA bundle that signs station certificates (profile 3)' },
   { path: 'tls.crlFile', env: 'CHARGEWIRE_TLS_CRL', kind: { t: 'string' }, help: 'PEM certificate revocation list(s) of the station CA, as published by the CA server (A00.FR.705); revoked station certificates fail the handshake (profile 3)' },
-  { path: 'tls.crlReloadS', env: 'CHARGEWIRE_TLS_CRL_RELOAD_S', kind: { t: 'int', min: 1, max: 86_400 }, help: 'seconds between re-reads of tls.crlFile (keep it fresh from the CA server, e.g. by a cron job)' },
+  { path: 'tls.reloadS', env: 'CHARGEWIRE_TLS_RELOAD_S', kind: { t: 'int', min: 0, max: 86_400 }, help: 'seconds between re-reads of the TLS certificate/key/CA/CRL files: renewed short-lived certificates and new CRLs apply without a restart (0 = never)' },
   { path: 'tls.operatorOrg', env: 'CHARGEWIRE_OPERATOR_ORG', kind: { t: 'string' }, help: 'required O= of station certificates (A00.FR.404); empty = unchecked' },
   { path: 'tls.expiredCertStations', env: 'CHARGEWIRE_EXPIRED_CERT_STATIONS', kind: { t: 'string' }, help: 'comma-separated stations that may connect with an expired client certificate (A00.FR.429: Pending, then certificate renewal)' },
   { path: 'certificates.caCertFile', env: 'CHARGEWIRE_CERT_CA', kind: { t: 'string' }, help: 'PEM CA certificate (chain, signing CA first) that signs station certificates from SignCertificate CSRs (A02/A03); empty = SignCertificate Rejected' },

@@ -61,19 +61,42 @@ function readCrl(file: string): Buffer {
   return crl;
 }
 
+/** The files of a listener: certificates and keys, and for profile 3 the CA and the CRL. */
+function material(tls: CsmsConfig['tls'], profile: 2 | 3): Pick<HttpsServerOptions, 'cert' | 'key' | 'ca' | 'crl'> {
+  const cert: Buffer[] = [];
+  const key: Buffer[] = [];
+  if (tls.certFile) {
+    cert.push(read(tls.certFile, 'tls.certFile'));
+    key.push(read(tls.keyFile, 'tls.keyFile'));
+  }
+  if (tls.ecdsaCertFile) {
+    cert.push(read(tls.ecdsaCertFile, 'tls.ecdsaCertFile'));
+    key.push(read(tls.ecdsaKeyFile, 'tls.ecdsaKeyFile'));
+  }
+  if (profile !== 3) return { cert, key };
+  return { cert, key, ca: read(tls.caFile, 'tls.caFile'), ...(tls.crlFile ? { crl: readCrl(tls.crlFile) } : {}) };
+}
+
+function sameFiles(a: ReturnType<typeof material>, b: ReturnType<typeof material>): boolean {
+  const flat = (m: ReturnType<typeof material>): Buffer[] => [m.cert, m.key, m.ca, m.crl].flatMap((x) => (x === undefined ? [Buffer.alloc(0)] : Array.isArray(x) ? x : [x])) as Buffer[];
+  const [x, y] = [flat(a), flat(b)];
+  return x.length === y.length && x.every((buf, i) => buf.equals(y[i]!));
+}
+
 /**
- * [A00.FR.705] keeps the revocation list current: re-reads tls.crlFile every `seconds` and installs it for
- * new handshakes (established connections keep theirs). A file that became unreadable or invalid keeps
- * the last good list and is reported on the server's 'tlsConfigError' event.
+ * Re-reads the listener's files every `seconds` and, when one changed, installs them for new handshakes
+ * (established connections keep theirs): [A00.FR.701] short-lived ("fast expiration") CSMS certificates
+ * are replaced without a restart, [A00.FR.705] the CA server's newest revocation list is in force. A file
+ * that became unreadable or invalid keeps the last good set, reported on the 'tlsConfigError' event.
  */
-function reloadCrlEvery(server: HttpsServer, options: HttpsServerOptions, file: string, seconds: number): void {
-  let last = options.crl as Buffer;
+function reloadEvery(server: HttpsServer, options: HttpsServerOptions, load: () => ReturnType<typeof material>, seconds: number): void {
+  let last = load();
   const timer = setInterval(() => {
     try {
-      const crl = readCrl(file);
-      if (crl.equals(last)) return;
-      server.setSecureContext({ ...options, crl });
-      last = crl;
+      const now = load();
+      if (sameFiles(now, last)) return;
+      server.setSecureContext({ ...options, ...now });
+      last = now;
     } catch (err) {
       server.emit('tlsConfigError', err);
     }
@@ -84,20 +107,11 @@ function reloadCrlEvery(server: HttpsServer, options: HttpsServerOptions, file: 
 
 /** An https server (no request handler: it only carries WebSocket upgrades) for profile 2 or 3. */
 export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsServer {
-  const certs: Buffer[] = [];
-  const keys: Buffer[] = [];
-  if (tls.certFile) {
-    certs.push(read(tls.certFile, 'tls.certFile'));
-    keys.push(read(tls.keyFile, 'tls.keyFile'));
-  }
-  if (tls.ecdsaCertFile) {
-    certs.push(read(tls.ecdsaCertFile, 'tls.ecdsaCertFile'));
-    keys.push(read(tls.ecdsaKeyFile, 'tls.ecdsaKeyFile'));
-  }
+  const files = material(tls, profile);
   const options: HttpsServerOptions = {
     // [A00.FR.306] [A00.FR.307] we are the TLS server and present the CSMS certificate(s)
-    cert: certs,
-    key: keys,
+    cert: files.cert,
+    key: files.key,
     // [A00.FR.313] [A00.FR.416] TLS 1.2 or above only; [A00.FR.315] older clients fail the handshake
     minVersion: 'TLSv1.2',
     ciphers: TLS_CIPHERS,
@@ -110,16 +124,16 @@ export function createTlsServer(tls: CsmsConfig['tls'], profile: 2 | 3): HttpsSe
           // and auth.ts decides (refusing every other verification failure before the upgrade).
           requestCert: true,
           rejectUnauthorized: expiredCertStations(tls).length === 0,
-          ca: read(tls.caFile, 'tls.caFile'),
+          ca: files.ca,
           // [A00.FR.705] revocation: the CA server's CRL; a revoked station certificate fails the handshake
           // (or, with expired-certificate stations listed, is refused by auth.ts: CERT_REVOKED is not expiry)
-          ...(tls.crlFile ? { crl: readCrl(tls.crlFile) } : {}),
+          ...(files.crl ? { crl: files.crl } : {}),
         }
       : {}),
   };
   const server = secureServer(options);
   if (profile === 3) expiredAllowed.set(server, new Set(expiredCertStations(tls)));
-  if (profile === 3 && tls.crlFile) reloadCrlEvery(server, options, tls.crlFile, tls.crlReloadS);
+  if (tls.reloadS > 0) reloadEvery(server, options, () => material(tls, profile), tls.reloadS);
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     res.end('OCPP-J: connect with a WebSocket upgrade to /ocpp/<identity>\n');
