@@ -31,6 +31,8 @@ export interface CsmsChildConfig {
   postgresUrl?: string;
   /** SQLite on its own thread (the CSMS default) or on the event loop. */
   sqliteThread?: 'worker' | 'main';
+  /** store.batchIntervalMs of the CSMS (group-commit gathering under load). */
+  batchIntervalMs?: number;
   /**
    * Listen with wss:// (security profile 2 listener, TLS 1.2+) on an ephemeral port instead of ws://;
    * `port` of the reply is then the TLS port. PEM files (server certificate with the loopback address).
@@ -70,7 +72,7 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },

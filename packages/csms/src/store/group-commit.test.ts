@@ -58,3 +58,29 @@ test('group commit: maxBatch splits a long queue into batches in order', async (
   assert.deepEqual(db.batches, [4, 4, 2]);
   assert.deepEqual(db.rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
+
+test('group commit: under load, minIntervalMs gathers writes that arrive in separate turns into one commit', async () => {
+  const spaced = async (gc: GroupCommit<number[]>, from: number) => {
+    // 4 writes, one every ~3 ms (separate event-loop turns), right after a batch
+    const ps: Promise<unknown>[] = [];
+    for (let i = 0; i < 4; i++) {
+      ps.push(gc.enqueue((rows) => rows.push(from + i)));
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    await Promise.all(ps);
+  };
+  const eager = fakeDb();
+  const g1 = new GroupCommit<number[]>(eager.execute, { maxDelayMs: 200 });
+  await g1.enqueue((rows) => rows.push(0));
+  await spaced(g1, 1);
+  assert.ok(eager.batches.length >= 4, `without an interval each write commits on its own: ${eager.batches}`);
+
+  const gathered = fakeDb();
+  const g2 = new GroupCommit<number[]>(gathered.execute, { maxDelayMs: 200, minIntervalMs: 40 });
+  await g2.enqueue((rows) => rows.push(0));
+  const t0 = performance.now();
+  await spaced(g2, 1);
+  assert.deepEqual(gathered.batches, [1, 4], 'the four writes share one batch');
+  assert.deepEqual(gathered.rows, [0, 1, 2, 3, 4], 'in order');
+  assert.ok(performance.now() - t0 < 190, 'and they do not wait for the idle maxDelayMs');
+});

@@ -15,6 +15,11 @@ export interface GroupCommitOptions {
   maxDelayMs?: number;
   /** Most writes per transaction (default 500). */
   maxBatch?: number;
+  /**
+   * Under load (the previous batch ended less than maxDelayMs ago), start batches at most this often, so
+   * that writes arriving meanwhile share one commit (default 0: start right after the pending I/O).
+   */
+  minIntervalMs?: number;
   /** Called after each committed batch (metrics). */
   onBatch?: (size: number, ms: number) => void;
   /** Maps a thrown error to the one the caller sees (e.g. to a StoreError). */
@@ -35,7 +40,10 @@ export class GroupCommit<Tx> {
   private running: Promise<void> | undefined;
   /** When the last batch loop finished (performance.now()); -Infinity before the first. */
   private lastEnd = Number.NEGATIVE_INFINITY;
+  /** When the last batch started (performance.now()). */
+  private lastStart = Number.NEGATIVE_INFINITY;
   private readonly maxDelayMs: number;
+  private readonly minIntervalMs: number;
   private readonly maxBatch: number;
 
   constructor(
@@ -44,6 +52,7 @@ export class GroupCommit<Tx> {
   ) {
     this.maxDelayMs = opts.maxDelayMs ?? 5;
     this.maxBatch = opts.maxBatch ?? 500;
+    this.minIntervalMs = opts.minIntervalMs ?? 0;
   }
 
   /** Queue a write; `urgent` ones (rare, operator-driven) start a batch on the next turn instead of waiting. */
@@ -53,8 +62,14 @@ export class GroupCommit<Tx> {
       if (this.running) return; // the running loop picks it up
       // under load (a batch ended less than maxDelayMs ago) the next batch starts right after the pending
       // I/O callbacks ran (setImmediate): what arrived meanwhile joins it, and no timer leaves the CPU idle
-      if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch || performance.now() - this.lastEnd < this.maxDelayMs) this.startSoon();
-      else this.timer ??= setTimeout(() => this.start(), this.maxDelayMs);
+      const now = performance.now();
+      if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch) this.startSoon();
+      else if (now - this.lastEnd < this.maxDelayMs) {
+        // under load: gather until minIntervalMs after the last batch started, then commit together
+        const wait = this.lastStart + this.minIntervalMs - now;
+        if (wait >= 1) this.timer ??= setTimeout(() => this.start(), wait);
+        else this.startSoon();
+      } else this.timer ??= setTimeout(() => this.start(), this.maxDelayMs);
     });
   }
 
@@ -86,6 +101,7 @@ export class GroupCommit<Tx> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch);
       const t0 = performance.now();
+      this.lastStart = t0;
       let results: Settled[];
       try {
         results = await this.execute(batch.map((p) => p.op));
