@@ -10,7 +10,7 @@ export interface CsmsConfig {
   /** quickstart: unknown stations are registered on first connect (warning logged); production: 404. */
   mode: 'quickstart' | 'production';
   dataDir: string;
-  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string; sqliteThread: 'worker' | 'main' };
+  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string; sqliteThread: 'worker' | 'main'; batchIntervalMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
   http: { host: string; port: number };
   ocpp: {
@@ -70,7 +70,7 @@ export interface CsmsConfig {
 export const defaultConfig: CsmsConfig = {
   mode: 'quickstart',
   dataDir: './data',
-  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main' },
+  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 0 },
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000 },
@@ -105,6 +105,7 @@ export const options: readonly Option[] = [
   { path: 'store.kind', env: 'CHARGEWIRE_STORE', kind: { t: 'enum', values: ['sqlite', 'postgres', 'memory'] }, help: 'store adapter' },
   { path: 'store.sqlitePath', env: 'CHARGEWIRE_SQLITE_PATH', kind: { t: 'string' }, help: 'SQLite file (default <dataDir>/chargewire.db)' },
   { path: 'store.sqliteThread', env: 'CHARGEWIRE_SQLITE_THREAD', kind: { t: 'enum', values: ['worker', 'main'] }, help: 'main: SQLite runs on the event loop; worker: on its own thread (frees the event loop, costs ~15% more CPU per message: docs/performance.md)' },
+  { path: 'store.batchIntervalMs', env: 'CHARGEWIRE_STORE_BATCH_INTERVAL_MS', kind: { t: 'int', min: 0, max: 50 }, help: 'under load, commit the group-commit batch at most every N ms so more writes share one commit (throughput for latency; 0 = as soon as possible)' },
   { path: 'store.postgresUrl', env: 'CHARGEWIRE_POSTGRES_URL', kind: { t: 'string', nonEmpty: true }, help: 'PostgreSQL connection URL' },
   { path: 'log.level', env: 'CHARGEWIRE_LOG_LEVEL', kind: { t: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, help: 'pino log level' },
   { path: 'log.pretty', env: 'CHARGEWIRE_LOG_PRETTY', kind: { t: 'bool' }, help: 'one short human-readable line per log entry instead of JSON' },

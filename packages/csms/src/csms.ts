@@ -58,10 +58,11 @@ export interface Csms {
 /** Open the store the configuration names (store/index.ts createStore). */
 export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
   const { createStore } = await import('./store/index.ts');
+  const batching = { minIntervalMs: cfg.store.batchIntervalMs };
   if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
-  if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl });
+  if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl, ...batching });
   mkdirSync(cfg.dataDir, { recursive: true });
-  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread });
+  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread, ...batching });
 }
 
 export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Csms {

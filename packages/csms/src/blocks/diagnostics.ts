@@ -1,7 +1,8 @@
 // Block N, Diagnostics, basics on the CSMS side: NotifyEvent stored and queryable (full monitoring comes
-// later), and SecurityEventNotification (A04, kept here until a security block exists).
+// later), LogStatusNotification (N01 upload status, also the answer to TriggerMessage LogStatusNotification),
+// and SecurityEventNotification (A04, kept here until a security block exists).
 import type {
-  NotifyEventRequest, NotifyEventResponse, SecurityEventNotificationRequest, SecurityEventNotificationResponse,
+  LogStatusNotificationRequest, LogStatusNotificationResponse, NotifyEventRequest, NotifyEventResponse, SecurityEventNotificationRequest, SecurityEventNotificationResponse,
 } from '@chargewire/ocpp/types';
 import type { Block, BlockContext } from '../runtime.ts';
 import { applyAvailabilityEvents } from './availability.ts';
@@ -29,11 +30,19 @@ export async function securityEventNotification(ctx: BlockContext, req: Security
   return {};
 }
 
+export async function logStatusNotification(ctx: BlockContext, req: LogStatusNotificationRequest): Promise<LogStatusNotificationResponse> {
+  // [F06.FR.14] [F06.FR.15] the station reports its log upload status (N01; Idle when not uploading,
+  // TC_F_15_CSMS); the CSMS confirms receipt
+  ctx.log.info({ status: req.status, requestId: req.requestId }, 'log upload status');
+  return {};
+}
+
 export const diagnostics: Block = {
   id: 'N',
   name: 'Diagnostics',
   handlers: {
     NotifyEvent: notifyEvent,
+    LogStatusNotification: logStatusNotification,
     SecurityEventNotification: securityEventNotification,
   },
 };

@@ -11,6 +11,7 @@ import { transactions } from './transactions.ts';
 import { remoteControl } from './remote-control.ts';
 import { meterValuesBlock } from './meter-values.ts';
 import { certificates } from './certificates.ts';
+import { firmware } from './firmware.ts';
 
 export const blocks: readonly Block[] = [provisioning, availability, diagnostics, dataTransferBlock,
-  authorization, localAuthList, transactions, remoteControl, meterValuesBlock, certificates];
+  authorization, localAuthList, transactions, remoteControl, meterValuesBlock, certificates, firmware];
