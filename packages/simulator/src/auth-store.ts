@@ -1,4 +1,5 @@
 // Local Authorization List (D01/D02) and Authorization Cache (C10), persisted in the data dir.
+import { createHash } from 'node:crypto';
 import type { OcppTypes } from '@chargewire/ocpp';
 import { readJsonIfExists, writeFileAtomic } from './device-model/persistence.ts';
 
@@ -9,6 +10,12 @@ interface CacheEntry { info: IdTokenInfo; updatedAt: number }
 interface Saved { listVersion: number; list: Record<string, IdTokenInfo>; cache: Record<string, CacheEntry> }
 
 export const tokenKey = (t: IdToken): string => `${t.type}:${t.idToken}`;
+/**
+ * [C10.FR.12] the Authorization Cache holds personal data securely: entries are keyed by a SHA-256 hash of
+ * type and idToken, so neither the tokens nor KeyCodes (C04.FR.03/.04) are kept in memory or on disk in clear.
+ */
+const hashKey = (k: string): string => `sha256:${createHash('sha256').update(`chargewire-auth-cache\u0000${k}`).digest('hex')}`;
+const cacheKey = (t: IdToken): string => hashKey(tokenKey(t));
 
 export class AuthStore {
   listVersion = 0;
@@ -20,7 +27,8 @@ export class AuthStore {
     if (saved) {
       this.listVersion = saved.listVersion;
       this.list = new Map(Object.entries(saved.list));
-      this.cache = new Map(Object.entries(saved.cache));
+      // a cache saved before C10.FR.12 (keys in clear) is re-keyed, and rewritten at the next change
+      this.cache = new Map(Object.entries(saved.cache).map(([k, e]) => [k.startsWith('sha256:') ? k : hashKey(k), e]));
     }
   }
 
@@ -60,11 +68,11 @@ export class AuthStore {
 
   /** [C10.FR.08] [C10.FR.10] [C10.FR.13] a cache entry that has not expired, else undefined (and evicted). */
   fromCache(t: IdToken, now: number, lifeTimeS: number): IdTokenInfo | undefined {
-    const e = this.cache.get(tokenKey(t));
+    const e = this.cache.get(cacheKey(t));
     if (!e) return undefined;
     const expiry = e.info.cacheExpiryDateTime ? Date.parse(e.info.cacheExpiryDateTime) : e.updatedAt + lifeTimeS * 1000;
     if (now > expiry) {
-      this.cache.delete(tokenKey(t));
+      this.cache.delete(cacheKey(t));
       this.save();
       return undefined;
     }
@@ -75,7 +83,7 @@ export class AuthStore {
   remember(t: IdToken, info: IdTokenInfo, now: number): void {
     // [C02.FR.03] [C05.FR.02] never cache information about NoAuthorization or Central tokens.
     if (t.type === 'NoAuthorization' || t.type === 'Central') return;
-    const k = tokenKey(t);
+    const k = cacheKey(t);
     this.cache.delete(k);
     // [C10.FR.13] an expiry in the past prevents storing.
     if (info.cacheExpiryDateTime && Date.parse(info.cacheExpiryDateTime) < now) { this.save(); return; }

@@ -9,6 +9,7 @@ import type { OcppVersion } from '@chargewire/ocpp';
 import { createStation, type Station } from './station.ts';
 import { loadScenario, runScenario } from './scenario.ts';
 import { runSwarm } from './swarm.ts';
+import { logJson } from './log-mask.ts';
 
 const HELP = `commands:
   plug [evse] [connector]   plug an EV in          unplug [evse]          unplug it
@@ -23,7 +24,7 @@ export async function console_(st: Station, input = process.stdin, output = proc
   st.on('registration', (r) => say(`registration: ${r.status} (interval ${r.interval}s)`));
   st.on('status', (s) => say(`status: EVSE ${s.evseId} connector ${s.connectorId} ${s.status}`));
   st.on('transactionEvent', (e) => say(`tx: ${e.eventType} ${e.triggerReason} seqNo=${e.seqNo} ${e.transactionInfo.chargingState ?? ''}${e.offline ? ' (offline)' : ''}`));
-  st.on('request', (r) => say(`csms -> ${r.action} ${JSON.stringify(r.payload)} => ${JSON.stringify(r.response ?? r.error)}`));
+  st.on('request', (r) => say(`csms -> ${r.action} ${logJson(r.payload)} => ${logJson(r.response ?? r.error)}`));
   st.on('disconnected', (d) => say(`disconnected (${d.code})`));
   st.on('connected', (c) => say(`connected (OCPP ${c.version})`));
   rl.prompt();
@@ -42,7 +43,7 @@ export async function console_(st: Station, input = process.stdin, output = proc
         case 'limit': st.setLimit(n(0, 1), a[1] === undefined || a[1] === 'none' ? undefined : Number(a[1])); break;
         case 'offline': await st.goOffline(); break;
         case 'online': await st.goOnline(); break;
-        case 'state': say(JSON.stringify(st.state(), null, 2)); break;
+        case 'state': say(logJson(st.state(), 2)); break; // [C04.FR.04] tokens masked
         case 'help': say(HELP); break;
         case 'quit': case 'exit': rl.close(); return;
         default: say(`unknown command ${cmd}; try help`);

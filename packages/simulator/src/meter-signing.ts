@@ -20,6 +20,9 @@ import type { Station } from './station.ts';
 export const SIGNING_METHOD = 'ECDSA-secp256r1-SHA256';
 export const ENCODING_METHOD = 'OCMF';
 
+/** EVSEs whose meter can no longer deliver signed values (a simulated meter fault, data-signed.ts). */
+export const signingFailed = new WeakSet<EvseState>();
+
 interface Signer { key: KeyObject; publicDer: Buffer; page: number }
 const signers = new WeakMap<Station, Signer>();
 
@@ -86,6 +89,7 @@ export function signReadings(st: Station, eventType: 'Started' | 'Updated' | 'En
  * transaction; outside a transaction the first of the message) or EveryMeterValue.
  */
 export function signMeterValue(st: Station, evse: EvseState, mv: OcppTypes.MeterValueType, tx: TxState | undefined): void {
+  if (signingFailed.has(evse)) return; // the meter can no longer sign (data-signed.ts, E06.FR.05)
   const s = signer(st);
   const policy = st.str('OCPPCommCtrlr', 'PublicKeyWithSignedMeterValue', 'Never');
   let keySentHere = false;

@@ -22,7 +22,11 @@ export class Meter {
   private soc: number | undefined;
   private capacityWh: number | undefined;
 
-  constructor(private readonly clock: Clock, startWh = 0, readonly phases = 3, readonly voltageV = 230) {
+  /** AC phases the EV charges on (1..3; 0 for DC). The EV may switch during a session (E02.FR.19). */
+  phases: number;
+
+  constructor(private readonly clock: Clock, startWh = 0, phases = 3, readonly voltageV = 230) {
+    this.phases = phases;
     this.energy = startWh;
     this.since = clock.now();
   }
@@ -42,6 +46,12 @@ export class Meter {
   setPower(watts: number): void {
     this.integrate();
     this.power = Math.max(0, watts);
+  }
+
+  /** The EV switches the number of phases it charges on (e.g. 3 -> 1 at a low power request). */
+  setPhases(n: number): void {
+    this.integrate();
+    this.phases = n;
   }
 
   setBattery(socPercent: number | undefined, capacityWh: number | undefined): void {

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Station } from './station.ts';
+import { logJson, maskToken } from './log-mask.ts';
 
 export type ScenarioStep = Record<string, any>;
 export interface Scenario { identity?: string; version?: string; variables?: Record<string, string>; steps: ScenarioStep[] }
@@ -64,8 +65,8 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
           await new Promise((r) => setTimeout(r, 10));
         }
         if (!hit) {
-          const near = seen.filter((s) => s.kind === kind && s.action === action).map((s) => JSON.stringify({ payload: s.payload, response: s.response })).slice(-3);
-          failures.push(`${label}: expected ${kind === 'sent' ? 'station to send' : 'CSMS to request'} ${action} ${JSON.stringify(step.match ?? {})}${step.response ? ` -> ${JSON.stringify(step.response)}` : ''}; saw ${near.length ? near.join(' | ') : 'none'}`);
+          const near = seen.filter((s) => s.kind === kind && s.action === action).map((s) => logJson({ payload: s.payload, response: s.response })).slice(-3);
+          failures.push(`${label}: expected ${kind === 'sent' ? 'station to send' : 'CSMS to request'} ${action} ${logJson(step.match ?? {})}${step.response ? ` -> ${logJson(step.response)}` : ''}; saw ${near.length ? near.join(' | ') : 'none'}`);
           log(`✖ ${failures.at(-1)}`);
           break;
         }
@@ -81,7 +82,7 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
         case 'unplug': st.unplug(a.evse ?? 1); break;
         case 'token': {
           const r = await st.presentToken(String(a.idToken ?? a.value), a.type ?? 'ISO14443', a.evse);
-          if (a.expect && r.status !== a.expect) { failures.push(`${label}: token ${a.idToken ?? a.value} -> ${r.status}, expected ${a.expect}`); log(`✖ ${failures.at(-1)}`); }
+          if (a.expect && r.status !== a.expect) { failures.push(`${label}: token ${maskToken({ idToken: String(a.idToken ?? a.value), type: a.type ?? 'ISO14443' })} -> ${r.status}, expected ${a.expect}`); log(`✖ ${failures.at(-1)}`); }
           break;
         }
         case 'start': st.startCharging(a.evse ?? 1, a.powerW); break;
@@ -91,7 +92,7 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
         case 'offline': await st.goOffline(); break;
         case 'online': await st.goOnline(); break;
         case 'wait': await new Promise((r) => setTimeout(r, Number(a.ms ?? a.value))); break;
-        default: failures.push(`${label}: unknown step ${JSON.stringify(step)}`);
+        default: failures.push(`${label}: unknown step ${logJson(step)}`);
       }
       if (failures.length) break;
       log(`✔ ${label}: ${verb}`);

@@ -15,10 +15,10 @@ import { evaluate, recoverTransactions, onTxEventDelivered, persistTx, type Pers
 import { applyLocalLimit } from './tx-limits.ts';
 import type { TransactionLimit } from './evse.ts';
 import { BLOCKS } from './blocks/index.ts';
-import { boot, startHeartbeat } from './blocks/provisioning.ts';
+import { boot, resetEvse, startHeartbeat } from './blocks/provisioning.ts';
 import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
-import { presentToken, localStop } from './blocks/authorization.ts';
+import { presentToken, localStop, evSideDisconnect } from './blocks/authorization.ts';
 import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
 import { NetworkConnector } from './blocks/network-connect.ts';
 import type { Registration, StationEvents, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
@@ -354,8 +354,8 @@ export class Station extends EventEmitter<StationEvents> {
     const r = this.pendingReset;
     if (r && (r.evseId === undefined ? this.evses.every((e) => !e.tx) : !this.evse(r.evseId).tx)) {
       this.pendingReset = undefined;
-      // [B12.FR.01] reboot once idle, after the Ended events went out (else they would be sent twice).
-      if (r.evseId === undefined) void this.rebootWhenDelivered('ScheduledReset');
+      // [B12.FR.01] reboot once idle, after the Ended events went out (else they would be sent twice); [B11.FR.08] or reset the EVSE.
+      void (r.evseId === undefined ? this.rebootWhenDelivered('ScheduledReset') : resetEvse(this, this.evse(r.evseId)));
     }
   }
 
@@ -386,9 +386,7 @@ export class Station extends EventEmitter<StationEvents> {
   unplug(evseId = 1): void {
     const e = this.evse(evseId);
     if (e.plugged === undefined) return;
-    e.plugged = undefined;
-    // [E10] StopTxOnEVSideDisconnect: unplugging deauthorizes the transaction.
-    if (this.bool('TxCtrlr', 'StopTxOnEVSideDisconnect', true) && e.auth) e.auth = undefined;
+    evSideDisconnect(this, e); // [E09.FR.01] [E10.FR.02] (blocks/authorization.ts)
     this.refresh(e, 'EVCommunicationLost');
   }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OcppTypes } from '@chargewire/ocpp';
 import { every } from './clock.ts';
-import { chargingState, txConditions, type EvseState, type StoppedReason, type TriggerReason, type TxPoint } from './evse.ts';
+import { chargingState, txConditions, type EvseState, type StoppedReason, type TriggerReason, type TxPoint, type TxState } from './evse.ts';
 import { readMeter, type MeterContext } from './blocks/meter-values.ts';
 import { applyCsmsLimit, armLimits, onCostUpdate } from './tx-limits.ts';
 import { keepAlive } from './tx-resume.ts';
@@ -125,6 +125,9 @@ const UPDATE_CONTEXT: Partial<Record<TriggerReason, MeterContext>> = {
   EnergyLimitReached: 'Interruption.Begin', TimeLimitReached: 'Interruption.Begin', SoCLimitReached: 'Interruption.Begin', CostLimitReached: 'Interruption.Begin',
 };
 
+/** numberOfPhasesUsed last reported per transaction (E02.FR.18/19). */
+const phasesSent = new WeakMap<TxState, number>();
+
 /** Build, journal and deliver one TransactionEvent (seqNo +1, offline flag, idToken once). */
 export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' | 'Updated' | 'Ended', trigger: TriggerReason, stoppedReason?: StoppedReason): TxEvent {
   const tx = evse.tx!;
@@ -162,6 +165,10 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   if (evse.auth && !tx.idTokenSent) { ev.idToken = evse.auth.idToken; tx.idTokenSent = true; tx.authorizedBy = evse.auth.idToken; }
   // [E07.FR.02] the event that reports StopAuthorized carries the idToken used to stop.
   else if (tx.stopIdToken && trigger === 'StopAuthorized') { ev.idToken = tx.stopIdToken; tx.stopIdToken = undefined; }
+  // [E02.FR.18] [E03.FR.13] the number of phases used, when energy transfer starts; [E02.FR.19] [E03.FR.14] the
+  // adjusted number in the next TransactionEvent after the EV switched phases.
+  const phases = evse.meter.phases;
+  if ((tx.chargingState === 'Charging' || phasesSent.has(tx)) && phasesSent.get(tx) !== phases) { ev.numberOfPhasesUsed = phases; phasesSent.set(tx, phases); }
   // [E04] events that happen while offline carry offline = true.
   if (!st.connected) ev.offline = true;
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);

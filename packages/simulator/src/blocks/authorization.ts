@@ -72,6 +72,19 @@ export function armEvTimeout(st: Station, evse: EvseState): void {
   }, s * 1000);
 }
 
+/**
+ * The cable is disconnected on the EV side (E09/E10). [E09.FR.01] StopTxOnEVSideDisconnect: the transaction is
+ * deauthorized. Otherwise (E10) it stays authorized, and [E10.FR.02] with a cable permanently attached to the
+ * station (connector type c…, e.g. the default cType2) the authorization ends when the EV is not plugged in
+ * again within EVConnectionTimeOut (TransactionEvent EVConnectTimeout).
+ */
+export function evSideDisconnect(st: Station, evse: EvseState): void {
+  const cable = evse.connectors.find((c) => c.id === evse.plugged)?.type.startsWith('c') ?? false;
+  evse.plugged = undefined;
+  if (st.bool('TxCtrlr', 'StopTxOnEVSideDisconnect', true)) evse.auth = undefined;
+  else if (evse.tx && evse.auth && cable) armEvTimeout(st, evse);
+}
+
 /** Local or remote stop of what is going on at an EVSE (E07 StopAuthorized/Local, F03 RemoteStop/Remote). */
 export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, reason: StoppedReason, stopToken?: IdToken): void {
   st.clock.clearTimeout(evse.evTimeout);
