@@ -29,6 +29,10 @@ export class Outbox {
 
   get size(): number { return this.queue.size; }
 
+  private wakeRetry: (() => void) | undefined;
+  /** End a pending retry wait now: a reboot forgets the retry timer, the message goes once the station may send (B12.FR.05). */
+  retryNow(): void { this.wakeRetry?.(); }
+
   /** Start delivering if possible (after enqueue, on reconnect, after boot Accepted). */
   kick(): void {
     if (this.busy || !this.deps.canSend() || this.queue.size === 0) return;
@@ -57,7 +61,10 @@ export class Outbox {
         }
         // [E13.FR.02] [E13.FR.03] retry after MessageAttemptInterval x the number of preceding transmissions.
         const waitMs = this.deps.intervalS() * 1000 * m.attempts;
-        await new Promise<void>((r) => this.deps.clock.setTimeout(r, waitMs));
+        await new Promise<void>((r) => {
+          const t = this.deps.clock.setTimeout(() => { this.wakeRetry = undefined; r(); }, waitMs);
+          this.wakeRetry = () => { this.deps.clock.clearTimeout(t); this.wakeRetry = undefined; r(); };
+        });
         continue;
       }
       this.queue.ack(m.id);

@@ -1,4 +1,5 @@
 // D — Local Authorization List Management, station side: SendLocalList (D01), GetLocalListVersion (D02).
+import { RpcError } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 
 export const block: Block = {
@@ -6,6 +7,12 @@ export const block: Block = {
   name: 'Local Authorization List Management',
   handlers: {
     SendLocalList: (st, req) => {
+      // [D01.FR.11] a single SendLocalList is limited by LocalAuthListCtrlr.ItemsPerMessage / BytesPerMessage:
+      // a larger one is refused with a CALLERROR, as B06.FR.16 / B06.FR.17 do for GetVariables.
+      const maxItems = st.num('LocalAuthListCtrlr', 'ItemsPerMessage', Number.POSITIVE_INFINITY);
+      const maxBytes = st.num('LocalAuthListCtrlr', 'BytesPerMessage', Number.POSITIVE_INFINITY);
+      if (Buffer.byteLength(JSON.stringify(req)) > maxBytes) throw new RpcError('FormatViolation', `more than LocalAuthListCtrlr.BytesPerMessage = ${maxBytes} bytes`);
+      if ((req.localAuthorizationList?.length ?? 0) > maxItems) throw new RpcError('OccurrenceConstraintViolation', `more than LocalAuthListCtrlr.ItemsPerMessage = ${maxItems} entries`);
       // [D01.FR.01] the list takes req.versionNumber; [D01.FR.02] the response tells whether the update was applied.
       const status = st.auth.applyList(req, maxEntries(st));
       if (status === 'Accepted') {

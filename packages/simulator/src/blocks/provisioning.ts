@@ -5,7 +5,8 @@ import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 import { canResumeAfterReset, resetAndResume } from '../reset-resume.ts';
-import { reportStatuses } from './availability.ts';
+import type { EvseState } from '../evse.ts';
+import { reportStatuses, sendStatus } from './availability.ts';
 import { flushSecurityEvents } from './security.ts';
 
 /** Fallback retry interval when the CSMS answers interval = 0 (B02.FR.07, B03.FR.05). */
@@ -108,6 +109,39 @@ export function startHeartbeat(st: Station): void {
   st.stopHeartbeat = () => { stopped = true; st.clock.clearTimeout(timer); };
 }
 
+/** What the station can be made "temporarily unable" to do (a test hook for the CSMS side of these answers). */
+export type UnableTo = 'report' | 'reset';
+const unable = new WeakMap<Station, Set<UnableTo>>();
+
+/**
+ * Make the station temporarily unable (or able again) to run report requests ([B07.FR.13] [B08.FR.16]:
+ * GetBaseReport / GetReport answered Rejected) or resets ([B11.FR.06] [B12.FR.10]: Reset answered Rejected),
+ * e.g. to test how a CSMS handles it. The simulator is otherwise always able to do both.
+ */
+export function setTemporarilyUnable(st: Station, what: UnableTo, on = true): void {
+  const set = unable.get(st) ?? new Set<UnableTo>();
+  if (on) set.add(what); else set.delete(what);
+  unable.set(st, set);
+}
+const isUnable = (st: Station, what: UnableTo): boolean => unable.get(st)?.has(what) ?? false;
+
+/**
+ * [B11.FR.08] reset one EVSE without rebooting the station (its transaction was ended before, B12.FR.04):
+ * the EVSE's session state (authorization, EVConnectionTimeOut timer) is cleared and its connectors are
+ * Unavailable while it resets (reported with StatusNotification; the optional NotifyEvent AvailabilityState
+ * is not sent), then they report their status again.
+ */
+export async function resetEvse(st: Station, evse: EvseState): Promise<void> {
+  st.clock.clearTimeout(evse.evTimeout);
+  if (!evse.tx) evse.auth = undefined;
+  for (const c of evse.connectors) {
+    c.reported = 'Unavailable';
+    void sendStatus(st, evse.id, c.id, 'Unavailable');
+  }
+  await new Promise<void>((r) => setTimeout(r, st.opts.rebootDelayMs ?? 10));
+  reportStatuses(st, evse, true);
+}
+
 /** Send NotifyReport parts after the response (B07.FR.10 / B08.FR.14 split by ItemsPerMessage). */
 function sendReport(st: Station, requestId: number, data: OcppTypes.ReportDataType[]): void {
   st.afterResponse(async () => {
@@ -143,12 +177,14 @@ export const block: Block = {
       // [B07.FR.02] unsupported reportBase -> NotSupported.
       // [B07.FR.05] and then no NotifyReport is sent.
       if (!st.dm.supportsReportBase(req.reportBase)) return { status: 'NotSupported' };
+      if (isUnable(st, 'report')) return { status: 'Rejected' }; // [B07.FR.13] temporarily unable
       sendReport(st, req.requestId, st.dm.report(req.reportBase) as OcppTypes.ReportDataType[]);
       return { status: 'Accepted' };
     },
     GetReport: (st, req) => {
       // [B08.FR.18] (and ItemsPerMessage[GetReport], B08.FR.17).
       checkLimits(st, 'GetReport', req, req.componentVariable?.length ?? 0);
+      if (isUnable(st, 'report')) return { status: 'Rejected' }; // [B08.FR.16] temporarily unable
       const status = st.dm.customReportStatus(req.componentCriteria as never, req.componentVariable as never);
       if (status === 'Accepted') sendReport(st, req.requestId, st.dm.customReport(req.componentCriteria as never, req.componentVariable as never) as OcppTypes.ReportDataType[]);
       return { status };
@@ -159,6 +195,8 @@ export const block: Block = {
       if (req.evseId !== undefined && targets.length === 0) return { status: 'Rejected' };
       // [B11.FR.09] [B12.FR.09] an EVSE that cannot be reset individually (EVSE.AllowReset false) -> Rejected.
       if (req.evseId !== undefined && st.dm.value({ name: 'EVSE', evse: { id: req.evseId } }, { name: 'AllowReset' }) === 'false') return { status: 'Rejected' };
+      // [B11.FR.06] [B12.FR.10] not able to reset at this moment (setTemporarilyUnable) -> Rejected.
+      if (isUnable(st, 'reset')) return { status: 'Rejected' };
       const busy = targets.filter((e) => e.tx);
       if ((req.type as string) === 'ImmediateAndResume') {
         // [B13.FR.01] no transaction resumption (TxCtrlr.ResumptionTimeout absent or 0) -> Rejected.
@@ -178,11 +216,12 @@ export const block: Block = {
       st.afterResponse(async () => {
         // [B12.FR.04] [B12.FR.08] Immediate: end transactions with ResetCommand / ImmediateReset first.
         for (const e of busy) { endTx(st, e, 'ResetCommand', 'ImmediateReset'); st.refresh(e, 'ResetCommand'); }
-        // [B11.FR.03] [B11.FR.04] whole station: reboot and boot again (B01); an EVSE reset only ends its transaction.
+        // [B11.FR.03] [B11.FR.04] whole station: reboot and boot again (B01); [B11.FR.08] an EVSE: reset only that EVSE.
         if (req.evseId === undefined) {
-          // Give the Ended events a moment to go out; whatever is left stays queued (B12.FR.05).
+          // Give the Ended events a moment to go out; whatever is left stays queued and is resent after the reboot (B12.FR.05).
           await st.rebootWhenDelivered('RemoteReset');
-        }
+          st.outbox.retryNow();
+        } else await resetEvse(st, targets[0]!);
       });
       // [B11.FR.01] [B12.FR.02] Accepted.
       return { status: 'Accepted' };

@@ -48,12 +48,13 @@ describe('block B13 station FRs (2.1): Reset ImmediateAndResume', () => {
     await h.st.stop();
   });
 
-  test('B13.FR.02 no transaction ongoing: Accepted and B11 (station reboots; an EVSE reset sends nothing)', async () => {
+  test('B13.FR.02 no transaction ongoing: Accepted and B11 (station reboots; an EVSE reset: Unavailable while it resets, B11.FR.08)', async () => {
     const h = await harness({ version: '2.1', variables: vars(), rebootDelayMs: 1 });
     h.csms.clear();
     assert.equal((await reset(h, 1)).status, 'Accepted');
-    await settle();
-    assert.deepEqual(seq(h), []);
+    await h.csms.until(() => h.csms.of('StatusNotification').length === 2);
+    assert.deepEqual(seq(h), ['StatusNotification(1/1:Unavailable)', 'StatusNotification(1/1:Available)']);
+    h.csms.clear();
     assert.equal((await reset(h)).status, 'Accepted');
     await h.csms.until(() => h.csms.of('StatusNotification').length === 1);
     assert.deepEqual(seq(h), ['BootNotification(RemoteReset)', 'StatusNotification(1/1:Available)']);

@@ -46,6 +46,15 @@ for (const version of VERSIONS) {
       assert.equal((await st.presentToken('A')).status, 'Unknown');
     });
 
+    test('D01.FR.11 a SendLocalList above LocalAuthListCtrlr.ItemsPerMessage / BytesPerMessage: CALLERROR, list unchanged', async () => {
+      const { st, csms } = await harness({ version, variables: { ...ON, 'LocalAuthListCtrlr.ItemsPerMessage': '2', 'LocalAuthListCtrlr.BytesPerMessage': '400' } });
+      const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
+      await assert.rejects(csms.call('SendLocalList', { versionNumber: 1, updateType: 'Full', localAuthorizationList: [entry('A', 'Accepted'), entry('B', 'Accepted'), entry('C', 'Accepted')] }), code('OccurrenceConstraintViolation'));
+      await assert.rejects(csms.call('SendLocalList', { versionNumber: 1, updateType: 'Full', localAuthorizationList: [entry('A'.repeat(36), 'Accepted'), { idToken: tok('B'), idTokenInfo: { status: 'Accepted', personalMessage: { format: 'UTF8', content: 'x'.repeat(300) } } }] }), code('FormatViolation'));
+      assert.deepEqual([st.auth.listVersion, st.auth.listSize], [0, 0]);
+      assert.deepEqual(await csms.call('SendLocalList', { versionNumber: 2, updateType: 'Full', localAuthorizationList: [entry('A', 'Accepted'), entry('B', 'Accepted')] }), { status: 'Accepted' });
+    });
+
     test('D02.FR.02 D02.FR.03 GetLocalListVersion is 0 without a list and while the list is disabled', async () => {
       const { st, csms } = await harness({ version, variables: ON });
       assert.equal((await csms.call('GetLocalListVersion', {})).versionNumber, 0);

@@ -64,6 +64,40 @@ for (const version of VERSIONS) {
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 6, evseId: 1 })).status, 'Rejected');
     });
 
+    test('F01.FR.06 F02.FR.14 RequestStartTransaction with an evseId starts on that EVSE (cable first and remote start first); an unknown EVSE: Rejected', async () => {
+      const { st, csms } = await harness({ version, evses: [{}, {}, {}], variables: TX });
+      st.plugIn(1, 1); // an EV waits on EVSE 1, but the CSMS asks for EVSE 2
+      st.plugIn(2, 1);
+      await settle();
+      csms.clear();
+      assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 5, evseId: 2 })).status, 'Accepted');
+      await csms.until(() => csms.txEvents.length === 1);
+      assert.deepEqual([csms.txEvents[0]!.eventType, csms.txEvents[0]!.evse?.id, st.evse(1).auth], ['Started', 2, undefined]);
+      assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 6, evseId: 3 })).status, 'Accepted');
+      await settle();
+      assert.deepEqual([st.evse(1).auth, st.evse(3).auth?.remoteStartId], [undefined, 6]);
+      st.plugIn(3, 1);
+      await csms.until(() => csms.txEvents.length === 2);
+      assert.deepEqual([csms.txEvents[1]!.eventType, csms.txEvents[1]!.evse?.id, csms.txEvents[1]!.transactionInfo.remoteStartId], ['Started', 3, 6]);
+      assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 7, evseId: 9 })).status, 'Rejected');
+    });
+
+    test('F04.FR.02 F04.FR.03 F04.FR.04 remote stop, cable stays (TxStopPoint EVConnected): Updated, then Ended(Remote) at unplug with the TxEndedMeasurands', async () => {
+      const { st, csms } = await harness({ version, variables: { ...QUIET, 'TxCtrlr.TxStartPoint': 'PowerPathClosed', 'TxCtrlr.TxStopPoint': 'EVConnected', 'SampledDataCtrlr.TxEndedMeasurands': 'Energy.Active.Import.Register' } });
+      st.plugIn(1, 1);
+      await st.presentToken('TAG1');
+      await settle();
+      const id = csms.txEvents[0]!.transactionInfo.transactionId;
+      assert.equal((await csms.call('RequestStopTransaction', { transactionId: id })).status, 'Accepted');
+      await csms.until(() => csms.txEvents.length === 2);
+      assert.deepEqual([csms.txEvents[1]!.eventType, csms.txEvents[1]!.triggerReason], ['Updated', 'RemoteStop']);
+      st.unplug(1);
+      await csms.until(() => csms.txEvents.length === 3);
+      const e = csms.txEvents[2]!;
+      const last = e.meterValue?.at(-1)?.sampledValue[0];
+      assert.deepEqual([e.eventType, e.transactionInfo.stoppedReason, last?.context, last?.measurand ?? 'Energy.Active.Import.Register'], ['Ended', 'Remote', 'Transaction.End', 'Energy.Active.Import.Register']);
+    });
+
     test('F03.FR.04 F03.FR.09 remote stop: Ended(RemoteStop, Remote) with Transaction.End meter data', async () => {
       const { st, csms } = await harness({ version, variables: TX });
       st.plugIn(1, 1);
