@@ -1,8 +1,9 @@
 // Block E, Transactions, CSMS side: TransactionEvent (E01–E17, 2.0.1 and 2.1 forms), stored through
 // store.applyTransactionEvent before the answer goes out (durable, idempotent, order-independent), the
 // token check of each event (E01.FR.11, E05.FR.01, C12.FR.03), transaction limits (E16, F07), the TxProfile
-// resend on resume (E17.FR.15) and GetTransactionStatus (E14) as a helper. Limits and remote starts live in
-// the Store (setTransactionLimit, recordRemoteStart), so a CSMS restart loses none of them.
+// resend on resume (E17.FR.15) and GetTransactionStatus (E14) as a helper, also sent by itself when an Ended
+// event shows missing seqNos. Limits and remote starts live in the Store (setTransactionLimit,
+// recordRemoteStart), so a CSMS restart loses none of them.
 import { RpcError } from '@chargewire/ocpp';
 import type {
   GetTransactionStatusResponse, TransactionEventRequest, TransactionEventResponse, TransactionLimitType,
@@ -183,7 +184,30 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
       });
     }
   }
+  if (req.eventType === 'Ended' && !result.duplicate && await seqNoGap(csms, stationId, tx, req.seqNo)) {
+    // [E14] the Ended event arrived but intermediate events are missing (seqNo, Part 2 §1.3.2): ask the station
+    // whether they are still queued (TC_E_31_CSMS), after this answer went out
+    setImmediate(() => {
+      getTransactionStatus(csms, stationId, { transactionId: id })
+        .then((r) => ctx.log.info({ transactionId: id, ...r.response }, 'GetTransactionStatus after a seqNo gap'))
+        .catch((err: unknown) => ctx.log.warn({ err, transactionId: id }, 'GetTransactionStatus after a seqNo gap failed'));
+    });
+  }
   return res;
+}
+
+/**
+ * Part 2 §1.3.2: the CSMS has all events of a transaction when it holds every seqNo from the start event's (a)
+ * to the Ended event's (o). The common case (seqNo from 0, nothing missing) needs no read: o < eventCount.
+ */
+export async function seqNoGap(runtime: Pick<CsmsRuntime, 'store'>, stationId: string, tx: TransactionRecord, endedSeqNo: number): Promise<boolean> {
+  if (endedSeqNo < tx.eventCount) return false;
+  const events = await runtime.store.listTransactionEvents(stationId, tx.transactionId);
+  const seqNos = events.map((e) => e.seqNo);
+  const start = events.find((e) => e.eventType === 'Started')?.seqNo ?? Math.min(...seqNos);
+  if (start > endedSeqNo) return false; // the station restarted its counter: no way to tell
+  const seen = new Set(seqNos.filter((n) => n >= start && n <= endedSeqNo));
+  return seen.size < endedSeqNo - start + 1;
 }
 
 // ---- GetTransactionStatus (E14) ---------------------------------------------------------------------
