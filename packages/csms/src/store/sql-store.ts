@@ -58,6 +58,10 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
   const forShare = kind === 'postgres' ? ' FOR SHARE' : '';
+  /**
+   * `urgent` (operator-driven writes: API, registrations) starts a batch on the next turn; station-driven
+   * writes (boots, connections, statuses, events, transactions, meter values) pass false and share batches.
+   */
   const write = <T>(fn: (db: SqlConn) => Promise<T>, urgent = true): Promise<T> =>
     closed ? Promise.reject(new StoreError('STORE_ERR_CLOSED')) : gc.enqueue(fn, urgent);
   /** STORE_ERR_NOT_FOUND unless the station exists (locks its row on PostgreSQL, like mustStation). */
@@ -153,7 +157,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       return write(async (db) => {
         if (!(await db.run('UPDATE stations SET last_boot = ? WHERE id = ?', [j(info), b.stationId]))) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${b.stationId} not found`, { stationId: b.stationId });
         await db.run('INSERT INTO boots (station_id, at, reason, charging_station, status, interval_s) VALUES (?,?,?,?,?,?)', [b.stationId, info.at, info.reason, j(info.chargingStation), info.status, info.interval]);
-      });
+      }, false); // station-driven and hot in a reconnect storm: group-committed like the others
     },
     listBoots: async (stationId, limit) => (await read.all('SELECT * FROM boots WHERE station_id = ? ORDER BY id DESC LIMIT ?', [stationId, limitOf(limit)])).map((r) => ({
       id: Number(r.id), stationId, at: r.at as string, reason: r.reason as string, chargingStation: p(r.charging_station), status: r.status as R.BootPolicy, interval: Number(r.interval_s),
@@ -165,7 +169,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
           ? await db.run('UPDATE stations SET connected = 1, last_connected_at = ?, ocpp_version = coalesce(?, ocpp_version) WHERE id = ?', [t, c.version ?? null, stationId])
           : await db.run('UPDATE stations SET connected = 0, last_disconnected_at = ? WHERE id = ?', [t, stationId]);
         if (!n) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${stationId} not found`, { stationId });
-      });
+      }, false);
     },
 
     upsertConnectorStatus: async (c) => {
@@ -182,7 +186,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
         if (n > 0) return { applied: true };
         await mustExist(db, c.stationId);
         return { applied: false };
-      });
+      }, false);
     },
     listConnectors: async (stationId) => (await read.all('SELECT * FROM connectors WHERE station_id = ? ORDER BY evse_id, connector_id', [stationId])).map((r) => ({
       stationId, evseId: Number(r.evse_id), connectorId: Number(r.connector_id), status: r.status as R.ConnectorRecord['status'], at: r.at as string,

@@ -36,6 +36,10 @@ export async function authorizeToken(st: Station, idToken: IdToken): Promise<{ i
     if (st.bool('AuthCtrlr', 'LocalPreAuthorize', false)) {
       const known = fromList ?? fromCache;
       if (known?.status === 'Accepted') return { info: known, offline: false };
+      // [C10.FR.03] [C12.FR.05] [C14.FR.03] …unless <Ctrlr>.DisablePostAuthorize: a known non-Accepted entry is
+      // refused locally, without Authorize (TC_C_57_CS, TC_C_58_CS).
+      if (fromList && st.bool('LocalAuthListCtrlr', 'DisablePostAuthorize', false)) return { info: fromList, offline: false };
+      if (!fromList && fromCache && st.bool('AuthCacheCtrlr', 'DisablePostAuthorize', false)) return { info: fromCache, offline: false };
     }
     // [C01.FR.02] [C06.FR.02] ask the CSMS; [C01.FR.05] also for a listed token; [C10.FR.03] [C12.FR.05] and when the cache holds a non-Accepted status.
     const resp = await st.call('Authorize', { idToken });

@@ -30,6 +30,7 @@ export function setLockFailure(st: Station, evseId: number, failed: boolean): vo
   const evse = st.evse(evseId);
   if ((evse.lockFailed ?? false) === failed) return;
   evse.lockFailed = failed;
+  st.dm.setInternal({ name: 'ConnectorPlugRetentionLock', evse: { id: evse.id, connectorId: evse.plugged ?? evse.connectors[0]!.id } }, { name: 'Problem' }, String(failed));
   const timestamp = new Date(st.clock.now()).toISOString();
   void st.call('NotifyEvent', {
     generatedAt: timestamp, seqNo: 0,

@@ -254,6 +254,8 @@ function physicalEntries(profile: StationProfile): VariableEntry[] {
       const cc: ComponentType = { name: 'Connector', evse: { id, connectorId: c } };
       for (const d of common(phases)) out.push(makeEntry(cc, d));
       out.push(makeEntry(cc, { variable: 'ConnectorType', v: 'cType2', m: RO, dataType: 'string' }));
+      // [G05.FR.02] the plug retention lock whose Problem the station reports (blocks/availability.ts setLockFailure).
+      out.push(makeEntry({ name: 'ConnectorPlugRetentionLock', evse: { id, connectorId: c } }, { variable: 'Problem', v: 'false', m: RO, dataType: 'boolean' }));
     }
   });
   return out;
