@@ -145,9 +145,8 @@ for (const version of VERSIONS) {
       // Of every implemented (reported) standard component, the variables that the Referenced Components and
       // Variables list (2.1-generated) marks required are reported.
       const components = new Set(data.map((r) => r.component.name));
-      // Not required in 2.0.1: AuthCtrlr.SupportedIdTokenTypes (optional per 2.0.1 errata 2.63, required in 2.1; not
-      // implemented yet); AlignedDataCtrlr.TxEndInterval is the 2.1 list's spelling of TxEndedInterval (reported).
-      const notIn201 = ['AuthCtrlr.SupportedIdTokenTypes', 'AlignedDataCtrlr.TxEndInterval'];
+      // AlignedDataCtrlr.TxEndInterval is the 2.1 list's spelling of TxEndedInterval (reported).
+      const notIn201 = ['AlignedDataCtrlr.TxEndInterval'];
       const missing = STANDARD_VARIABLES.filter((x) => x.required && components.has(x.component) && !has(x.component, x.variable)).map((x) => `${x.component}.${x.variable}`).filter((x) => !notIn201.includes(x));
       assert.deepEqual(missing, []);
       for (const r of data) {

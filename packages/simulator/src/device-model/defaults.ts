@@ -79,6 +79,8 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'OfflineTxForUnknownIdEnabled', v: 'false', m: RW },
     { variable: 'DisableRemoteAuthorization', v: 'false', m: RW },
     { variable: 'MasterPassGroupId', v: '', m: RW }, // C16 (empty: no Master Pass group)
+    // required in 2.1 (Part 2 §2.x AuthCtrlr): the token types this station accepts
+    { variable: 'SupportedIdTokenTypes', v: 'Central,eMAID,ISO14443,ISO15693,KeyCode,Local,MacAddress,NoAuthorization', m: RO, dataType: 'MemberList', valuesList: 'Central,DirectPayment,eMAID,EVCCID,ISO14443,ISO15693,KeyCode,Local,MacAddress,NoAuthorization,VIN' },
   ],
   AuthCacheCtrlr: [
     { variable: 'Available', v: 'true', m: RO },
