@@ -83,6 +83,8 @@ export interface EvseState {
   scheduledAvailability?: boolean;
   /** Connector the EV is plugged into (undefined = no EV). */
   plugged?: number;
+  /** An EV stands in the parking bay (parking-bay.ts); a plugged-in EV counts as parked as well. */
+  parked?: boolean;
   /** What the EV draws when allowed (W); 0 = EV suspends. */
   evDemandW: number;
   /** Station-side limit on this EVSE (W), e.g. from the console or smart charging. */
@@ -157,7 +159,7 @@ export function connectorStatus(evse: EvseState, c: ConnectorState, stationOpera
 export function txConditions(evse: EvseState, stationOperative: boolean): Record<TxPoint, boolean> {
   const plugged = evse.plugged !== undefined;
   return {
-    ParkingBayOccupancy: plugged,
+    ParkingBayOccupancy: plugged || evse.parked === true,
     EVConnected: plugged,
     Authorized: evse.auth !== undefined,
     DataSigned: evse.signedData === true,

@@ -69,18 +69,8 @@ function evaluatePoints(st: Station, evse: EvseState, trigger: TriggerReason): v
   const explicit = EXPLICIT.has(trigger);
   if (cs !== tx.chargingState || newToken || explicit) {
     // [E02] [F01.FR.18] chargingState changes and new authorizations are reported with an Updated event.
-    if (pluggedInFirst(trigger, cs)) sendTxEvent(st, evse, 'Updated', trigger, undefined, 'EVConnected');
-    sendTxEvent(st, evse, 'Updated', pluggedInFirst(trigger, cs) ? 'ChargingStateChanged' : trigger);
+    sendTxEvent(st, evse, 'Updated', trigger);
   }
-}
-
-/**
- * [E02] [E03] plugging in is reported on its own, with chargingState EVConnected; the energy transfer
- * that follows is a ChargingStateChanged (Part 6 EnergyTransferStarted step 3: CablePluggedIn with EVConnected;
- * TC_E_26_CS, TC_E_38_CS).
- */
-function pluggedInFirst(trigger: TriggerReason, cs: OcppTypes.ChargingStateEnumType): boolean {
-  return trigger === 'CablePluggedIn' && cs !== 'EVConnected' && cs !== 'Idle';
 }
 
 export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): void {
@@ -91,9 +81,7 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   };
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
-  const cs = evse.tx.chargingState;
-  sendTxEvent(st, evse, 'Started', trigger, undefined, pluggedInFirst(trigger, cs) ? 'EVConnected' : undefined);
-  if (pluggedInFirst(trigger, cs)) sendTxEvent(st, evse, 'Updated', 'ChargingStateChanged');
+  sendTxEvent(st, evse, 'Started', trigger);
   sampleBegin(st, evse); // after Started: that one carries the public key of a signed reading first
   startTimers(st, evse);
 }
@@ -143,12 +131,11 @@ const UPDATE_CONTEXT: Partial<Record<TriggerReason, MeterContext>> = {
 const phasesSent = new WeakMap<TxState, number>();
 
 /** Build, journal and deliver one TransactionEvent (seqNo +1, offline flag, idToken once). */
-export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' | 'Updated' | 'Ended', trigger: TriggerReason, stoppedReason?: StoppedReason,
-  reportAs?: OcppTypes.ChargingStateEnumType): TxEvent {
+export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' | 'Updated' | 'Ended', trigger: TriggerReason, stoppedReason?: StoppedReason): TxEvent {
   const tx = evse.tx!;
   const cs = chargingState(evse, st.operative);
   // [E06.FR.07] an Ended transaction transfers no energy: EVConnected while the EV is still plugged in (TC_E_22_CS).
-  tx.chargingState = reportAs ?? (eventType === 'Ended' && cs !== 'Idle' ? 'EVConnected' : cs);
+  tx.chargingState = eventType === 'Ended' && cs !== 'Idle' ? 'EVConnected' : cs;
   const context: MeterContext = CONTEXT[eventType] ?? UPDATE_CONTEXT[trigger] ?? 'Other';
   // [E04.FR.05] [F02.FR.02] Started: TxStartedMeasurands (Transaction.Begin); [E09.FR.05] [E06.FR.11] Ended: the
   // TxEndedMeasurands samples of the whole transaction, the last one Transaction.End (tx-ended-samples.ts).

@@ -41,6 +41,12 @@ export async function authorizeToken(st: Station, idToken: IdToken): Promise<{ i
       if (fromList && st.bool('LocalAuthListCtrlr', 'DisablePostAuthorize', false)) return { info: fromList, offline: false };
       if (!fromList && fromCache && st.bool('AuthCacheCtrlr', 'DisablePostAuthorize', false)) return { info: fromCache, offline: false };
     }
+    // AuthCtrlr.DisableRemoteAuthorization overrules C01.FR.02/C01.FR.05: only the list and the cache decide,
+    // no Authorize; an unknown token is refused (TC_E_52_CS).
+    if (st.bool('AuthCtrlr', 'DisableRemoteAuthorization', false)) {
+      const known = fromList ?? fromCache;
+      return known ? { info: known, offline: false } : undefined;
+    }
     // [C01.FR.02] [C06.FR.02] ask the CSMS; [C01.FR.05] also for a listed token; [C10.FR.03] [C12.FR.05] and when the cache holds a non-Accepted status.
     const resp = await st.call('Authorize', { idToken });
     if (resp) {

@@ -85,7 +85,7 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     await st.presentToken('TAG1'); // energy from 00:04
     await clock.advance(10 * MIN);
     const evs = csms.txEvents;
-    assert.deepEqual(evs.map(brief), ['Started(CablePluggedIn,EVConnected)', 'Updated(LimitSet,EVConnected)', 'Updated(Authorized,Charging)', 'Ended(TimeLimitReached,SuspendedEVSE,TimeLimitReached)']);
+    assert.deepEqual(evs.map(brief), ['Started(CablePluggedIn,EVConnected)', 'Updated(LimitSet,EVConnected)', 'Updated(Authorized,Charging)', 'Ended(TimeLimitReached,EVConnected,TimeLimitReached)']);
     assert.equal(evs[3]!.timestamp, '2025-01-01T00:10:00.000Z', 'maxTime from the Started event, not from the start of energy transfer');
     assert.equal(st.state().evses[0]!.energyWh, 600);
   });
