@@ -21,6 +21,8 @@ export interface CsmsConfig {
     maxPayloadBytes: number;
     callTimeoutMs: number;
     pingIntervalMs: number;
+    /** Pending-connection queue of each OCPP listener (the kernel caps it at net.core.somaxconn). */
+    listenBacklog: number;
   };
   tls: {
     /** wss:// with Basic auth (security profile 2); -1 = off. */
@@ -73,7 +75,7 @@ export const defaultConfig: CsmsConfig = {
   store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 0 },
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
-  ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000 },
+  ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000, listenBacklog: 4096 },
   tls: { port: -1, mtlsPort: -1, certFile: '', keyFile: '', ecdsaCertFile: '', ecdsaKeyFile: '', caFile: '', crlFile: '', reloadS: 300, operatorOrg: '', expiredCertStations: '' },
   certificates: { caCertFile: '', caKeyFile: '', v2gCaCertFile: '', v2gCaKeyFile: '', validityDays: 365 },
   boot: { defaultStatus: 'Accepted', heartbeatIntervalS: 300, retryIntervalS: 30, fetchInventory: true },
@@ -116,6 +118,7 @@ export const options: readonly Option[] = [
   { path: 'ocpp.versions', env: 'CHARGEWIRE_OCPP_VERSIONS', kind: { t: 'versions' }, help: 'comma-separated OCPP versions in order of preference (2.1,2.0.1)' },
   { path: 'ocpp.maxPayloadBytes', env: 'CHARGEWIRE_MAX_PAYLOAD_BYTES', kind: { t: 'int', min: 1024, max: 64 * 1024 * 1024 }, help: 'largest accepted message; larger ones close with 1009' },
   { path: 'ocpp.callTimeoutMs', env: 'CHARGEWIRE_CALL_TIMEOUT_MS', kind: { t: 'int', min: 100, max: 600_000 }, help: 'how long a CSMS-to-station CALL waits for its answer' },
+  { path: 'ocpp.listenBacklog', env: 'CHARGEWIRE_LISTEN_BACKLOG', kind: { t: 'int', min: 1, max: 65_535 }, help: 'queue of not-yet-accepted connections per OCPP listener (a reconnect storm after a restart arrives at once; capped by net.core.somaxconn)' },
   { path: 'ocpp.pingIntervalMs', env: 'CHARGEWIRE_PING_INTERVAL_MS', kind: { t: 'int', min: 0, max: 3_600_000 }, help: 'WebSocket ping interval (0 = off)' },
   { path: 'tls.port', env: 'CHARGEWIRE_TLS_PORT', kind: port, help: 'wss:// port with Basic auth, security profile 2 (-1 = off)' },
   { path: 'tls.mtlsPort', env: 'CHARGEWIRE_MTLS_PORT', kind: port, help: 'wss:// port with client certificates, security profile 3 (-1 = off)' },

@@ -211,7 +211,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     // [A00.FR.705] a CRL that cannot be re-read keeps the previous one; say so
     for (const l of listeners) l.server.on('tlsConfigError', (err: unknown) => log.error({ err }, 'tls.crlFile reload failed; the previous revocation list stays in force'));
     for (const l of listeners) {
-      await listen(l.server, l.port(), config.ocpp.host, `OCPP security profile ${l.profile} listener`);
+      await listen(l.server, l.port(), config.ocpp.host, `OCPP security profile ${l.profile} listener`, config.ocpp.listenBacklog);
     }
     accepting = true;
     for (const l of listeners) addresses[l.profile === 1 ? 'ocpp' : l.profile === 2 ? 'tls' : 'mtls'] = l.port();

@@ -52,11 +52,11 @@ export function createListeners(cfg: CsmsConfig, ocpp: OcppServer, accepting: ()
   return out;
 }
 
-export function listen(server: Server, port: number, host: string, what: string): Promise<void> {
+export function listen(server: Server, port: number, host: string, what: string, backlog = 511): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(new CsmsError('CSMS_ERR_LISTEN', `${what}: cannot listen on ${host}:${port}: ${err.message}`));
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       server.off('error', onError);
       resolve();
     });
