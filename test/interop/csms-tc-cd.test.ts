@@ -5,41 +5,11 @@
 // CSMS has no OCSP client and leaves certificateStatus to an external authorizer (authorization.ts, C07).
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { OcppClient, OcppVersion } from '@chargewire/ocpp';
-import type { AuthorizationData, SendLocalListRequest, TransactionEventRequest } from '@chargewire/ocpp/types';
-import { startTestCsms, type TestCsms } from '../fixtures/csms.ts';
-import { aBootNotification, aNotifyEvent, aNotifyReport, anEvent, aReportData, aStatusNotification } from '../fixtures/builders.ts';
-import { ensureAdminToken } from '../../packages/csms/src/api/tokens.ts';
-
-const now = () => new Date().toISOString();
-
-/** A running CSMS with its REST API (inject) and an admin token. */
-async function startApiCsms() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cw-tc-cd-'));
-  const token = ensureAdminToken(dataDir)!;
-  const t = await startTestCsms({ dataDir, http: { port: 0 } });
-  const api = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => {
-    const r = await t.csms.app!.inject({ method, url: `/api${url}`, headers: { authorization: `Bearer ${token}` }, ...(body !== undefined && { payload: body as object }) });
-    return { status: r.statusCode, body: r.json() as Record<string, unknown> };
-  };
-  return { t, api, async stop() { await t.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
-}
-
-/** The connector status messages of the reusable states (StatusNotification and NotifyEvent AvailabilityState). */
-async function connectorStatus(cs: OcppClient, evseId: number, status: 'Available' | 'Occupied') {
-  assert.deepEqual(await cs.call('StatusNotification', aStatusNotification({ evseId, connectorStatus: status })), {});
-  assert.deepEqual(await cs.call('NotifyEvent', aNotifyEvent({ eventData: [anEvent({ actualValue: status, component: { name: 'Connector', evse: { id: evseId, connectorId: 1 } } })] })), {});
-}
-
-/** One transaction seen from the station: sends its TransactionEvents with increasing seqNo. */
-function txOf(cs: OcppClient, transactionId: string, evseId: number) {
-  let seqNo = 0;
-  return (eventType: TransactionEventRequest['eventType'], triggerReason: TransactionEventRequest['triggerReason'], info: Partial<TransactionEventRequest['transactionInfo']> = {}, o: Partial<TransactionEventRequest> = {}) =>
-    cs.call('TransactionEvent', { eventType, seqNo: seqNo++, timestamp: now(), triggerReason, transactionInfo: { transactionId, ...info }, evse: { id: evseId, connectorId: 1 }, ...o });
-}
+import type { AuthorizationData, SendLocalListRequest } from '@chargewire/ocpp/types';
+import type { TestCsms } from '../fixtures/csms.ts';
+import { aBootNotification, aNotifyReport, aReportData } from '../fixtures/builders.ts';
+import { connectorStatus, startApiCsms, txOf } from '../fixtures/tc-csms.ts';
 
 const iso = (idToken: string) => ({ idToken, type: 'ISO14443' as const });
 
@@ -48,7 +18,7 @@ for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
     let h: Awaited<ReturnType<typeof startApiCsms>>;
     let t: TestCsms;
     before(async () => {
-      h = await startApiCsms();
+      h = await startApiCsms('tc-cd');
       t = h.t;
       // Memory state: two valid idTokens with the same GroupId (operator API), a master pass group token
       for (const id of ['VALID', 'VALID2']) assert.equal((await h.api('PUT', `/id-tokens/ISO14443/${id}`, { status: 'Accepted', groupIdToken: { idToken: 'GROUP', type: 'Central' } })).status, 200);

@@ -4,44 +4,13 @@
 // running CSMS (Fastify inject, admin token).
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { OcppClient, OcppVersion } from '@chargewire/ocpp';
-import type { MeterValueType, SampledValueType, TransactionEventRequest, TransactionEventResponse, TriggerMessageRequest } from '@chargewire/ocpp/types';
-import { startTestCsms, type TestCsms } from '../fixtures/csms.ts';
-import { aBootNotification, aNotifyEvent, anEvent, aStatusNotification } from '../fixtures/builders.ts';
-import { ensureAdminToken } from '../../packages/csms/src/api/tokens.ts';
+import type { MeterValueType, SampledValueType, TriggerMessageRequest } from '@chargewire/ocpp/types';
+import type { TestCsms } from '../fixtures/csms.ts';
+import { aBootNotification } from '../fixtures/builders.ts';
+import { connectorStatus, now, startApiCsms, txOf, type SendTx } from '../fixtures/tc-csms.ts';
 
-const now = () => new Date().toISOString();
 const iso = (idToken: string) => ({ idToken, type: 'ISO14443' as const });
-
-/** A running CSMS with its REST API (inject) and an admin token. */
-async function startApiCsms() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cw-tc-fj-'));
-  const token = ensureAdminToken(dataDir)!;
-  const t = await startTestCsms({ dataDir, http: { port: 0 } });
-  const api = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => {
-    const r = await t.csms.app!.inject({ method, url: `/api${url}`, headers: { authorization: `Bearer ${token}` }, ...(body !== undefined && { payload: body as object }) });
-    return { status: r.statusCode, body: r.json() as Record<string, any> };
-  };
-  return { t, api, async stop() { await t.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
-}
-
-/** The connector status messages of the reusable states (StatusNotification and NotifyEvent AvailabilityState). */
-async function connectorStatus(cs: OcppClient, evseId: number, status: 'Available' | 'Occupied') {
-  assert.deepEqual(await cs.call('StatusNotification', aStatusNotification({ evseId, connectorStatus: status })), {});
-  assert.deepEqual(await cs.call('NotifyEvent', aNotifyEvent({ eventData: [anEvent({ actualValue: status, component: { name: 'Connector', evse: { id: evseId, connectorId: 1 } } })] })), {});
-}
-
-type Send = (eventType: TransactionEventRequest['eventType'], triggerReason: TransactionEventRequest['triggerReason'], info?: Partial<TransactionEventRequest['transactionInfo']>, o?: Partial<TransactionEventRequest>) => Promise<TransactionEventResponse>;
-
-/** One transaction seen from the station: sends its TransactionEvents with increasing seqNo. */
-function txOf(cs: OcppClient, transactionId: string, evseId: number): Send {
-  let seqNo = 0;
-  return ((eventType, triggerReason, info = {}, o = {}) =>
-    cs.call('TransactionEvent', { eventType, seqNo: seqNo++, timestamp: now(), triggerReason, transactionInfo: { transactionId, ...info }, evse: { id: evseId, connectorId: 1 }, ...o })) as Send;
-}
 
 const mv = (at: string, context: SampledValueType['context'], value: number, signed?: boolean): MeterValueType => ({
   timestamp: at,
@@ -53,7 +22,7 @@ for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
     let h: Awaited<ReturnType<typeof startApiCsms>>;
     let t: TestCsms;
     before(async () => {
-      h = await startApiCsms();
+      h = await startApiCsms('tc-fj');
       t = h.t;
       assert.equal((await h.api('PUT', '/id-tokens/ISO14443/VALID', { status: 'Accepted' })).status, 200);
     });
@@ -183,7 +152,7 @@ for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
     });
 
     /** EVConnectedPostSession, then EVDisconnected whose Ended event carries the TxEnded meter values. */
-    const disconnectWith = async (cs: OcppClient, send: Send, meterValue: MeterValueType[]) => {
+    const disconnectWith = async (cs: OcppClient, send: SendTx, meterValue: MeterValueType[]) => {
       await send('Updated', 'StopAuthorized', {}, { idToken: iso('VALID') });
       await send('Updated', 'ChargingStateChanged', { chargingState: 'EVConnected' });
       await connectorStatus(cs, 1, 'Available');
