@@ -80,9 +80,10 @@ describe('simulator <-> CSMS, central cost calculation (flat tariff 0.50/kWh + 0
     await s.st.presentToken(TOKEN.idToken);
     await drained(s.st);
     await minutes(s, 3);
-    const updates = await eventually(() => { const u = s.log.requests.filter((r) => r.action === 'CostUpdated'); return u.length >= 3 ? u : undefined; }, 5000);
+    const updates = await eventually(() => { const u = s.log.requests.filter((r) => r.action === 'CostUpdated'); return u.length >= 4 ? u : undefined; }, 5000);
     const txId = s.st.state().evses[0]!.transactionId!;
-    assert.deepEqual(updates.map((u) => u.payload), [0.3, 0.35, 0.4].map((totalCost) => ({ transactionId: txId, totalCost })));
+    // 0.25: the session fee, at the Updated(ChargingStateChanged) that starts the energy transfer (E03.FR.12); then one per minute.
+    assert.deepEqual(updates.map((u) => u.payload), [0.25, 0.3, 0.35, 0.4].map((totalCost) => ({ transactionId: txId, totalCost })));
     assert.ok(txSent(s).every((m) => m.res.totalCost === undefined), '2.0.1: no totalCost before charging has ended');
     s.st.unplug(1);
     await drained(s.st);

@@ -15,14 +15,16 @@ async function txOf(env: SimEnv, sid: string, transactionId: string, state: stri
   return eventually(async () => { const t = await env.store.getTransaction(sid, transactionId); return t?.state === state ? t : undefined; }, 5000);
 }
 
-/** Plug in, present the token, wait for the Started event to be stored; returns the transaction id. */
+/** Plug in, present the token, wait for the Started event and the start of charging to be stored; returns the transaction id. */
 async function plugAndAuthorize(env: SimEnv, s: SimStation, sid: string): Promise<string> {
   s.st.plugIn(1, 1, { powerW: POWER_W });
   await statusStored(env.store, sid, 'Occupied');
   assert.equal((await s.st.presentToken(TOKEN.idToken, TOKEN.type)).status, 'Accepted');
   const txId = s.st.state().evses[0]!.transactionId!;
   assert.ok(txId, 'transaction started at PowerPathClosed');
-  await txOf(env, sid, txId, 'Started');
+  // [E03.FR.12] Started(Authorized, EVConnected), then the energy transfer start in its own Updated(ChargingStateChanged, Charging).
+  const tx = await eventually(async () => { const t = await env.store.getTransaction(sid, txId); return t?.state === 'Updated' && t.chargingState === 'Charging' ? t : undefined; }, 5000);
+  assert.deepEqual([tx.triggerReason, tx.eventCount], ['ChargingStateChanged', 2]);
   return txId;
 }
 
@@ -61,12 +63,13 @@ for (const version of VERSIONS) {
       assert.equal(tx.startedAt, '2025-01-01T00:00:00.000Z');
       assert.equal(tx.endedAt, '2025-01-01T00:12:00.000Z');
       const sent = s.log.txEvents.filter((e) => e.transactionId === txId);
-      // Started, 6 periodic Updated (every 120 s), Ended.
-      assert.deepEqual(sent.map((e) => e.eventType), ['Started', ...Array(6).fill('Updated'), 'Ended']);
+      // Started, Updated(ChargingStateChanged) (E03.FR.12), 6 periodic Updated (every 120 s), Ended.
+      assert.deepEqual(sent.map((e) => e.eventType), ['Started', ...Array(7).fill('Updated'), 'Ended']);
+      assert.deepEqual(sent.slice(0, 3).map((e) => e.triggerReason), ['Authorized', 'ChargingStateChanged', 'MeterValuePeriodic']);
       assert.equal(tx.eventCount, sent.length);
       const stored = await env.store.listTransactionEvents(sid, txId);
       assert.deepEqual(stored.map((e) => e.seqNo), sent.map((e) => e.seqNo));
-      assert.deepEqual(stored.map((e) => e.seqNo), [0, 1, 2, 3, 4, 5, 6, 7]);
+      assert.deepEqual(stored.map((e) => e.seqNo), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
       // [E01.FR.12] [E02.FR.02] the CSMS answered the idToken in the Started event with its status.
       const started = s.log.sent.find((m) => m.action === 'TransactionEvent' && (m.payload as { eventType: string }).eventType === 'Started');
       assert.equal((started?.response as { idTokenInfo?: { status: string } }).idTokenInfo?.status, 'Accepted');
@@ -120,11 +123,11 @@ for (const version of VERSIONS) {
       assert.equal(tx.energyWh, 2200);
       assert.equal(tx.offline, true);
       const sent = s.log.txEvents.filter((e) => e.transactionId === txId);
-      assert.deepEqual(sent.filter((e) => e.offline).map((e) => e.seqNo), [3, 4, 5]);
+      assert.deepEqual(sent.filter((e) => e.offline).map((e) => e.seqNo), [4, 5, 6]);
       const stored = await env.store.listTransactionEvents(sid, txId);
       assert.equal(tx.eventCount, sent.length);
       assert.deepEqual(stored.map((e) => e.seqNo), sent.map((e) => e.seqNo));
-      assert.deepEqual(stored.filter((e) => e.offline).map((e) => e.seqNo), [3, 4, 5]);
+      assert.deepEqual(stored.filter((e) => e.offline).map((e) => e.seqNo), [4, 5, 6]);
       // Each TransactionEvent crossed the wire exactly once (journal of incoming CALLs).
       const journal = await env.store.listJournal(sid, { action: 'TransactionEvent', direction: 'in', limit: 100 });
       assert.equal(journal.length, sent.length);

@@ -31,7 +31,7 @@ test('E04.FR.01 E04.FR.03 offline queue survives a crash (kill -9) and is delive
   const dir = mkdtempSync(join(tmpdir(), 'cw-crash-'));
   try {
     const first = await runChild(['run', csms.url, dir], /^READY/);
-    assert.equal(first.line, 'READY 3');
+    assert.equal(first.line, 'READY 4'); // Authorized, the energy transfer start (E03.FR.12), SuspendedEV, Charging
     await first.kill();
     const c = csms.csmsFor('CRASH01');
     assert.equal(c.txEvents.length, 1, 'only Started went out before the crash');
@@ -39,13 +39,14 @@ test('E04.FR.01 E04.FR.03 offline queue survives a crash (kill -9) and is delive
     assert.equal(await second.done, 0);
     const ev = c.txEvents;
     const seqs = ev.map((e) => e.seqNo);
-    assert.deepEqual(seqs, [0, 1, 2, 3, 4], 'each seqNo exactly once, in order');
+    assert.deepEqual(seqs, [0, 1, 2, 3, 4, 5], 'each seqNo exactly once, in order');
     assert.equal(new Set(ev.map((e) => e.transactionInfo.transactionId)).size, 1);
-    assert.deepEqual(ev.map((e) => e.offline ?? false), [false, true, true, true, true]);
-    assert.deepEqual(ev.slice(1, 4).map((e) => e.triggerReason), ['Authorized', 'ChargingStateChanged', 'ChargingStateChanged']);
+    assert.deepEqual(ev.map((e) => e.offline ?? false), [false, true, true, true, true, true]);
+    assert.deepEqual(ev.slice(1, 5).map((e) => [e.triggerReason, e.transactionInfo.chargingState]),
+      [['Authorized', 'EVConnected'], ['ChargingStateChanged', 'Charging'], ['ChargingStateChanged', 'SuspendedEV'], ['ChargingStateChanged', 'Charging']]);
     // After the power loss, the open transaction is ended with PowerLoss.
-    assert.equal(ev[4]!.eventType, 'Ended');
-    assert.equal(ev[4]!.transactionInfo.stoppedReason, 'PowerLoss');
+    assert.equal(ev[5]!.eventType, 'Ended');
+    assert.equal(ev[5]!.transactionInfo.stoppedReason, 'PowerLoss');
     const boots = c.of('BootNotification');
     assert.equal(boots.length, 2);
     assert.ok(ev.slice(1).every((e) => c.received.indexOf(c.received.find((r) => r.payload === e)!) > c.received.indexOf(c.received.find((r) => r.payload === boots[1])!)), 'B01.FR.08 queued events only after the second boot was accepted');

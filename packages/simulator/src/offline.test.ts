@@ -18,11 +18,15 @@ for (const version of VERSIONS) {
       await st.presentToken('T');
       st.setPower(1, 0);
       st.unplug(1);
-      assert.equal(st.outbox.size, 3);
+      // queued: Authorized (EVConnected), [E03.FR.12] the energy transfer start in its own event, SuspendedEV, Ended.
+      assert.equal(st.outbox.size, 4);
       assert.equal(csms.txEvents.length, 1);
       await st.goOnline();
-      await csms.until(() => csms.txEvents.length === 4);
-      assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.offline ?? false]), [[0, false], [1, true], [2, true], [3, true]]);
+      await csms.until(() => csms.txEvents.length === 5);
+      assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.offline ?? false]), [[0, false], [1, true], [2, true], [3, true], [4, true]]);
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]), [
+        ['Started', 'CablePluggedIn', 'EVConnected'], ['Updated', 'Authorized', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging'],
+        ['Updated', 'ChargingStateChanged', 'SuspendedEV'], ['Ended', 'EVCommunicationLost', 'Idle']]);
       assert.equal(csms.of('BootNotification').length, 1, 'no new boot after a reconnect');
     });
 

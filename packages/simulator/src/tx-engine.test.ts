@@ -16,12 +16,15 @@ for (const version of VERSIONS) {
       await settle();
       const ev = csms.txEvents;
       assert.deepEqual(ev.map((e) => [e.eventType, e.triggerReason, e.seqNo]), [
-        ['Started', 'CablePluggedIn', 0], ['Updated', 'Authorized', 1], ['Ended', 'EVCommunicationLost', 2],
+        ['Started', 'CablePluggedIn', 0], ['Updated', 'Authorized', 1], ['Updated', 'ChargingStateChanged', 2], ['Ended', 'EVCommunicationLost', 3],
       ]);
       assert.equal(ev[0]!.transactionInfo.chargingState, 'EVConnected');
       assert.equal(ev[1]!.idToken?.idToken, 'AABBCCDD', 'E03.FR.01 idToken in the first event after authorization');
-      assert.equal(ev[1]!.transactionInfo.chargingState, 'Charging');
-      assert.equal(ev[2]!.transactionInfo.stoppedReason, 'EVDisconnected');
+      // [E03.FR.12] the authorization is reported with EVConnected, the energy transfer start in its own event.
+      assert.equal(ev[1]!.transactionInfo.chargingState, 'EVConnected');
+      assert.equal(ev[2]!.transactionInfo.chargingState, 'Charging');
+      assert.equal(ev[2]!.idToken, undefined, 'the idToken is sent once');
+      assert.equal(ev[3]!.transactionInfo.stoppedReason, 'EVDisconnected');
       assert.equal(new Set(ev.map((e) => e.transactionInfo.transactionId)).size, 1);
       assert.equal(csms.of('Authorize').length, 1, 'C01 Authorize sent online');
     });
@@ -35,10 +38,11 @@ for (const version of VERSIONS) {
       st.stopCharging(1);
       await settle();
       const ev = csms.txEvents;
-      assert.deepEqual(ev.map((e) => [e.eventType, e.triggerReason]), [['Started', 'Authorized'], ['Updated', 'CablePluggedIn'], ['Ended', 'StopAuthorized']]);
+      assert.deepEqual(ev.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]),
+        [['Started', 'Authorized', 'Idle'], ['Updated', 'CablePluggedIn', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging'], ['Ended', 'StopAuthorized', 'EVConnected']]);
       assert.equal(ev[0]!.idToken?.idToken, 'TOKEN1');
-      assert.equal(ev[2]!.transactionInfo.stoppedReason, 'Local');
-      assert.deepEqual(ev.map((e) => e.seqNo), [0, 1, 2]);
+      assert.equal(ev[3]!.transactionInfo.stoppedReason, 'Local');
+      assert.deepEqual(ev.map((e) => e.seqNo), [0, 1, 2, 3]);
     });
 
     test('E03 EVConnectionTimeOut: authorized but never plugged ends with Timeout', async () => {
@@ -83,8 +87,8 @@ for (const version of VERSIONS) {
       st.setPower(1, 7000);
       st.setLimit(1, 0);
       await settle();
-      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging', 'SuspendedEV', 'Charging', 'SuspendedEVSE']);
-      assert.deepEqual(csms.txEvents.slice(2).map((e) => e.triggerReason), ['ChargingStateChanged', 'ChargingStateChanged', 'ChargingRateChanged']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'EVConnected', 'Charging', 'SuspendedEV', 'Charging', 'SuspendedEVSE']);
+      assert.deepEqual(csms.txEvents.slice(1).map((e) => e.triggerReason), ['Authorized', 'ChargingStateChanged', 'ChargingStateChanged', 'ChargingStateChanged', 'ChargingRateChanged']);
       assert.equal(st.state().evses[0]!.powerW, 0);
     });
 

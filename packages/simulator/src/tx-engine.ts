@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OcppTypes } from '@chargewire/ocpp';
 import { every } from './clock.ts';
-import { chargingState, txConditions, type EvseState, type StoppedReason, type TriggerReason, type TxPoint, type TxState } from './evse.ts';
+import { chargingState, txConditions, type ChargingState, type EvseState, type StoppedReason, type TriggerReason, type TxPoint, type TxState } from './evse.ts';
 import { readMeter, type MeterContext } from './blocks/meter-values.ts';
 import { applyCsmsLimit, armLimits, onCostUpdate } from './tx-limits.ts';
 import { keepAlive } from './tx-resume.ts';
@@ -31,6 +31,27 @@ const EXPLICIT = new Set<TriggerReason>([
   // [E16.FR.01] [E16.FR.03] LimitSet; [E16.FR.05] the xxxLimitReached of a suspension
   'LimitSet', 'EnergyLimitReached', 'TimeLimitReached', 'SoCLimitReached', 'CostLimitReached',
 ]);
+
+/** Session steps of the driver/EV (not an energy-flow change): when one also lets energy transfer begin, the two
+ * are reported separately (see reportStep). */
+const SESSION_STEPS = new Set<TriggerReason>(['CablePluggedIn', 'Authorized']);
+const ENERGY_STATES = new Set<ChargingState>(['Charging', 'SuspendedEV', 'SuspendedEVSE']);
+
+/**
+ * Send the event of `trigger`; when that step also starts the energy transfer phase (plug-in after authorization,
+ * or authorization with the cable already in), report the step with chargingState EVConnected and then
+ * a separate Updated(ChargingStateChanged) with Charging / SuspendedEV / SuspendedEVSE:
+ * [E03.FR.12] two events at the same time go in two separate TransactionEventRequests; [E02.FR.17] [E03.FR.12] the
+ * step keeps its specific triggerReason (CablePluggedIn, Authorized); [E02.FR.13] [E01.FR.18] the change of the
+ * charging state gets its own message (E03 scenario step 5; Part 6 EnergyTransferStarted, TC_E_26_CS, TC_E_38_CS).
+ * A remote start (F01/F02) is not split yet: its Started event still carries the charging state (open point).
+ */
+function reportStep(st: Station, evse: EvseState, eventType: 'Started' | 'Updated', trigger: TriggerReason, before: ChargingState | undefined): void {
+  const cs = chargingState(evse, st.operative);
+  const split = SESSION_STEPS.has(trigger) && ENERGY_STATES.has(cs) && (before === undefined || !ENERGY_STATES.has(before));
+  sendTxEvent(st, evse, eventType, trigger, undefined, split ? 'EVConnected' : undefined);
+  if (split && evse.tx) sendTxEvent(st, evse, 'Updated', 'ChargingStateChanged');
+}
 
 /** A TxStopPoint condition that held during the transaction is no longer true (E06). */
 export function stopPointMet(st: Station, evse: EvseState): boolean {
@@ -69,7 +90,7 @@ function evaluatePoints(st: Station, evse: EvseState, trigger: TriggerReason): v
   const explicit = EXPLICIT.has(trigger);
   if (cs !== tx.chargingState || newToken || explicit) {
     // [E02] [F01.FR.18] chargingState changes and new authorizations are reported with an Updated event.
-    sendTxEvent(st, evse, 'Updated', trigger);
+    reportStep(st, evse, 'Updated', trigger, tx.chargingState);
   }
 }
 
@@ -81,7 +102,7 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   };
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
-  sendTxEvent(st, evse, 'Started', trigger);
+  reportStep(st, evse, 'Started', trigger, undefined);
   sampleBegin(st, evse); // after Started: that one carries the public key of a signed reading first
   startTimers(st, evse);
 }
@@ -131,9 +152,10 @@ const UPDATE_CONTEXT: Partial<Record<TriggerReason, MeterContext>> = {
 const phasesSent = new WeakMap<TxState, number>();
 
 /** Build, journal and deliver one TransactionEvent (seqNo +1, offline flag, idToken once). */
-export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' | 'Updated' | 'Ended', trigger: TriggerReason, stoppedReason?: StoppedReason): TxEvent {
+export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' | 'Updated' | 'Ended', trigger: TriggerReason, stoppedReason?: StoppedReason, reportAs?: ChargingState): TxEvent {
   const tx = evse.tx!;
-  const cs = chargingState(evse, st.operative);
+  // reportAs: the state to report for a session step whose energy transfer start follows separately (reportStep).
+  const cs = reportAs ?? chargingState(evse, st.operative);
   // [E06.FR.07] an Ended transaction transfers no energy: EVConnected while the EV is still plugged in (TC_E_22_CS).
   tx.chargingState = eventType === 'Ended' && cs !== 'Idle' ? 'EVConnected' : cs;
   const context: MeterContext = CONTEXT[eventType] ?? UPDATE_CONTEXT[trigger] ?? 'Other';

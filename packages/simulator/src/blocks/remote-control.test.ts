@@ -34,7 +34,9 @@ for (const version of VERSIONS) {
       assert.equal((await csms.call('RequestStartTransaction', { idToken: { idToken: 'B', type: 'Central' }, remoteStartId: 6, evseId: 1 })).status, 'Rejected');
       st.plugIn(1, 1);
       await settle();
-      assert.equal(csms.txEvents[1]!.transactionInfo.chargingState, 'Charging');
+      // [E03.FR.12] the plug-in step (EVConnected), then the energy transfer start in its own Updated event.
+      assert.deepEqual(csms.txEvents.slice(1).map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]),
+        [['Updated', 'CablePluggedIn', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging']]);
     });
 
     test('TC_F_08_CS TC_F_09_CS F03.FR.03 F03.FR.07 F03.FR.08 RequestStopTransaction: Ended(RemoteStop, Remote); unknown id Rejected', async () => {

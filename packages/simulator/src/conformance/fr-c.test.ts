@@ -299,9 +299,10 @@ for (const version of VERSIONS) {
       st.plugIn(1, 1);
       await st.presentToken('STRANGER');
       await st.goOnline();
-      await csms.until(() => csms.txEvents.length === 2);
-      const last = csms.txEvents[1]!;
-      assert.deepEqual([last.eventType, last.triggerReason, last.transactionInfo.chargingState], ['Updated', 'ChargingStateChanged', 'SuspendedEVSE']);
+      await csms.until(() => csms.txEvents.length === 3);
+      // queued offline: Started(Authorized, EVConnected), [E03.FR.12] the energy transfer start (Charging); then the stop of the energy.
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]), [
+        ['Started', 'Authorized', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging'], ['Updated', 'ChargingStateChanged', 'SuspendedEVSE']]);
       assert.equal(st.state().evses[0]!.powerW, 0);
     });
 

@@ -39,7 +39,9 @@ for (const version of VERSIONS) {
       assert.deepEqual(txs(csms), []);
       await st.presentToken('TAG1');
       await settle();
-      assert.deepEqual(txs(csms), ['TransactionEvent(Started,Authorized)']);
+      // [E03.FR.12] the authorization and the start of energy transfer go in two TransactionEvents, in this order.
+      assert.deepEqual(txs(csms), ['TransactionEvent(Started,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
     });
 
     test('E01.FR.06 TxStartPoint EnergyTransfer: Started when energy starts flowing', async () => {
@@ -61,8 +63,10 @@ for (const version of VERSIONS) {
       st.plugIn(1, 1);
       await st.presentToken('TAG1');
       await settle();
-      assert.deepEqual(txs(csms), ['TransactionEvent(Started,CablePluggedIn)', 'TransactionEvent(Updated,Authorized)']);
-      assert.deepEqual(csms.txEvents.map((e) => [e.evse, e.idToken?.idToken]), [[{ id: 1, connectorId: 1 }, undefined], [{ id: 1, connectorId: 1 }, 'TAG1']]);
+      assert.deepEqual(txs(csms), ['TransactionEvent(Started,CablePluggedIn)', 'TransactionEvent(Updated,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      // [E02.FR.20] the idToken goes once, in the Authorized event; the energy transfer start follows in its own event.
+      assert.deepEqual(csms.txEvents.map((e) => [e.evse, e.idToken?.idToken, e.transactionInfo.chargingState]), [
+        [{ id: 1, connectorId: 1 }, undefined, 'EVConnected'], [{ id: 1, connectorId: 1 }, 'TAG1', 'EVConnected'], [{ id: 1, connectorId: 1 }, undefined, 'Charging']]);
     });
 
     test('E01.FR.07 E02.FR.07 E03.FR.06 E06.FR.14 E07.FR.11 E01.FR.08 E02.FR.08 seqNo per transaction; transactionIds never repeat, also after a restart', async () => {
@@ -133,7 +137,9 @@ for (const version of VERSIONS) {
       st.unplug(1);
       await settle();
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]), [
-        ['Started', 'Authorized', 'Charging'], ['Updated', 'ChargingStateChanged', 'SuspendedEV'], ['Updated', 'ChargingStateChanged', 'Charging'], ['Ended', 'EVCommunicationLost', 'Idle']]);
+        ['Started', 'Authorized', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging'],
+        ['Updated', 'ChargingStateChanged', 'SuspendedEV'], ['Updated', 'ChargingStateChanged', 'Charging'], ['Ended', 'EVCommunicationLost', 'Idle']]);
+      seqOk(csms.txEvents);
     });
 
     test('E03.FR.15 TxStopPoint ParkingBayOccupancy, no cable within EVConnectionTimeOut: deauthorized, TransactionEvent(EVConnectTimeout)', async () => {
@@ -149,8 +155,9 @@ for (const version of VERSIONS) {
         replies: { TransactionEvent: (r) => (r.idToken ? { idTokenInfo: { status: 'Blocked' } } : {}) } });
       st.plugIn(1, 1);
       await st.presentToken('TAG1');
-      await csms.until(() => csms.txEvents.length === 3);
-      assert.deepEqual(csms.txEvents.map((e) => [e.triggerReason, e.transactionInfo.chargingState]), [['CablePluggedIn', 'EVConnected'], ['Authorized', 'Charging'], ['ChargingStateChanged', 'SuspendedEVSE']]);
+      await csms.until(() => csms.txEvents.length === 4);
+      assert.deepEqual(csms.txEvents.map((e) => [e.triggerReason, e.transactionInfo.chargingState]), [
+        ['CablePluggedIn', 'EVConnected'], ['Authorized', 'EVConnected'], ['ChargingStateChanged', 'Charging'], ['ChargingStateChanged', 'SuspendedEVSE']]);
       seqOk(csms.txEvents);
     });
 
@@ -171,8 +178,9 @@ for (const version of VERSIONS) {
         replies: { TransactionEvent: (r) => (r.idToken ? { idTokenInfo: { status: 'Invalid' } } : {}) } });
       st.plugIn(1, 1);
       await st.presentToken('TAG1');
-      await csms.until(() => csms.txEvents.length === 3);
-      const last = csms.txEvents[2]!;
+      await csms.until(() => csms.txEvents.length === 4);
+      assert.deepEqual(txs(csms).slice(0, 3), ['TransactionEvent(Started,CablePluggedIn)', 'TransactionEvent(Updated,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      const last = csms.txEvents[3]!;
       assert.deepEqual([last.eventType, last.triggerReason, last.transactionInfo.chargingState], ['Updated', 'Deauthorized', 'EVConnected']);
     });
 
@@ -181,8 +189,8 @@ for (const version of VERSIONS) {
         replies: { TransactionEvent: (r) => (r.idToken ? { idTokenInfo: { status: 'Invalid' } } : {}) } });
       st.plugIn(1, 1);
       await st.presentToken('TAG1');
-      await csms.until(() => csms.txEvents.length === 3);
-      assert.deepEqual(txs(csms).at(-1), 'TransactionEvent(Ended,Deauthorized,DeAuthorized)');
+      await csms.until(() => csms.txEvents.length === 4);
+      assert.deepEqual(txs(csms).slice(1), ['TransactionEvent(Updated,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)', 'TransactionEvent(Ended,Deauthorized,DeAuthorized)']);
     });
 
     test('E06.FR.01 E06.FR.02 E09.FR.01 TxStopPoint ParkingBayOccupancy / EVConnected: leaving ends the transaction, deauthorized', async () => {
@@ -223,13 +231,13 @@ for (const version of VERSIONS) {
       const a = await harness({ version, dataDir, variables: points('PowerPathClosed', 'EVConnected') });
       a.st.plugIn(1, 1);
       await a.st.presentToken('TAG1');
-      await a.csms.until(() => a.csms.txEvents.length === 1 && a.st.outbox.size === 0);
+      await a.csms.until(() => a.csms.txEvents.length === 2 && a.st.outbox.size === 0); // Started(Authorized), Updated(ChargingStateChanged)
       await a.st.stop(); // the process dies without ending the transaction
       const b = await harness({ version, dataDir });
       await b.csms.until(() => b.csms.txEvents.length === 1);
       const e = b.csms.txEvents[0]!;
       assert.deepEqual([e.eventType, e.triggerReason, e.transactionInfo.stoppedReason, e.transactionInfo.transactionId, e.seqNo],
-        ['Ended', 'AbnormalCondition', 'PowerLoss', a.csms.txEvents[0]!.transactionInfo.transactionId, 1]);
+        ['Ended', 'AbnormalCondition', 'PowerLoss', a.csms.txEvents[0]!.transactionInfo.transactionId, 2]);
       await b.st.stop();
     });
 
@@ -246,7 +254,8 @@ for (const version of VERSIONS) {
       await st.goOnline();
       await csms.until(() => csms.txEvents.length === 1);
       const e = csms.txEvents[0]!;
-      assert.deepEqual([e.eventType, e.offline, e.seqNo, ctx(e)], ['Ended', true, 1, ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']]);
+      // seqNo 2: after Started(Authorized) 0 and Updated(ChargingStateChanged) 1.
+      assert.deepEqual([e.eventType, e.offline, e.seqNo, ctx(e)], ['Ended', true, 2, ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']]);
     });
 
     test('E08.FR.02 offline, a cached token of the same group stops the transaction', async () => {
@@ -269,11 +278,12 @@ for (const version of VERSIONS) {
       st.unplug(1);
       st.plugIn(1, 1);
       await st.presentToken('TAG1');
-      await settle();
+      await csms.until(() => csms.txEvents.some((e) => e.eventType === 'Ended'));
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]), [
-        ['Started', 'Authorized', 'Charging'], ['Updated', 'EVCommunicationLost', 'Idle'], ['Updated', 'CablePluggedIn', 'Charging'], ['Ended', 'StopAuthorized', 'EVConnected']]);
+        ['Started', 'Authorized', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging'], ['Updated', 'EVCommunicationLost', 'Idle'],
+        ['Updated', 'CablePluggedIn', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging'], ['Ended', 'StopAuthorized', 'EVConnected']]);
       seqOk(csms.txEvents);
-      assert.deepEqual(ctx(csms.txEvents[3]), ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']);
+      assert.deepEqual(ctx(csms.txEvents[5]), ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Energy.Active.Import.Register']);
     });
 
     test('E04.FR.04 E11.FR.01 E11.FR.02 E12.FR.01 E12.FR.02 a transaction entirely offline: all events queued, sent in order with offline = true', async () => {
@@ -285,8 +295,9 @@ for (const version of VERSIONS) {
       st.unplug(1);
       assert.equal(csms.txEvents.length, 0);
       await st.goOnline();
-      await csms.until(() => csms.txEvents.length === 2);
-      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.offline, e.seqNo]), [['Started', true, 0], ['Ended', true, 1]]);
+      await csms.until(() => csms.txEvents.length === 3);
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.offline, e.seqNo]), [
+        ['Started', 'Authorized', true, 0], ['Updated', 'ChargingStateChanged', true, 1], ['Ended', 'EVCommunicationLost', true, 2]]);
     });
 
     test('E11.FR.07 a TransactionEvent still queued when the connection drops is marked offline', async () => {

@@ -85,8 +85,11 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     await st.presentToken('TAG1'); // energy from 00:04
     await clock.advance(10 * MIN);
     const evs = csms.txEvents;
-    assert.deepEqual(evs.map(brief), ['Started(CablePluggedIn,EVConnected)', 'Updated(LimitSet,EVConnected)', 'Updated(Authorized,Charging)', 'Ended(TimeLimitReached,EVConnected,TimeLimitReached)']);
-    assert.equal(evs[3]!.timestamp, '2025-01-01T00:10:00.000Z', 'maxTime from the Started event, not from the start of energy transfer');
+    // [E03.FR.12] Authorized, then the start of energy transfer in its own Updated(ChargingStateChanged).
+    assert.deepEqual(evs.map(brief), ['Started(CablePluggedIn,EVConnected)', 'Updated(LimitSet,EVConnected)', 'Updated(Authorized,EVConnected)',
+      'Updated(ChargingStateChanged,Charging)', 'Ended(TimeLimitReached,EVConnected,TimeLimitReached)']);
+    assert.equal(evs[3]!.timestamp, '2025-01-01T00:04:00.000Z', 'energy transfer from 00:04');
+    assert.equal(evs[4]!.timestamp, '2025-01-01T00:10:00.000Z', 'maxTime from the Started event, not from the start of energy transfer');
     assert.equal(st.state().evses[0]!.energyWh, 600);
   });
 
@@ -95,7 +98,10 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     const { st, csms } = await harness({ version: '2.1', replies, variables: points('PowerPathClosed', 'EVConnected,Authorized', { 'TxCtrlr.SupportedLimits': 'maxEnergy,maxTime' }) });
     st.plugIn(1, 1, { powerW: 6000 });
     await st.presentToken('TAG1');
-    await csms.until(() => csms.txEvents.length === 2);
+    // Started(Authorized), Updated(ChargingStateChanged), then the CSMS limit of the Started response confirmed.
+    await csms.until(() => csms.txEvents.length === 3);
+    assert.deepEqual(csms.txEvents.map((e) => [brief(e), e.transactionInfo.transactionLimit]), [
+      ['Started(Authorized,EVConnected)', undefined], ['Updated(ChargingStateChanged,Charging)', undefined], ['Updated(LimitSet,Charging)', { maxEnergy: 5000 }]]);
     csms.clear();
     const applied = st.setTransactionLimit(1, { maxEnergy: 8000, maxTime: 3600, maxCost: 5 });
     assert.deepEqual(applied, { maxEnergy: 5000, maxTime: 3600 });
@@ -114,7 +120,7 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     await settle();
     assert.throws(() => st.setTransactionLimit(1, { maxEnergy: 100 }), /OCPP 2.1/);
     await settle();
-    assert.equal(csms.txEvents.length, 1);
+    assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason]), [['Started', 'Authorized'], ['Updated', 'ChargingStateChanged']], 'no LimitSet');
   });
 
   test('E16.FR.13 E16.FR.20 a CSMS limit the station does not support: not confirmed, NotifyEvent TxCtrlr.SupportedLimits', async () => {
@@ -123,7 +129,8 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     st.plugIn(1, 1);
     await st.presentToken('TAG1');
     await csms.until(() => csms.of('NotifyEvent').length === 1);
-    assert.deepEqual(csms.txEvents.map(brief), ['Started(Authorized,Charging)']);
+    await settle();
+    assert.deepEqual(csms.txEvents.map(brief), ['Started(Authorized,EVConnected)', 'Updated(ChargingStateChanged,Charging)'], 'no LimitSet');
     const d = csms.of('NotifyEvent')[0]!.eventData[0]!;
     assert.deepEqual([d.trigger, d.eventNotificationType, d.component.name, d.variable.name, d.actualValue], ['Alerting', 'HardWiredNotification', 'TxCtrlr', 'SupportedLimits', 'maxCost']);
   });
@@ -177,9 +184,9 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     st.plugIn(1, 1, { powerW: 6000, socPercent: 50, capacityWh: 60_000 });
     await st.presentToken('TAG1');
     await clock.advance(59 * MIN);
-    assert.equal(csms.txEvents.length, 2);
+    assert.deepEqual(csms.txEvents.map((e) => e.triggerReason), ['Authorized', 'ChargingStateChanged', 'LimitSet']);
     await clock.advance(MIN);
-    const hit = csms.txEvents[2]!;
+    const hit = csms.txEvents[3]!;
     assert.deepEqual([brief(hit), hit.timestamp], ['Updated(SoCLimitReached,SuspendedEVSE)', '2025-01-01T01:00:00.000Z']);
   });
 });

@@ -49,11 +49,12 @@ for (const version of VERSIONS) {
       await st.presentToken('TAG1');
       st.setPower(1, 0);
       st.unplug(1);
-      await settle();
+      await csms.until(() => csms.txEvents.some((e) => e.eventType === 'Ended'));
       const evs = csms.txEvents;
-      assert.deepEqual(evs.map((e) => [e.eventType, e.triggerReason, e.seqNo]), [['Started', 'Authorized', 0], ['Updated', 'ChargingStateChanged', 1], ['Ended', 'EVCommunicationLost', 2]]);
+      assert.deepEqual(evs.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState, e.seqNo]), [
+        ['Started', 'Authorized', 'EVConnected', 0], ['Updated', 'ChargingStateChanged', 'Charging', 1], ['Updated', 'ChargingStateChanged', 'SuspendedEV', 2], ['Ended', 'EVCommunicationLost', 'Idle', 3]]);
       assert.equal(new Set(evs.map((e) => e.transactionInfo.transactionId)).size, 1);
-      const ended = evs[2]!;
+      const ended = evs[3]!;
       assert.equal(ended.transactionInfo.stoppedReason, 'EVDisconnected');
       assert.deepEqual(ctx(ended), ['Transaction.Begin:Current.Import.L1', 'Transaction.Begin:Current.Import.L2', 'Transaction.Begin:Current.Import.L3', 'Transaction.Begin:Energy.Active.Import.Register', 'Transaction.End:Current.Import.L1', 'Transaction.End:Current.Import.L2', 'Transaction.End:Current.Import.L3', 'Transaction.End:Energy.Active.Import.Register']);
     });

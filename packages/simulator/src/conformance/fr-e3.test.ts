@@ -61,9 +61,9 @@ for (const version of VERSIONS) {
       await settle();
       await clock.advance(MIN);
       st.unplug(1);
-      await settle();
+      await csms.until(() => csms.txEvents.some((e) => e.eventType === 'Ended'));
       assert.deepEqual(csms.txEvents.map((e) => [brief(e), signed(e)]), [
-        ['Started(Authorized,Charging)', ['Transaction.Begin']], ['Updated(ChargingStateChanged,SuspendedEVSE)', []],
+        ['Started(Authorized,EVConnected)', ['Transaction.Begin']], ['Updated(ChargingStateChanged,Charging)', []], ['Updated(ChargingStateChanged,SuspendedEVSE)', []],
         ['Ended(EVCommunicationLost,Idle)', ['Transaction.Begin', 'Transaction.End']],
       ]);
     });

@@ -48,9 +48,11 @@ for (const version of VERSIONS) {
       await st.presentToken('TAG1');
       st.unplug(1);
       await st.goOnline();
-      await csms.until(() => csms.txEvents.length === 2);
-      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.offline, energy(e)]), [
-        ['Started', true, ['Transaction.Begin:signed']], ['Ended', true, ['Transaction.Begin:signed', 'Transaction.End:signed']]]);
+      await csms.until(() => csms.txEvents.length === 3);
+      // [E03.FR.12] the energy transfer start is its own Updated(ChargingStateChanged) (no reading of its own).
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.offline, energy(e)]), [
+        ['Started', 'Authorized', true, ['Transaction.Begin:signed']], ['Updated', 'ChargingStateChanged', true, []],
+        ['Ended', 'EVCommunicationLost', true, ['Transaction.Begin:signed', 'Transaction.End:signed']]]);
     });
 
     test('E11.FR.08 SignReadings: periodic readings queued during a connection loss go out signed (offline = true)', async () => {
@@ -82,7 +84,8 @@ for (const version of VERSIONS) {
       st.unplug(1);
       await st.presentToken('TAG1');
       await settle();
-      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason]), [['Started', 'Authorized'], ['Updated', 'EVCommunicationLost'], ['Ended', 'StopAuthorized']]);
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason]), [
+        ['Started', 'Authorized'], ['Updated', 'ChargingStateChanged'], ['Updated', 'EVCommunicationLost'], ['Ended', 'StopAuthorized']]);
       assert.deepEqual(energy(ended(csms.txEvents)), ['Transaction.Begin:signed', 'Transaction.End:signed']);
     });
 
@@ -96,7 +99,7 @@ for (const version of VERSIONS) {
       await clock.advance(2_000);
       assert.equal(st.evse(1).auth, undefined);
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.stoppedReason]), [
-        ['Started', 'Authorized', undefined], ['Updated', 'EVCommunicationLost', undefined], ['Ended', 'EVConnectTimeout', 'Timeout']]);
+        ['Started', 'Authorized', undefined], ['Updated', 'ChargingStateChanged', undefined], ['Updated', 'EVCommunicationLost', undefined], ['Ended', 'EVConnectTimeout', 'Timeout']]);
     });
 
     test('E10.FR.02 a socket (sType2, cable not attached) or an EV back in time: no timeout', async () => {
@@ -113,7 +116,9 @@ for (const version of VERSIONS) {
       await back.clock.advance(10_000);
       back.st.plugIn(1, 1);
       await back.clock.advance(60_000);
-      assert.deepEqual(back.csms.txEvents.map((e) => e.triggerReason), ['Authorized', 'EVCommunicationLost', 'CablePluggedIn']);
+      // the EV back in: Updated(CablePluggedIn), then energy transfer resumes in its own Updated(ChargingStateChanged).
+      assert.deepEqual(back.csms.txEvents.map((e) => [e.triggerReason, e.transactionInfo.chargingState]), [
+        ['Authorized', 'EVConnected'], ['ChargingStateChanged', 'Charging'], ['EVCommunicationLost', 'Idle'], ['CablePluggedIn', 'EVConnected'], ['ChargingStateChanged', 'Charging']]);
     });
 
     test('E06.FR.05 TxStopPoint DataSigned: the meter can no longer sign, the transaction ends (Ended, unsigned readings)', async () => {
@@ -153,14 +158,15 @@ for (const version of VERSIONS) {
       st.unplug(1);
       await settle();
       assert.deepEqual(csms.txEvents.map((e) => [e.triggerReason, e.transactionInfo.chargingState ?? '', e.numberOfPhasesUsed]), [
-        ['CablePluggedIn', 'EVConnected', undefined], ['Authorized', 'Charging', 3], ['MeterValuePeriodic', 'Charging', undefined],
+        // [E02.FR.18] the phases go in the event that reports the start of energy transfer (after Authorized, E03.FR.12).
+        ['CablePluggedIn', 'EVConnected', undefined], ['Authorized', 'EVConnected', undefined], ['ChargingStateChanged', 'Charging', 3], ['MeterValuePeriodic', 'Charging', undefined],
         ['MeterValuePeriodic', 'Charging', 1], ['MeterValuePeriodic', 'Charging', undefined], ['EVCommunicationLost', 'Idle', undefined]]);
       // idToken first (E03), 1-phase EVSE
       const b = await harness({ version, evses: [{ phases: 1, connectors: [{}] }], variables: points('PowerPathClosed', 'EVConnected') });
       await b.st.presentToken('TAG2');
       b.st.plugIn(1, 1);
       await settle();
-      assert.deepEqual(b.csms.txEvents.map((e) => [e.triggerReason, e.numberOfPhasesUsed]), [['CablePluggedIn', 1]]);
+      assert.deepEqual(b.csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.numberOfPhasesUsed]), [['Started', 'CablePluggedIn', undefined], ['Updated', 'ChargingStateChanged', 1]]);
     });
 
     test('E02.FR.05 cable plugged in: the connector is reported Occupied (StatusNotification, the allowed alternative to NotifyEvent AvailabilityState)', async () => {

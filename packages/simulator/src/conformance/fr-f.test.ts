@@ -88,12 +88,15 @@ for (const version of VERSIONS) {
       await st.presentToken('TAG1');
       await settle();
       const id = csms.txEvents[0]!.transactionInfo.transactionId;
+      // [E03.FR.12] the authorization (EVConnected) and the energy transfer start are two events.
+      assert.deepEqual(csms.txEvents.map((x) => [x.eventType, x.triggerReason, x.transactionInfo.chargingState]),
+        [['Started', 'Authorized', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging']]);
       assert.equal((await csms.call('RequestStopTransaction', { transactionId: id })).status, 'Accepted');
-      await csms.until(() => csms.txEvents.length === 2);
-      assert.deepEqual([csms.txEvents[1]!.eventType, csms.txEvents[1]!.triggerReason], ['Updated', 'RemoteStop']);
-      st.unplug(1);
       await csms.until(() => csms.txEvents.length === 3);
-      const e = csms.txEvents[2]!;
+      assert.deepEqual([csms.txEvents[2]!.eventType, csms.txEvents[2]!.triggerReason], ['Updated', 'RemoteStop']);
+      st.unplug(1);
+      await csms.until(() => csms.txEvents.length === 4);
+      const e = csms.txEvents[3]!;
       const last = e.meterValue?.at(-1)?.sampledValue[0];
       assert.deepEqual([e.eventType, e.transactionInfo.stoppedReason, last?.context, last?.measurand ?? 'Energy.Active.Import.Register'], ['Ended', 'Remote', 'Transaction.End', 'Energy.Active.Import.Register']);
     });
@@ -104,9 +107,11 @@ for (const version of VERSIONS) {
       await st.presentToken('TAG1');
       await settle();
       const id = csms.txEvents[0]!.transactionInfo.transactionId;
+      assert.deepEqual(csms.txEvents.map((x) => [x.eventType, x.triggerReason, x.transactionInfo.chargingState]),
+        [['Started', 'Authorized', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging']]);
       assert.equal((await csms.call('RequestStopTransaction', { transactionId: id })).status, 'Accepted');
-      await csms.until(() => csms.txEvents.length === 2);
-      const e = csms.txEvents[1]!;
+      await csms.until(() => csms.txEvents.length === 3);
+      const e = csms.txEvents[2]!;
       assert.deepEqual([e.eventType, e.triggerReason, e.transactionInfo.stoppedReason, e.meterValue?.at(-1)?.sampledValue[0]?.context], ['Ended', 'RemoteStop', 'Remote', 'Transaction.End']);
     });
 

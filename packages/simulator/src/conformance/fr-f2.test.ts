@@ -60,10 +60,13 @@ for (const version of VERSIONS) {
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 14, evseId: 1 })).status, 'Accepted');
       await settle();
       st.plugIn(1, 1);
-      await csms.until(() => csms.txEvents.length === 1);
+      await csms.until(() => csms.txEvents.length === 2);
+      // [E03.FR.12] the plug-in starts the transaction (EVConnected); the energy transfer start is its own Updated event.
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]),
+        [['Started', 'CablePluggedIn', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging']]);
       await clock.advance(20_000);
-      const u = csms.txEvents.filter((e) => e.eventType === 'Updated');
-      assert.deepEqual(u.map((e) => e.triggerReason), ['MeterValuePeriodic', 'MeterValuePeriodic']);
+      const u = csms.txEvents.slice(2);
+      assert.deepEqual(u.map((e) => [e.eventType, e.triggerReason]), [['Updated', 'MeterValuePeriodic'], ['Updated', 'MeterValuePeriodic']]);
       for (const e of u) assert.deepEqual(ctx(e), periodicCtx);
     });
   });

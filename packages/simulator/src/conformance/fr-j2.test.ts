@@ -154,7 +154,7 @@ for (const version of VERSIONS) {
       await st.presentToken('TAG1');
       await settle();
       const signed = csms.txEvents.map((e) => [e.eventType, e.triggerReason, svs(e).some((s) => s.signedMeterValue !== undefined)]);
-      assert.deepEqual(signed, [['Started', 'Authorized', false], ['Updated', 'MeterValuePeriodic', false], ['Ended', 'StopAuthorized', true]]);
+      assert.deepEqual(signed, [['Started', 'Authorized', false], ['Updated', 'ChargingStateChanged', false], ['Updated', 'MeterValuePeriodic', false], ['Ended', 'StopAuthorized', true]]);
       assert.deepEqual(svs(csms.txEvents.at(-1)!).map((s) => [s.context, s.signedMeterValue?.publicKey]), [['Transaction.Begin', undefined], ['Transaction.End', '']], 'SignStartedReadings false: the start reading unsigned');
     });
   });

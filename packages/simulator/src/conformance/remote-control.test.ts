@@ -30,7 +30,9 @@ for (const version of VERSIONS) {
       await settle();
       st.plugIn(1, 1);
       await settle();
-      assert.deepEqual(sequence(csms), ['Authorize(REMOTE1)', 'TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)']);
+      // [E03.FR.12] the energy transfer start follows in its own Updated(ChargingStateChanged) event.
+      assert.deepEqual(sequence(csms), ['Authorize(REMOTE1)', 'TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
     });
 
     test('TC_F_03_CS F01.FR.02 remote start first, AuthorizeRemoteStart false: no Authorize', async () => {
@@ -40,7 +42,8 @@ for (const version of VERSIONS) {
       await settle();
       st.plugIn(1, 1);
       await settle();
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)']);
+      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
       assert.equal(csms.txEvents[0]!.transactionInfo.remoteStartId, 13);
     });
 

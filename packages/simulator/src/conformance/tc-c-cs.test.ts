@@ -109,8 +109,8 @@ for (const version of VERSIONS) {
     });
 
     // TC_C_15..18: EVConnectedPreSession, connection lost, a cached valid token starts offline, on reconnect the
-    // CSMS answers the queued idToken event with Invalid. (The simulator reports the start of charging in the
-    // same offline Authorized event, chargingState Charging, not in a separate ChargingStateChanged event.)
+    // CSMS answers the queued idToken event with Invalid. [E03.FR.12] The offline Authorized event (EVConnected) and
+    // the start of charging, a separate Updated(ChargingStateChanged, Charging), are both queued and sent offline=true.
     const offlineInvalid = async (variables: Record<string, string>) => {
       const h = await harness({ version, evPowerW: 11_000, variables: { ...CACHE, 'AuthCtrlr.LocalAuthorizeOffline': 'true', 'AuthCtrlr.OfflineTxForUnknownIdEnabled': 'true', ...variables },
         replies: { TransactionEvent: (r) => (r.idToken ? { idTokenInfo: { status: 'Invalid' } } : {}) } });
@@ -122,10 +122,11 @@ for (const version of VERSIONS) {
       assert.equal((await h.st.presentToken('V')).status, 'Accepted');
       await h.clock.advance(5_000);
       await h.st.goOnline();
-      await h.csms.until(() => h.csms.txEvents.length >= 2 || (h.csms.txEvents.length === 1 && h.csms.txEvents[0]!.offline === true));
+      await h.csms.until(() => h.csms.txEvents.length >= 2);
       await h.clock.advance(1_000);
-      const first = h.csms.txEvents[0]!;
-      assert.deepEqual([first.triggerReason, first.idToken, first.offline, first.transactionInfo.chargingState], ['Authorized', tok('V'), true, 'Charging']);
+      const [first, second] = h.csms.txEvents;
+      assert.deepEqual([first!.triggerReason, first!.idToken, first!.offline, first!.transactionInfo.chargingState], ['Authorized', tok('V'), true, 'EVConnected']);
+      assert.deepEqual([second!.eventType, second!.triggerReason, second!.offline, second!.transactionInfo.chargingState], ['Updated', 'ChargingStateChanged', true, 'Charging']);
       return h;
     };
 

@@ -167,6 +167,42 @@ for (const version of VERSIONS) {
       assert.deepEqual(seq, [seq[0]!, seq[0]! + 1], 'seqNo goes on (E10.FR.03)');
     });
 
+    test('TC_E_26_CS E10.FR.01 E10.FR.03 TxStopPoint Authorized, StopTxOnEVSideDisconnect false: EV-side disconnect suspends (Updated EVCommunicationLost, Idle), reconnect: Updated(CablePluggedIn, EVConnected), then Updated(ChargingStateChanged, Charging)', async () => {
+      const h = await harness({ version, variables: points('PowerPathClosed', 'Authorized', { 'TxCtrlr.StopTxOnEVSideDisconnect': 'false', 'OCPPCommCtrlr.UnlockOnEVSideDisconnect': 'false', 'TxCtrlr.EVConnectionTimeOut': '60' }) });
+      const id = await energyTransferStarted(h);
+      h.st.setPower(1, 0); // reusable state EnergyTransferSuspended
+      await settle();
+      h.csms.clear();
+      h.st.unplug(1);
+      await settle();
+      // Steps 1-3: the transaction goes on without the EV; the (permanently attached) connector is Available.
+      assert.deepEqual(sequence(h.csms), ['TransactionEvent(Updated,EVCommunicationLost)', 'StatusNotification(1/1:Available)']);
+      assert.equal(h.csms.txEvents[0]!.transactionInfo.chargingState, 'Idle');
+      h.csms.clear();
+      h.st.plugIn(1, 1, { powerW: 11_000 });
+      await settle();
+      // Steps 5-7: [E03.FR.12] the plug-in and the restart of the energy transfer are two events, in this order.
+      assert.deepEqual(h.csms.txEvents.map(brief), [['Updated', 'CablePluggedIn', 'EVConnected', ''], ['Updated', 'ChargingStateChanged', 'Charging', '']]);
+      assert.ok(h.csms.txEvents.every((e) => e.transactionInfo.transactionId === id), 'E10.FR.03 the same transaction');
+      const seq = h.csms.txEvents.map((e) => e.seqNo);
+      assert.deepEqual(seq, [seq[0]!, seq[0]! + 1]);
+      assert.ok(h.st.state().evses[0]!.powerW > 0, 'energy flows again');
+    });
+
+    for (const start of ['PowerPathClosed', 'Authorized'] as const) {
+      test(`TC_E_38_CS E03 TxStartPoint ${start}, authorized first, EV not ready: CablePluggedIn with EVConnected, then Updated(ChargingStateChanged, SuspendedEV)`, async () => {
+        const { st, csms } = await harness({ version, variables: points(start, 'EVConnected,Authorized') });
+        await st.presentToken(TAG.idToken, TAG.type); // reusable state Authorized
+        await settle();
+        const before = csms.txEvents.length;
+        st.plugIn(1, 1, { powerW: 0 }); // the EV is not ready for energy transfer
+        await settle();
+        const ev = csms.txEvents.slice(before);
+        assert.deepEqual(ev.map(brief), [[start === 'Authorized' ? 'Updated' : 'Started', 'CablePluggedIn', 'EVConnected', ''], ['Updated', 'ChargingStateChanged', 'SuspendedEV', '']]);
+        assert.equal(st.state().evses[0]!.powerW, 0);
+      });
+    }
+
     test('TC_E_39_CS E06.FR.04 E06.FR.15 TxStopPoint Authorized, TxStartPoint Authorized: EVConnectionTimeOut ends the transaction (Ended EVConnectTimeout, Timeout); a late EV gets no energy', async () => {
       const { st, csms, clock } = await harness({ version, variables: points('Authorized', 'Authorized', { 'TxCtrlr.EVConnectionTimeOut': '30' }) });
       csms.clear();

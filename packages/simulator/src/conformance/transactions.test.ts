@@ -17,9 +17,13 @@ for (const version of VERSIONS) {
       await settle();
       await st.presentToken('TAG1');
       await settle();
-      assert.deepEqual(sequence(csms), ['StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Started,Authorized)']);
-      const started = csms.txEvents[0]!;
-      assert.deepEqual([started.seqNo, started.idToken?.idToken, started.transactionInfo.chargingState], [0, 'TAG1', 'Charging']);
+      // [E03.FR.12] the authorization and the start of energy transfer are two events: Started(Authorized) with
+      // EVConnected, then Updated(ChargingStateChanged) with Charging.
+      assert.deepEqual(sequence(csms), ['StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Started,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      const [started, charging] = csms.txEvents;
+      assert.deepEqual([started!.seqNo, started!.idToken?.idToken, started!.transactionInfo.chargingState], [0, 'TAG1', 'EVConnected']);
+      assert.deepEqual([charging!.seqNo, charging!.idToken, charging!.transactionInfo.chargingState], [1, undefined, 'Charging']);
+      assert.equal(charging!.transactionInfo.transactionId, started!.transactionInfo.transactionId);
     });
 
     test('TC_E_04_CS E01.FR.01 authorization first, then cable: Authorize, Occupied, Started(CablePluggedIn)', async () => {
@@ -30,7 +34,9 @@ for (const version of VERSIONS) {
       st.plugIn(1, 1);
       await settle();
       // Both messages come from the same change (plug-in); the station sends the TransactionEvent first.
-      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)']);
+      // [E03.FR.12] the start of energy transfer follows as its own Updated(ChargingStateChanged).
+      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.transactionInfo.chargingState]), [[0, 'EVConnected'], [1, 'Charging']]);
     });
 
     test('TC_E_09_CS E01.FR.01 TxStartPoint EVConnected: Started(CablePluggedIn) at plug-in, Updated(Authorized) with the idToken', async () => {
@@ -40,8 +46,9 @@ for (const version of VERSIONS) {
       await settle();
       await st.presentToken('TAG1');
       await settle();
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)']);
-      assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.idToken?.idToken]), [[0, undefined], [1, 'TAG1']]);
+      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.idToken?.idToken, e.transactionInfo.chargingState]),
+        [[0, undefined, 'EVConnected'], [1, 'TAG1', 'EVConnected'], [2, undefined, 'Charging']]);
     });
 
     test('TC_E_10_CS E01.FR.01 TxStartPoint Authorized (local): Started(Authorized) before the cable, then Updated(CablePluggedIn)', async () => {
@@ -51,7 +58,8 @@ for (const version of VERSIONS) {
       await settle();
       st.plugIn(1, 1);
       await settle();
-      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,Authorized)', 'TransactionEvent(Updated,CablePluggedIn)', 'StatusNotification(1/1:Occupied)']);
+      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,Authorized)', 'TransactionEvent(Updated,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.transactionInfo.chargingState]), [[0, 'Idle'], [1, 'EVConnected'], [2, 'Charging']]);
     });
 
     test('TC_E_05_CS E03.FR.05 authorization first, cable never plugged: EVConnectionTimeOut ends the authorization, no transaction', async () => {
@@ -106,8 +114,10 @@ for (const version of VERSIONS) {
       st.plugIn(1, 1);
       await settle();
       await st.presentToken('TAG1');
-      await csms.until(() => csms.txEvents.length === 3);
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)', 'TransactionEvent(Ended,Deauthorized,DeAuthorized)']);
+      await csms.until(() => csms.txEvents.length === 4);
+      // The Updated(ChargingStateChanged) of the same step is already queued when the Invalid response arrives.
+      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)',
+        'TransactionEvent(Updated,ChargingStateChanged)', 'TransactionEvent(Ended,Deauthorized,DeAuthorized)']);
     });
 
     test('TC_E_28_CS TC_E_30_CS TC_E_34_CS E14.FR.01..E14.FR.08 GetTransactionStatus: unknown id, ongoing without queue, no id', async () => {
@@ -143,7 +153,7 @@ for (const version of VERSIONS) {
       st.unplug(1);
       await st.goOnline();
       await csms.until(() => csms.txEvents.length === 2);
-      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.offline, e.seqNo]), [['Updated', 'ChargingStateChanged', true, 2], ['Ended', 'EVCommunicationLost', true, 3]]);
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.offline, e.seqNo]), [['Updated', 'ChargingStateChanged', true, 3], ['Ended', 'EVCommunicationLost', true, 4]]);
     });
 
     test('TC_E_50_CS E13.FR.02 E13.FR.04 CALLERROR on every attempt: MessageAttemptsTransactionEvent tries, then discarded', async () => {
