@@ -12,6 +12,7 @@ export * from './ws/backoff.ts';
 export * from './ws/identity.ts';
 export * from './ws/subprotocol.ts';
 export * from './pem.ts';
+export * from './mask.ts';
 export { actions, blocks } from './generated/actions.ts';
 export type { Action, ActionMap, ActionRequest, ActionResponse, BlockId, Direction } from './generated/actions.ts';
 export type * as OcppTypes from './generated/types.ts';

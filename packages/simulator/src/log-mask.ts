@@ -1,16 +1,9 @@
 // Log-safe forms of what the simulator prints (console, scenario runner): [C04.FR.04] an IdToken never appears
-// in full in any log, a KeyCode (PIN) not at all. Same masking as the CSMS (csms/src/blocks/authorization.ts).
-import type { OcppTypes } from '@chargewire/ocpp';
+// in full in any log, a KeyCode (PIN) not at all. The masking rule is the protocol library's (shared with the CSMS).
+import { maskIdToken, maskTokenValue as maskValue } from '@chargewire/ocpp';
 
 /** `ISO14443:AA***DD`; `KeyCode:***`; short tokens (≤ 4 characters) fully masked. */
-export function maskToken(t: Pick<OcppTypes.IdTokenType, 'idToken' | 'type'>): string {
-  if (t.type === 'KeyCode') return 'KeyCode:***';
-  return `${t.type}:${maskValue(t.idToken)}`;
-}
-
-function maskValue(v: string): string {
-  return v.length <= 4 ? '***' : `${v.slice(0, 2)}***${v.slice(-2)}`;
-}
+export const maskToken = maskIdToken;
 
 const isToken = (o: Record<string, unknown>): boolean => typeof o.idToken === 'string' && typeof o.type === 'string';
 

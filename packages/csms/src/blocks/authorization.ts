@@ -2,6 +2,7 @@
 // TransactionEvent (C02, C09, C12, E01/E05), KeyCode PINs (C04), the external authorizer for unknown
 // tokens, and ClearCache (C11) as a helper. Payments (C17–C25) come later.
 import { createHash } from 'node:crypto';
+import { maskIdToken } from '@chargewire/ocpp';
 import type {
   AuthorizeRequest, AuthorizeResponse, ClearCacheResponse, IdTokenInfoType, IdTokenType,
 } from '@chargewire/ocpp/types';
@@ -59,10 +60,7 @@ export function pinKey(pin: string): string {
 
 /** Log-safe form of a token: KeyCode never appears, other tokens only partly (C04.FR.04). */
 export function maskToken(t: IdTokenType | undefined): string | undefined {
-  if (!t) return undefined;
-  if (t.type === 'KeyCode') return 'KeyCode:***';
-  const v = t.idToken;
-  return `${t.type}:${v.length <= 4 ? '***' : `${v.slice(0, 2)}***${v.slice(-2)}`}`;
+  return t ? maskIdToken(t) : undefined;
 }
 
 /** One variable's Actual value from the stored device model (undefined when not reported). */

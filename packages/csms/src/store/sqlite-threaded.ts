@@ -25,6 +25,9 @@ const METHODS = [
   'findTransactionByRemoteStart', 'setTransactionLimit', 'getTransactionLimit', 'markTransactionLimit', 'appendMeterValues',
   'listMeterValues', 'flush', 'close',
 ] as const satisfies readonly (keyof Store)[];
+/** Compile-time check that METHODS forwards every Store method (a new one must be added above). */
+const forwardsAll: Exclude<keyof Store, (typeof METHODS)[number] | 'kind' | 'stats'> extends never ? true : never = true;
+void forwardsAll;
 
 /** The worker's entry: the .ts source under tsx, or a .mjs built beside a bundle (bench/lib/precompile.ts). */
 export function sqliteWorkerEntry(): URL {
@@ -40,8 +43,9 @@ const BOOT = `const { workerData } = require('node:worker_threads');
 
 function errorOf(e: SerializedError): Error {
   if (e.code) return new StoreError(e.code as StoreErrorCode, e.message, e.details ?? {});
-  const err = e.name === 'TypeError' ? new TypeError(e.message) : e.name === 'RangeError' ? new RangeError(e.message) : new Error(e.message);
-  if (!(err instanceof TypeError) && !(err instanceof RangeError)) err.name = e.name;
+  const Ctor = e.name === 'TypeError' ? TypeError : e.name === 'RangeError' ? RangeError : Error;
+  const err = new Ctor(e.message);
+  err.name = e.name;
   return err;
 }
 
