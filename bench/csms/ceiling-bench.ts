@@ -6,7 +6,7 @@
 // our throughput as a ratio of the raw one per run pair (target ≥ 0.5), p50/p99, CPU of server and fleet.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { machineBusyMs, otherLoadPct, runMeta } from '../lib/env.ts';
-import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
+import { spread, fmt, fmtSpread, ms, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import type { RawUsage } from './raw-csms-child.ts';
@@ -112,7 +112,7 @@ export async function runCeilingBench(o: CeilingOptions): Promise<CeilingResult>
       for (const target of order) {
         const s = await measure(fleet, servers[target]!, target, run, o);
         samples[target].push(s);
-        log(`run ${run}/${o.runs} ceiling-${target.padEnd(4)} ${fmt(s.callsPerS).padStart(7)} CALLs/s  p50 ${s.p50Ms.toFixed(1)} ms  p99 ${s.p99Ms.toFixed(1)} ms  server ${s.serverCpuPct.toFixed(0)}% cpu (${fmt(s.perServerCpuSecond)}/cpu-s)  fleet ${s.fleetCpuPct.toFixed(0)}% cpu  other ${s.otherLoadPct.toFixed(0)}%${s.storeItemsPerS !== undefined ? `  store ${fmt(s.storeItemsPerS)} items/s` : ''}${s.errors ? `  ERRORS ${s.errors}: ${s.firstError}` : ''}`);
+        log(`run ${run}/${o.runs} ceiling-${target.padEnd(4)} ${fmt(s.callsPerS).padStart(7)} CALLs/s  p50 ${ms(s.p50Ms)} ms  p99 ${ms(s.p99Ms)} ms  server ${s.serverCpuPct.toFixed(0)}% cpu (${fmt(s.perServerCpuSecond)}/cpu-s)  fleet ${s.fleetCpuPct.toFixed(0)}% cpu  other ${s.otherLoadPct.toFixed(0)}%${s.storeItemsPerS !== undefined ? `  store ${fmt(s.storeItemsPerS)} items/s` : ''}${s.errors ? `  ERRORS ${s.errors}: ${s.firstError}` : ''}`);
         await sleep(200);
       }
     }

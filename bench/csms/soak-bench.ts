@@ -9,7 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { machineBusyMs, otherLoadPct, runMeta } from '../lib/env.ts';
-import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
+import { spread, fmt, fmtSpread, ms, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-child.ts';
@@ -116,7 +116,7 @@ async function once(o: SoakOptions, tag: string, log: (s: string) => void): Prom
       };
       firstError ??= f.firstError;
       samples.push(x);
-      log(`soak ${tag} ${x.tMin.toFixed(1).padStart(5)} min  RSS ${x.rssMB.toFixed(1)} MB  heap ${x.heapMB.toFixed(1)} MB  ${x.sessions} sessions  ${fmt(x.callsPerS)} CALLs/s p99 ${x.p99Ms.toFixed(1)} ms  churned ${x.churned}  boots ${x.boots}  db ${x.dbMB.toFixed(0)} MB  CSMS ${x.csmsCpuPct.toFixed(0)}% other ${x.otherLoadPct.toFixed(0)}%${x.errors ? `  ERRORS ${x.errors}: ${f.firstError}` : ''}`);
+      log(`soak ${tag} ${x.tMin.toFixed(1).padStart(5)} min  RSS ${x.rssMB.toFixed(1)} MB  heap ${x.heapMB.toFixed(1)} MB  ${x.sessions} sessions  ${fmt(x.callsPerS)} CALLs/s p99 ${ms(x.p99Ms)} ms  churned ${x.churned}  boots ${x.boots}  db ${x.dbMB.toFixed(0)} MB  CSMS ${x.csmsCpuPct.toFixed(0)}% other ${x.otherLoadPct.toFixed(0)}%${x.errors ? `  ERRORS ${x.errors}: ${f.firstError}` : ''}`);
       m = m1; u = u1; k = k1;
     }
     await fleet.request('churnStop');
@@ -169,7 +169,7 @@ export function renderSoak(r: SoakResult): string {
   const mb = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)} MB/min`;
   const rows = r.runs.map((x, i) => [
     String(i + 1), mb(x.rssSlopeMBPerMin), mb(x.heapSlopeMBPerMin), `${x.rssSecondHalfMB[0].toFixed(0)} → ${x.rssSecondHalfMB[1].toFixed(0)} MB`,
-    `${x.baseRssMB.toFixed(0)} MB`, fmt(x.callsPerS), x.p99Ms.toFixed(1), fmt(x.churned), fmt(x.boots),
+    `${x.baseRssMB.toFixed(0)} MB`, fmt(x.callsPerS), ms(x.p99Ms), fmt(x.churned), fmt(x.boots),
     String(x.errors), String(x.connectFailures), String(x.unexpectedDrops), x.flat && x.errors + x.connectFailures + x.unexpectedDrops === 0 ? 'pass' : x.flat ? '**errors**' : '**not flat**',
   ]);
   const series = r.runs[0]?.samples ?? [];
@@ -193,7 +193,7 @@ export function renderSoak(r: SoakResult): string {
     '',
     mdTable(['min', 'RSS MB', 'heap MB', 'external MB', 'sessions', 'CALLs/s', 'p99 ms', 'store items/s', 'db MB', 'churned', 'CSMS CPU %', 'other load %'],
       series.filter((_, i) => i % step === step - 1 || i === series.length - 1).map((x) => [
-        x.tMin.toFixed(1), x.rssMB.toFixed(1), x.heapMB.toFixed(1), x.externalMB.toFixed(1), String(x.sessions), fmt(x.callsPerS), x.p99Ms.toFixed(1),
+        x.tMin.toFixed(1), x.rssMB.toFixed(1), x.heapMB.toFixed(1), x.externalMB.toFixed(1), String(x.sessions), fmt(x.callsPerS), ms(x.p99Ms),
         fmt(x.storeItemsPerS), x.dbMB.toFixed(0), fmt(x.churned), x.csmsCpuPct.toFixed(0), x.otherLoadPct.toFixed(0),
       ])),
     '',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runMeta } from '../lib/env.ts';
-import { fmt } from '../lib/stats.ts';
+import { fmt, ms } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
 import type { CsmsUsage } from './csms-child.ts';
@@ -163,7 +163,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // The mix's nominal rate is an estimate (mixRatePerStation); at the half-load step only latency and errors
     // are judged (the fleet's own backlog, `queued`, shows whether it kept up).
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && (label === 'half' || r.callsPerS >= 0.9 * offered);
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
     return r;
   }
 
@@ -197,7 +197,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
 
 export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
-    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.callsPerS), fmt(x.storeItemsPerS), x.p50Ms.toFixed(1), x.p99Ms.toFixed(1),
+    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.callsPerS), fmt(x.storeItemsPerS), ms(x.p50Ms), ms(x.p99Ms),
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit',
   ];
   const lines = [
@@ -217,7 +217,7 @@ export function renderSteady(r: SteadyResult): string {
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
-      ? `Highest sustained (median pass): **${fmt(r.sustained.callsPerS)} persisted CALLs/s** (each one validated, answered and journaled in and out: ${fmt(r.sustained.callsPerS * 2)} journal entries/s) with p99 ${r.sustained.p99Ms.toFixed(1)} ms; at half that load p99 is ${r.half ? r.half.p99Ms.toFixed(1) : 'n/a'} ms. Target ≥ 10,000/s: ${r.sustained.callsPerS >= 10_000 ? 'pass' : 'FAIL'}.`
+      ? `Highest sustained (median pass): **${fmt(r.sustained.callsPerS)} persisted CALLs/s** (each one validated, answered and journaled in and out: ${fmt(r.sustained.callsPerS * 2)} journal entries/s) with p99 ${ms(r.sustained.p99Ms)} ms; at half that load p99 is ${r.half ? ms(r.half.p99Ms) : 'n/a'} ms. Target ≥ 10,000/s: ${r.sustained.callsPerS >= 10_000 ? 'pass' : 'FAIL'}.`
       : 'No step passed.',
     ...(r.sustainedCallsPerS && r.passes.length > 1
       ? ['', `Over ${r.passes.length} passes: highest sustained ${fmt(r.sustainedCallsPerS.median)} CALLs/s (min ${fmt(r.sustainedCallsPerS.min)}, max ${fmt(r.sustainedCallsPerS.max)})${r.halfP99Ms ? `; p99 at half load ${r.halfP99Ms.median.toFixed(1)} ms (min ${r.halfP99Ms.min.toFixed(1)}, max ${r.halfP99Ms.max.toFixed(1)})` : ''}.`]

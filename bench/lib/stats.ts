@@ -27,3 +27,8 @@ export function fmt(n: number, digits = 0): string {
 export function fmtSpread(s: Spread, digits = 0, unit = ''): string {
   return `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 }
+
+/** A latency in ms for logs and tables: '—' when there is none (a window without a completed CALL: NaN, null after IPC). */
+export function ms(v: number | null | undefined): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : '—';
+}
