@@ -60,7 +60,7 @@ export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
   const { createStore } = await import('./store/index.ts');
   const batching = { minIntervalMs: cfg.store.batchIntervalMs };
   if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
-  if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl, ...batching });
+  if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl, writeLanes: cfg.store.postgresWriteLanes, ...batching });
   mkdirSync(cfg.dataDir, { recursive: true });
   return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread, ...batching });
 }

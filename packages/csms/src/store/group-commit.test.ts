@@ -84,3 +84,29 @@ test('group commit: under load, minIntervalMs gathers writes that arrive in sepa
   assert.deepEqual(gathered.rows, [0, 1, 2, 3, 4], 'in order');
   assert.ok(performance.now() - t0 < 190, 'and they do not wait for the idle maxDelayMs');
 });
+
+test('group commit: lazy writes ride along in the next batch a normal write starts, or commit on their own after lazyDelayMs', async () => {
+  const db = fakeDb();
+  const gc = new GroupCommit<number[]>(db.execute, { maxDelayMs: 5, lazyDelayMs: 150 });
+  // a lazy write alone waits for lazyDelayMs…
+  let t0 = performance.now();
+  await gc.enqueue((rows) => rows.push(1), 'lazy');
+  assert.ok(performance.now() - t0 >= 140, 'a lazy write alone waits lazyDelayMs');
+  assert.deepEqual(db.batches, [1]);
+  // …but joins the batch of a normal write queued after it, in queue order, without waiting
+  t0 = performance.now();
+  const lazy = gc.enqueue((rows) => rows.push(2), 'lazy');
+  await gc.enqueue((rows) => rows.push(3));
+  await lazy;
+  assert.ok(performance.now() - t0 < 100, 'the lazy write committed with the normal one');
+  assert.deepEqual(db.batches, [1, 2]);
+  assert.deepEqual(db.rows, [1, 2, 3]);
+  // lazy writes queued while a batch runs do not start another batch of their own right after it
+  const first = gc.enqueue((rows) => { rows.push(4); void gc.enqueue((r) => r.push(5), 'lazy'); });
+  await first;
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(db.batches, [1, 2, 1], 'the lazy write is still waiting');
+  await gc.flush();
+  assert.deepEqual(db.batches, [1, 2, 1, 1], 'flush commits lazy writes at once');
+  assert.deepEqual(db.rows, [1, 2, 3, 4, 5]);
+});

@@ -20,6 +20,12 @@ export interface GroupCommitOptions {
    * that writes arriving meanwhile share one commit (default 0: start right after the pending I/O).
    */
   minIntervalMs?: number;
+  /**
+   * Longest a lazy write (journal frames, last-seen touches: nothing waits for them) waits for a batch
+   * that other writes start; only then does it start one of its own (default 4 × maxDelayMs, at least 20 ms).
+   * Under load lazy writes ride along in the batches of the others and cost no commit of their own.
+   */
+  lazyDelayMs?: number;
   /** Called after each committed batch (metrics). */
   onBatch?: (size: number, ms: number) => void;
   /** Maps a thrown error to the one the caller sees (e.g. to a StoreError). */
@@ -28,6 +34,7 @@ export interface GroupCommitOptions {
 
 interface Pending<Tx> {
   op: BatchOp<Tx>;
+  lazy: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -45,6 +52,14 @@ export class GroupCommit<Tx> {
   private readonly maxDelayMs: number;
   private readonly minIntervalMs: number;
   private readonly maxBatch: number;
+  private readonly lazyDelayMs: number;
+  private lazyTimer: NodeJS.Timeout | undefined;
+  /** Queued writes that are not lazy. */
+  private eager = 0;
+  /** flush() calls waiting: lazy writes are not deferred meanwhile. */
+  private flushing = 0;
+  /** The lazy timer fired: the next batch runs even if it holds only lazy writes. */
+  private lazyDue = false;
 
   constructor(
     private readonly execute: BatchExecutor<Tx>,
@@ -53,34 +68,62 @@ export class GroupCommit<Tx> {
     this.maxDelayMs = opts.maxDelayMs ?? 5;
     this.maxBatch = opts.maxBatch ?? 500;
     this.minIntervalMs = opts.minIntervalMs ?? 0;
+    this.lazyDelayMs = opts.lazyDelayMs ?? (this.maxDelayMs <= 0 ? 0 : Math.max(20, 4 * this.maxDelayMs));
   }
 
-  /** Queue a write; `urgent` ones (rare, operator-driven) start a batch on the next turn instead of waiting. */
-  enqueue<T>(op: (tx: Tx) => T | Promise<T>, urgent = false): Promise<T> {
+  /**
+   * Queue a write. `urgent` ones (rare, operator-driven) start a batch on the next turn instead of waiting;
+   * `lazy` ones (nothing waits for them) join the next batch others start, or start one after lazyDelayMs.
+   * Batches commit in queue order either way.
+   */
+  enqueue<T>(op: (tx: Tx) => T | Promise<T>, urgency: boolean | 'lazy' = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      const lazy = urgency === 'lazy' && this.lazyDelayMs > 0;
+      this.queue.push({ op, lazy, resolve: resolve as (v: unknown) => void, reject });
+      if (!lazy) this.eager++;
       if (this.running) return; // the running loop picks it up
-      // under load (a batch ended less than maxDelayMs ago) the next batch starts right after the pending
-      // I/O callbacks ran (setImmediate): what arrived meanwhile joins it, and no timer leaves the CPU idle
-      const now = performance.now();
-      if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch) this.startSoon();
-      else if (now - this.lastEnd < this.maxDelayMs) {
-        // under load: gather until minIntervalMs after the last batch started, then commit together
-        const wait = this.lastStart + this.minIntervalMs - now;
-        if (wait >= 1) this.timer ??= setTimeout(() => this.start(), wait);
-        else this.startSoon();
-      } else this.timer ??= setTimeout(() => this.start(), this.maxDelayMs);
+      if (lazy && this.queue.length < this.maxBatch) {
+        this.armLazy();
+        return;
+      }
+      this.schedule(urgency === true);
     });
+  }
+
+  private schedule(urgent: boolean): void {
+    // under load (a batch ended less than maxDelayMs ago) the next batch starts right after the pending
+    // I/O callbacks ran (setImmediate): what arrived meanwhile joins it, and no timer leaves the CPU idle
+    const now = performance.now();
+    if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch) this.startSoon();
+    else if (now - this.lastEnd < this.maxDelayMs) {
+      // under load: gather until minIntervalMs after the last batch started, then commit together
+      const wait = this.lastStart + this.minIntervalMs - now;
+      if (wait >= 1) this.timer ??= setTimeout(() => this.start(), wait);
+      else this.startSoon();
+    } else this.timer ??= setTimeout(() => this.start(), this.maxDelayMs);
   }
 
   /** Resolves once everything queued before (and during) the call has been committed or rejected. */
   async flush(): Promise<void> {
-    if (!this.running && this.queue.length) this.start();
-    while (this.running) await this.running;
+    this.flushing++;
+    try {
+      if (!this.running && this.queue.length) this.start();
+      while (this.running) await this.running;
+    } finally {
+      this.flushing--;
+    }
   }
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  private armLazy(): void {
+    this.lazyTimer ??= setTimeout(() => {
+      this.lazyTimer = undefined;
+      this.lazyDue = true;
+      this.start();
+    }, this.lazyDelayMs);
   }
 
   private startSoon(): void {
@@ -93,13 +136,24 @@ export class GroupCommit<Tx> {
     this.timer = undefined;
     this.immediate = undefined;
     if (this.running || !this.queue.length) return;
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
     this.running = this.loop();
   }
 
   private async loop(): Promise<void> {
     await Promise.resolve(); // let start() assign this.running first
+    let ran = false;
     while (this.queue.length) {
+      if (!this.eager && !this.flushing && !this.lazyDue && this.queue.length < this.maxBatch) {
+        // only lazy writes are left: they wait for the next batch others start (or lazyDelayMs)
+        this.armLazy();
+        break;
+      }
+      this.lazyDue = false;
+      ran = true;
       const batch = this.queue.splice(0, this.maxBatch);
+      for (const p of batch) if (!p.lazy) this.eager--;
       const t0 = performance.now();
       this.lastStart = t0;
       let results: Settled[];
@@ -122,7 +176,7 @@ export class GroupCommit<Tx> {
     }
     // cleared synchronously with the empty-queue check, so an enqueue never sees a finished loop as running
     this.running = undefined;
-    this.lastEnd = performance.now();
+    if (ran) this.lastEnd = performance.now();
   }
 }
 
@@ -158,9 +212,11 @@ export function withFallback<Tx>(runTx: (ops: BatchOp<Tx>[]) => Promise<unknown[
  */
 export class Coalescer<Tx, Row> {
   private open: { rows: Row[]; promise: Promise<unknown> } | undefined;
+  /** `lazy`: the merged op is a lazy write of the group commit (see GroupCommit.enqueue). */
   constructor(
     private readonly gc: GroupCommit<Tx>,
     private readonly write: (tx: Tx, rows: Row[]) => unknown,
+    private readonly lazy = false,
   ) {}
 
   add(rows: Row[]): Promise<void> {
@@ -169,7 +225,7 @@ export class Coalescer<Tx, Row> {
       buf.promise = this.gc.enqueue((tx) => {
         if (this.open === buf) this.open = undefined; // later adds start a new op
         return this.write(tx, buf.rows);
-      });
+      }, this.lazy ? 'lazy' : false);
       this.open = buf;
     }
     this.open.rows.push(...rows);

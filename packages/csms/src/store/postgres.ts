@@ -1,6 +1,7 @@
 // PostgreSQL adapter (node-postgres Pool) for production and clusters. Reads use the pool; the group
 // commit runs each batch on one client in BEGIN … COMMIT and, if the batch fails, re-runs its ops one by
-// one so only the faulty ones are rejected. `schema` (created if missing) isolates test runs.
+// one so only the faulty ones are rejected. Several write lanes (writeLanes) run batches side by side.
+// `schema` (created if missing) isolates test runs.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { GroupCommit, withFallback, type GroupCommitOptions } from './group-commit.ts';
@@ -14,6 +15,11 @@ export interface PostgresStoreOptions extends GroupCommitOptions {
   /** Schema for all tables (default 'public'). */
   schema?: string;
   poolSize?: number;
+  /**
+   * Write lanes (default 4): group commits running side by side, each on its own pooled connection; a
+   * station's writes always take the same lane. One lane = one batch at a time, bound by round trips.
+   */
+  writeLanes?: number;
 }
 
 export function mapPgError(err: unknown): unknown {
@@ -88,7 +94,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions = {}): Prom
   const schema = opts.schema ?? 'public';
   const pool = new pg.Pool({
     ...(opts.url ? { connectionString: opts.url } : {}),
-    max: opts.poolSize ?? 10,
+    max: Math.max(opts.poolSize ?? 10, (opts.writeLanes ?? 4) + 2), // every lane may hold a client, reads need some
     types,
     options: `-c search_path=${ident(schema)}`,
   });
@@ -99,7 +105,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions = {}): Prom
     await pool.end().catch(() => undefined);
     throw mapPgError(err);
   }
-  const gc = new GroupCommit<SqlConn>(withFallback(async (ops) => {
+  const execute = withFallback<SqlConn>(async (ops) => {
     const c = await pool.connect();
     try {
       await c.query('BEGIN');
@@ -116,11 +122,13 @@ export async function createPostgresStore(opts: PostgresStoreOptions = {}): Prom
     } finally {
       c.release();
     }
-  }), { ...opts, mapError: mapPgError });
+  });
+  const laneCount = Math.max(1, Math.min(16, Math.floor(opts.writeLanes ?? 4)));
+  const lanes = Array.from({ length: laneCount }, () => new GroupCommit<SqlConn>(execute, { ...opts, mapError: mapPgError }));
   const read = connOf(pool);
   const guarded: SqlConn = {
     all: (sql, params) => read.all(sql, params).catch((e) => { throw mapPgError(e); }),
     run: (sql, params) => read.run(sql, params).catch((e) => { throw mapPgError(e); }),
   };
-  return createSqlStore({ kind: 'postgres', read: guarded, gc, release: () => pool.end() });
+  return createSqlStore({ kind: 'postgres', read: guarded, lanes, release: () => pool.end() });
 }

@@ -19,7 +19,12 @@ export interface SqlStoreParts {
   kind: 'sqlite' | 'postgres';
   /** Reads (committed data). */
   read: SqlConn;
-  gc: GroupCommit<SqlConn>;
+  /**
+   * Write lanes: one group commit each, running its batches one after the other. With several (PostgreSQL),
+   * a station's writes always go to the same lane (by a hash of its id), so they commit in order and never
+   * contend with another lane's; writes of no station go to the first.
+   */
+  lanes: GroupCommit<SqlConn>[];
   /** Releases the database after the final flush. */
   release: () => Promise<void>;
 }
@@ -54,7 +59,7 @@ function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[
   return { sql: conds.length ? ` WHERE ${conds.map((c) => c[0]).join(' AND ')}` : '', params: conds.flatMap((c) => c.slice(1)) };
 }
 
-export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Store {
+export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): Store {
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
   const forShare = kind === 'postgres' ? ' FOR SHARE' : '';
@@ -62,8 +67,19 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
    * `urgent` (operator-driven writes: API, registrations) starts a batch on the next turn; station-driven
    * writes (boots, connections, statuses, events, transactions, meter values) pass false and share batches.
    */
-  const write = <T>(fn: (db: SqlConn) => Promise<T>, urgent = true): Promise<T> =>
+  const laneIndex = (stationId: string): number => {
+    if (lanes.length === 1) return 0;
+    let h = 2166136261; // FNV-1a
+    for (let i = 0; i < stationId.length; i++) h = Math.imul(h ^ stationId.charCodeAt(i), 16777619);
+    return (h >>> 0) % lanes.length;
+  };
+  const enqueue = <T>(gc: GroupCommit<SqlConn>, fn: (db: SqlConn) => Promise<T>, urgent: boolean): Promise<T> =>
     closed ? Promise.reject(new StoreError('STORE_ERR_CLOSED')) : gc.enqueue(fn, urgent);
+  /** A write of no particular station (id tokens): the first lane. */
+  const write = <T>(fn: (db: SqlConn) => Promise<T>, urgent = true): Promise<T> => enqueue(lanes[0]!, fn, urgent);
+  /** A write of one station: its lane. */
+  const writeAt = (stationId: string) => <T>(fn: (db: SqlConn) => Promise<T>, urgent = true): Promise<T> =>
+    enqueue(lanes[laneIndex(stationId)]!, fn, urgent);
   /** STORE_ERR_NOT_FOUND unless the station exists (locks its row on PostgreSQL, like mustStation). */
   const mustExist = async (db: SqlConn, id: string) => {
     if (!(await db.all(`SELECT 1 FROM stations WHERE id = ?${forUpdate}`, [id])).length) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
@@ -73,9 +89,12 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     if (!rows[0]) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
     return stationOf(rows[0]);
   };
-  const touches = new Coalescer<SqlConn, [string, string]>(gc, touchMany);
-  const journal = new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
-    insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows));
+  // Journal frames and last-seen touches are lazy writes: nothing waits for them, so under load they ride
+  // along in the batches other writes start instead of paying a commit of their own. Batches commit in
+  // queue order, so a CALL's journal row is still durable no later than the handler's write that follows it.
+  const touches = lanes.map((gc) => new Coalescer<SqlConn, [string, string]>(gc, touchMany, true));
+  const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
+    insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
 
   const insertMeterRows = async (db: SqlConn, stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string) => {
     await insertMany(db, `INSERT INTO meter_values (${METER_COLUMNS})`, 12, meterParams(stationId, evseId, rows, transactionId), ' ON CONFLICT DO NOTHING');
@@ -109,7 +128,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     kind,
     registerStation: async (st) => {
       checkStation(st);
-      return write(async (db) => {
+      return writeAt(st.id)(async (db) => {
         if ((await db.all('SELECT 1 FROM stations WHERE id = ?', [st.id])).length) throw new StoreError('STORE_ERR_CONFLICT', `station ${st.id} already exists`, { stationId: st.id });
         await db.run('INSERT INTO stations (id, password_hash, security_profile, boot_policy, description, created_at, connected) VALUES (?,?,?,?,?,?,0)',
           [st.id, st.passwordHash ?? null, st.securityProfile, st.bootPolicy ?? null, st.description ?? null, new Date().toISOString()]);
@@ -126,7 +145,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       const rows = await read.all(`SELECT * FROM stations${w.sql} ORDER BY id LIMIT ? OFFSET ?`, [...w.params, limitOf(limit), int(offset, 'offset')]);
       return { items: rows.map(stationOf), total };
     },
-    deleteStation: (id) => write(async (db) => {
+    deleteStation: (id) => writeAt(id)(async (db) => {
       await mustStation(db, id);
       for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_values', 'remote_starts', 'transaction_limits', 'stations']) {
         await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
@@ -134,11 +153,11 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     }),
     setStationPasswordHash: async (id, hash) => {
       str(hash, 'passwordHash');
-      return write(async (db) => {
+      return writeAt(id)(async (db) => {
         if (!(await db.run('UPDATE stations SET password_hash = ? WHERE id = ?', [hash, id]))) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`);
       });
     },
-    updateStation: (id, patch) => write(async (db) => {
+    updateStation: (id, patch) => writeAt(id)(async (db) => {
       const s = await mustStation(db, id);
       const next = { ...s, ...patch } as R.StationRecord;
       if (patch.bootPolicy === null) delete next.bootPolicy;
@@ -150,11 +169,11 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     touchStation: async (id, lastSeen) => {
       const t = iso(lastSeen, 'lastSeen');
       if (closed) throw new StoreError('STORE_ERR_CLOSED');
-      await touches.add([[id, t]]);
+      await touches[laneIndex(id)]!.add([[id, t]]);
     },
     recordBoot: async (b) => {
       const info: R.BootInfo = { at: iso(b.at, 'at'), reason: str(b.reason, 'reason'), chargingStation: b.chargingStation, status: b.status, interval: int(b.interval, 'interval') };
-      return write(async (db) => {
+      return writeAt(b.stationId)(async (db) => {
         if (!(await db.run('UPDATE stations SET last_boot = ? WHERE id = ?', [j(info), b.stationId]))) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${b.stationId} not found`, { stationId: b.stationId });
         await db.run('INSERT INTO boots (station_id, at, reason, charging_station, status, interval_s) VALUES (?,?,?,?,?,?)', [b.stationId, info.at, info.reason, j(info.chargingStation), info.status, info.interval]);
       }, false); // station-driven and hot in a reconnect storm: group-committed like the others
@@ -164,7 +183,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     })),
     recordConnection: async (stationId, c) => {
       const t = iso(c.at, 'at');
-      return write(async (db) => {
+      return writeAt(stationId)(async (db) => {
         const n = c.connected
           ? await db.run('UPDATE stations SET connected = 1, last_connected_at = ?, ocpp_version = coalesce(?, ocpp_version) WHERE id = ?', [t, c.version ?? null, stationId])
           : await db.run('UPDATE stations SET connected = 0, last_disconnected_at = ? WHERE id = ?', [t, stationId]);
@@ -177,7 +196,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       int(c.evseId, 'evseId');
       int(c.connectorId, 'connectorId');
       str(c.status, 'status');
-      return write(async (db) => {
+      return writeAt(c.stationId)(async (db) => {
         // one statement when the station exists; the existence check runs only when nothing was written
         const n = await db.run(`INSERT INTO connectors (station_id, evse_id, connector_id, status, at)
           SELECT ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ? WHERE EXISTS (SELECT 1 FROM stations WHERE id = ?${forShare})
@@ -194,7 +213,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
 
     applyReport: async (stationId, requestId, reportData) => {
       const rows = reportRows(stationId, requestId, reportData, new Date().toISOString());
-      return write(async (db) => {
+      return writeAt(stationId)(async (db) => {
         await mustStation(db, stationId);
         for (const r of rows) {
           const oldRow = (await db.all('SELECT data FROM variables WHERE station_id = ? AND key = ?', [stationId, r.key]))[0];
@@ -206,7 +225,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     setVariableValues: async (stationId, values) => {
       const now = new Date().toISOString();
       const rows = values.map((v, i) => setValueRow(stationId, v, i, now));
-      return write(async (db) => {
+      return writeAt(stationId)(async (db) => {
         await mustStation(db, stationId);
         for (const r of rows) {
           const oldRow = (await db.all('SELECT data FROM variables WHERE station_id = ? AND key = ?', [stationId, r.key]))[0];
@@ -231,7 +250,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       const gen = iso(generatedAt, 'generatedAt');
       int(seqNo, 'seqNo');
       const rows = evs.map((e, i) => [stationId, gen, seqNo, int(e?.eventId, `eventData[${i}].eventId`), iso(e.timestamp, `eventData[${i}].timestamp`), j(e)]);
-      await write((db) => insertMany(db, 'INSERT INTO events (station_id, generated_at, seq_no, event_id, timestamp, data)', 6, rows, ' ON CONFLICT DO NOTHING'), false);
+      await writeAt(stationId)((db) => insertMany(db, 'INSERT INTO events (station_id, generated_at, seq_no, event_id, timestamp, data)', 6, rows, ' ON CONFLICT DO NOTHING'), false);
     },
     listEvents: async (f) => {
       const conds: [string, ...unknown[]][] = [];
@@ -244,7 +263,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     },
     appendSecurityEvent: async (stationId, e) => {
       const row = [str(stationId, 'stationId'), str(e?.type, 'type'), iso(e.timestamp, 'timestamp'), e.techInfo ?? null];
-      await write((db) => db.run('INSERT INTO security_events (station_id, type, timestamp, tech_info) VALUES (?,?,?,?)', row), false);
+      await writeAt(stationId)((db) => db.run('INSERT INTO security_events (station_id, type, timestamp, tech_info) VALUES (?,?,?,?)', row), false);
     },
     listSecurityEvents: async (f) => {
       const conds: [string, ...unknown[]][] = [];
@@ -260,7 +279,16 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       if (!Array.isArray(entries)) throw new StoreError('STORE_ERR_INVALID', 'entries: must be an array');
       const rows = entries.map((e, i) => { const c = checkJournal(e, i); return [c.stationId, c.direction, c.messageType, c.messageId, c.action ?? null, c.payload, iso(e.at, `[${i}].at`)]; });
       if (closed) throw new StoreError('STORE_ERR_CLOSED');
-      if (rows.length) await journal.add(rows);
+      if (!rows.length) return;
+      if (lanes.length === 1) return journal[0]!.add(rows);
+      const byLane = new Map<number, unknown[][]>();
+      for (const r of rows) {
+        const k = laneIndex(r[0] as string);
+        const list = byLane.get(k);
+        if (list) list.push(r);
+        else byLane.set(k, [r]);
+      }
+      await Promise.all([...byLane].map(([k, list]) => journal[k]!.add(list)));
     },
     listJournal: async (stationId, f) => {
       const conds: [string, ...unknown[]][] = [['station_id = ?', stationId]];
@@ -306,7 +334,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     saveLocalList: async (stationId, version, entries, updateType) => {
       int(version, 'versionNumber');
       const { upserts, removes } = applyLocalEntries(entries, updateType);
-      return write(async (db) => {
+      return writeAt(stationId)(async (db) => {
         await mustStation(db, stationId);
         if (updateType === 'Full') await db.run('DELETE FROM local_list_entries WHERE station_id = ?', [stationId]);
         for (const k of removes) await db.run('DELETE FROM local_list_entries WHERE station_id = ? AND key = ?', [stationId, k]);
@@ -324,7 +352,7 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       const receivedAt = iso(meta.receivedAt, 'receivedAt');
       const fingerprint = eventFingerprint(req);
       const id = req.transactionInfo.transactionId;
-      return write(async (db) => {
+      return writeAt(stationId)(async (db) => {
         const prev = await loadFold(db, stationId, id, true);
         const rec: Omit<R.TransactionEventRecord, 'id'> = {
           stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'),
@@ -373,12 +401,12 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
     },
     activeTransactionCount: async (idToken, o = {}) =>
       Number((await read.all("SELECT count(*) AS n FROM transactions WHERE id_token_lower = ? AND state <> 'Ended' AND transaction_id <> ?", [idToken.toLowerCase(), o.excludeTransactionId ?? '']))[0]?.n ?? 0),
-    ...txLinkMethods({ read, write, mustStation }),
+    ...txLinkMethods({ read, writeAt, mustStation }),
 
     appendMeterValues: async (stationId, evseId, mvs, transactionId) => {
       int(evseId, 'evseId');
       const rows = flattenMeterValues(mvs);
-      await write(async (db) => {
+      await writeAt(stationId)(async (db) => {
         const readings = await insertMeterRows(db, stationId, evseId, rows, transactionId);
         if (transactionId === undefined || !readings.length) return;
         const s = await loadFold(db, stationId, transactionId, true);
@@ -396,11 +424,14 @@ export function createSqlStore({ kind, read, gc, release }: SqlStoreParts): Stor
       return (await read.all(`SELECT * FROM meter_values${w.sql} ORDER BY timestamp, id LIMIT ?`, [...w.params, limitOf(f.limit)])).map(meterOf);
     },
 
-    flush: () => gc.flush(),
-    stats: () => ({ ...gc.stats }),
+    flush: async () => {
+      await Promise.all(lanes.map((gc) => gc.flush()));
+    },
+    stats: () => lanes.reduce((a, gc) => ({ batches: a.batches + gc.stats.batches, items: a.items + gc.stats.items, maxBatch: Math.max(a.maxBatch, gc.stats.maxBatch) }),
+      { batches: 0, items: 0, maxBatch: 0 }),
     close: async () => {
       if (closed) return;
-      await gc.flush();
+      await Promise.all(lanes.map((gc) => gc.flush()));
       closed = true;
       await release();
     },

@@ -10,14 +10,15 @@ type Methods = Pick<Store, 'recordRemoteStart' | 'findRemoteStart' | 'findTransa
 
 export interface TxLinkParts {
   read: SqlConn;
-  write: <T>(fn: (db: SqlConn) => Promise<T>, urgent?: boolean) => Promise<T>;
+  /** A write of one station (its lane of the group commit). */
+  writeAt: (stationId: string) => <T>(fn: (db: SqlConn) => Promise<T>, urgent?: boolean) => Promise<T>;
   mustStation: (db: SqlConn, id: string) => Promise<unknown>;
 }
 
 const j = (v: unknown) => JSON.stringify(v);
 const p = <T>(v: unknown): T => JSON.parse(v as string) as T;
 
-export function txLinkMethods({ read, write, mustStation }: TxLinkParts): Methods {
+export function txLinkMethods({ read, writeAt, mustStation }: TxLinkParts): Methods {
   const txOfRemoteStart = async (db: SqlConn, stationId: string, remoteStartId: number): Promise<R.TransactionRecord | undefined> => {
     const rows = await db.all('SELECT fold FROM transactions WHERE station_id = ? AND remote_start_id = ? ORDER BY started_at DESC, transaction_id LIMIT 1', [stationId, remoteStartId]);
     return rows[0] ? p<FoldState>(rows[0].fold).tx : undefined;
@@ -33,7 +34,7 @@ export function txLinkMethods({ read, write, mustStation }: TxLinkParts): Method
   return {
     recordRemoteStart: async (input) => {
       const rec = remoteStartRecord(input);
-      return write(async (db) => {
+      return writeAt(rec.stationId)(async (db) => {
         await mustStation(db, rec.stationId);
         await db.run(`INSERT INTO remote_starts (station_id, remote_start_id, requested_at, data) VALUES (?,?,?,?)
           ON CONFLICT (station_id, remote_start_id) DO UPDATE SET requested_at = excluded.requested_at, data = excluded.data`,
@@ -50,13 +51,13 @@ export function txLinkMethods({ read, write, mustStation }: TxLinkParts): Method
     findTransactionByRemoteStart: (stationId, remoteStartId) => txOfRemoteStart(read, stationId, remoteStartId),
     setTransactionLimit: async (stationId, transactionId, limit) => {
       const rec = limitRecord(stationId, transactionId, limit);
-      return write(async (db) => {
+      return writeAt(stationId)(async (db) => {
         await saveLimit(db, rec);
         return rec;
       });
     },
     getTransactionLimit: (stationId, transactionId) => loadLimit(read, stationId, transactionId),
-    markTransactionLimit: (stationId, transactionId, mark) => write(async (db) => {
+    markTransactionLimit: (stationId, transactionId, mark) => writeAt(stationId)(async (db) => {
       const old = await loadLimit(db, stationId, transactionId);
       if (!old) throw new StoreError('STORE_ERR_NOT_FOUND', `transaction ${transactionId} has no limit`, { stationId, transactionId });
       const rec = markLimit(old, mark);

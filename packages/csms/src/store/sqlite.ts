@@ -106,7 +106,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     }
     return out;
   }, { ...opts, mapError: mapSqliteError });
-  return createSqlStore({ kind: 'sqlite', read: conn, gc, release: async () => {
+  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], release: async () => {
     await checkpointer?.stop();
     db.close();
   } });
