@@ -33,6 +33,8 @@ export interface CsmsChildConfig {
   sqliteThread?: 'worker' | 'main';
   /** store.batchIntervalMs of the CSMS (group-commit gathering under load). */
   batchIntervalMs?: number;
+  /** store.postgresWriteLanes of the CSMS. */
+  postgresWriteLanes?: number;
   /**
    * Listen with wss:// (security profile 2 listener, TLS 1.2+) on an ephemeral port instead of ws://;
    * `port` of the reply is then the TLS port. PEM files (server certificate with the loopback address).
@@ -72,7 +74,7 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },

@@ -25,6 +25,8 @@ export interface SteadyOptions {
   sqliteThread?: 'main' | 'worker';
   /** store.batchIntervalMs of the CSMS (default: the CSMS default). */
   batchIntervalMs?: number;
+  /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
+  postgresWriteLanes?: number;
 }
 export const defaultSteadyOptions = { stations: 2000, stepMs: 10_000, rates: [500, 1000, 1500, 2000, 2500, 3000, 4000, 6000, 8000, 10_000, 12_000], runs: 3 };
 const p99LimitMs = 50;
@@ -60,7 +62,7 @@ export interface SteadyResult {
 }
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
-async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs'>; drop(): Promise<void> }> {
+async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
   const batching = o.batchIntervalMs !== undefined ? { batchIntervalMs: o.batchIntervalMs } : {};
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -72,7 +74,7 @@ async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, '
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {
-    cfg: { store: 'postgres', postgresUrl: url.toString(), ...batching },
+    cfg: { store: 'postgres', postgresUrl: url.toString(), ...batching, ...(o.postgresWriteLanes !== undefined ? { postgresWriteLanes: o.postgresWriteLanes } : {}) },
     drop: async () => {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
@@ -208,7 +210,7 @@ export function renderSteady(r: SteadyResult): string {
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',
       Measure: `${r.options.stepMs / 1000} s per step after a settling period; latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the offered rate answered, no error`,
-      Store: (r.options.store === 'postgres' ? 'PostgreSQL (local server, a fresh database per pass)' : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
+      Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),

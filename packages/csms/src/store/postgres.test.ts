@@ -83,7 +83,7 @@ test('write lanes: with 4 lanes every station\'s writes still commit in the orde
     const ids = Array.from({ length: 24 }, (_, k) => `LANE-${k}`);
     for (const id of ids) await s.registerStation({ id, securityProfile: 1 });
     // 10 rounds of one frame per station, none awaited: they spread over the 4 lanes
-    const writes: Promise<void>[] = [];
+    const writes: Promise<unknown>[] = [];
     for (let round = 0; round < 10; round++) {
       for (const id of ids) {
         writes.push(s.appendJournal([{ stationId: id, direction: 'in', messageType: 2, messageId: `m${round}`, action: 'Heartbeat', payload: `[2,"m${round}","Heartbeat",{}]`, at: new Date() }]));
