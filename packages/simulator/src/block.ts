@@ -11,4 +11,6 @@ export interface Block {
   id: string;
   name: string;
   handlers: { [A in Action]?: BlockHandler<A> };
+  /** Called once at the end of the Station constructor (listeners, state restored from the data dir). */
+  init?: (st: Station) => void;
 }

@@ -5,6 +5,7 @@
 //   chargewire-sim --url ... --count 1000 --ramp-ms 10000 --duration-s 60 [--allow-remote]
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import type { OcppVersion } from '@chargewire/ocpp';
 import { createStation, type Station } from './station.ts';
 import { loadScenario, runScenario } from './scenario.ts';
@@ -16,6 +17,9 @@ const HELP = `commands:
   token <idToken> [evse]    present a token         start [evse] [W]       the EV (re)starts drawing power
   stop [evse]               end the session locally power <evse> <W>      what the EV draws
   limit <evse> <W|none>     station power limit     offline / online       drop / restore the connection
+  pnc <pem-file> [evse] [connector] [eMAID]  plug in an ISO 15118 EV with this contract certificate chain (Plug & Charge)
+  card [evse]               present a payment card  cancelpay [evse]       cancel the ad hoc payment
+  qr [evse]                 show the QR code URL    (card/qr need --payments terminal,web; OCPP 2.1)
   state                     show the station        help / quit`;
 
 export async function console_(st: Station, input = process.stdin, output = process.stdout): Promise<void> {
@@ -36,6 +40,11 @@ export async function console_(st: Station, input = process.stdin, output = proc
         case '': break;
         case 'plug': st.plugIn(n(0, 1), n(1, 1)); break;
         case 'unplug': st.unplug(n(0, 1)); break;
+        case 'pnc': { // C07: the EV authorizes with its contract certificate
+          const r = st.plugIn(n(1, 1), n(2, 1), { contractCertificate: readFileSync(a[0] ?? '', 'utf8'), ...(a[3] ? { eMAID: a[3] } : {}) });
+          say(JSON.stringify(r ? await r : { status: 'PnCDisabled' }));
+          break;
+        }
         case 'token': say(JSON.stringify(await st.presentToken(a[0] ?? 'DEADBEEF', 'ISO14443', a[1] !== undefined ? Number(a[1]) : undefined))); break;
         case 'start': st.startCharging(n(0, 1), a[1] !== undefined ? Number(a[1]) : undefined); break;
         case 'stop': st.stopCharging(n(0, 1)); break;
@@ -43,6 +52,9 @@ export async function console_(st: Station, input = process.stdin, output = proc
         case 'limit': st.setLimit(n(0, 1), a[1] === undefined || a[1] === 'none' ? undefined : Number(a[1])); break;
         case 'offline': await st.goOffline(); break;
         case 'online': await st.goOnline(); break;
+        case 'card': say(JSON.stringify(await st.presentPaymentCard({}, a[0] !== undefined ? Number(a[0]) : undefined))); break;
+        case 'cancelpay': say(JSON.stringify(await st.cancelPayment(n(0, 1)))); break;
+        case 'qr': say(st.scanQr(a[0] !== undefined ? Number(a[0]) : undefined)); break;
         case 'state': say(logJson(st.state(), 2)); break; // [C04.FR.04] tokens masked
         case 'help': say(HELP); break;
         case 'quit': case 'exit': rl.close(); return;
@@ -60,7 +72,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       url: { type: 'string', default: 'ws://127.0.0.1:9000/ocpp' }, id: { type: 'string', default: 'CS001' },
       password: { type: 'string' }, versions: { type: 'string' }, evses: { type: 'string' }, 'data-dir': { type: 'string' },
       scenario: { type: 'string' }, count: { type: 'string' }, 'ramp-ms': { type: 'string' }, 'duration-s': { type: 'string' },
-      'allow-remote': { type: 'boolean' }, 'heartbeat-s': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'allow-remote': { type: 'boolean' }, 'heartbeat-s': { type: 'string' }, help: { type: 'boolean', short: 'h' }, payments: { type: 'string' },
     },
   });
   if (v.help) { process.stdout.write(`usage: chargewire-sim --url URL --id ID [--scenario FILE | --count N --ramp-ms M --duration-s S]\n${HELP}\n`); return 0; }
@@ -80,6 +92,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     identity: sc?.identity && !argv.includes('--id') ? sc.identity : v.id!, url: v.url!, evses,
     ...(v.password ? { password: v.password } : {}), ...(versions ?? sc?.version ? { versions: versions ?? [sc!.version as OcppVersion] } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}), ...(sc?.variables ? { variables: sc.variables } : {}),
+    // --payments terminal,web: an integrated payment terminal and/or a dynamic QR code (OCPP 2.1 C18–C25).
+    ...(v.payments || sc?.payments ? { payments: sc?.payments ?? { terminal: v.payments!.includes('terminal'), web: v.payments!.includes('web') } } : {}),
   });
   st.on('failure', (err) => process.stderr.write(`warning: ${err.message}\n`));
   await st.start();

@@ -87,8 +87,10 @@ export interface EvseState {
   parked?: boolean;
   /** What the EV draws when allowed (W); 0 = EV suspends. */
   evDemandW: number;
-  /** Station-side limit on this EVSE (W), e.g. from the console or smart charging. */
+  /** Station-side limit on this EVSE (W), e.g. from the console. */
   limitW?: number;
+  /** K: the limit of the charging profiles in force now (W; smart-charging-state.ts), undefined = none. */
+  profileLimitW?: number;
   /** Energy delivery stopped by the station after a non-Accepted idToken (C15.FR.06, E05.FR.02). */
   suspended?: boolean;
   /** Stops polling MaxEnergyOnInvalidId (E05.FR.03). */
@@ -108,6 +110,10 @@ export interface EvseState {
   signTimer?: TimerHandle;
   /** E17.FR.18: energy transfer of a resumed transaction waits a random delay (the charging state stays). */
   resumeHold?: boolean;
+  /** H01: the EVSE is held for a reservation, its connectors report Reserved (blocks/reservation.ts). */
+  reserved?: boolean;
+  /** H03: the reservation used on this EVSE, sent once in the next TransactionEvent (E01.FR.13, H01.FR.15). */
+  reservationId?: number;
 }
 
 export function connectorMaxW(evse: EvseState): number {
@@ -129,7 +135,9 @@ export function offeredW(evse: EvseState, stationOperative: boolean): number {
   const blocked = evse.suspended || evse.tx?.limits?.reached !== undefined || evse.tx?.noEnergy;
   return deliveredPower({
     pathClosed: powerPathClosed(evse, stationOperative), evDrawW: evse.evDemandW, connectorMaxW: connectorMaxW(evse),
-    ...(blocked ? { limitW: 0 } : evse.limitW !== undefined ? { limitW: evse.limitW } : {}),
+    // [K02] [K04.FR.01] and never above the composite limit of the charging profiles (smart-charging-state.ts).
+    ...(blocked ? { limitW: 0 } : evse.limitW !== undefined || evse.profileLimitW !== undefined
+      ? { limitW: Math.min(evse.limitW ?? Number.POSITIVE_INFINITY, evse.profileLimitW ?? Number.POSITIVE_INFINITY) } : {}),
   });
 }
 
@@ -148,9 +156,12 @@ export function chargingState(evse: EvseState, stationOperative: boolean): Charg
 
 /** G01: the status of one connector, from availability and occupancy. */
 export function connectorStatus(evse: EvseState, c: ConnectorState, stationOperative: boolean): ConnectorStatus {
-  if (evse.plugged === c.id) return 'Occupied';
+  // [G01.FR.09] an EV plugged into a Reserved connector leaves it Reserved until the reservation is used (H03).
+  if (evse.plugged === c.id && !evse.reserved) return 'Occupied';
   // [G03.FR.06] [G04.FR.07] an inoperative station or EVSE makes its connectors Unavailable (after any transaction).
   if (!c.operative || ((!evse.operative || !stationOperative) && evse.tx === undefined)) return 'Unavailable';
+  // [H01.FR.20] [H01.FR.23] [H01.FR.24] every connector of a reserved EVSE is Reserved.
+  if (evse.reserved) return 'Reserved';
   if (evse.plugged !== undefined) return 'Unavailable'; // another connector of this EVSE is in use
   return 'Available';
 }

@@ -6,7 +6,11 @@ export { ManualClock, SystemClock, WheelClock, settle, type Clock } from './cloc
 export { Meter, deliveredPower } from './meter.ts';
 export { DurableQueue } from './offline-queue.ts';
 export { dataTransfer } from './blocks/data-transfer.ts';
+export { checkContract, contractAuthorization, type EvContract, type ContractResult, type ContractCheck } from './blocks/iso15118-auth.ts';
 export { BLOCKS } from './blocks/index.ts';
 export { ScriptedCsms } from './testing/scripted-csms.ts';
 export { runScenario, loadScenario, type Scenario, type ScenarioStep } from './scenario.ts';
 export { runSwarm, type SwarmOptions } from './swarm.ts';
+export { PaymentTerminal, type PaymentCard, type PaymentOptions, type TerminalOptions } from './payment-terminal.ts';
+export { paymentTerminal, paymentDisplay } from './blocks/payments.ts';
+export { totpV1, verifyTotpV1, type QrLimits } from './web-payment-qr.ts';

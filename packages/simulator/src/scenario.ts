@@ -10,14 +10,17 @@
 //     - expectRequest: RequestStopTransaction  # the CSMS sent it to the station
 //     - wait: 1000                             # ms
 //     - unplug: { evse: 1 }
-// Step actions: plug, unplug, token, start, stop, power, limit, offline, online, wait.
+//     - plug: { evse: 1, contractCertificateFile: contract.pem, expect: Accepted }   # ISO 15118 Plug & Charge (C07)
+// Step actions: plug, unplug, token, start, stop, power, limit, offline, online, wait; with `payments` (OCPP 2.1 ad hoc
+// payment, C18–C25): card { evse, pan, brand, decline, expect }, cancelPayment { evse }, qr { evse, maxTime, maxEnergy, maxCost }.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Station } from './station.ts';
 import { logJson, maskToken } from './log-mask.ts';
+import type { PaymentOptions } from './payment-terminal.ts';
 
 export type ScenarioStep = Record<string, any>;
-export interface Scenario { identity?: string; version?: string; variables?: Record<string, string>; steps: ScenarioStep[] }
+export interface Scenario { identity?: string; version?: string; variables?: Record<string, string>; payments?: PaymentOptions; steps: ScenarioStep[] }
 export interface ScenarioResult { ok: boolean; failures: string[]; steps: number }
 
 export class ScenarioError extends Error {
@@ -78,7 +81,16 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
       const [verb] = Object.keys(step);
       const a = arg(verb!);
       switch (verb) {
-        case 'plug': st.plugIn(a.evse ?? 1, a.connector ?? 1, { ...(a.powerW !== undefined ? { powerW: a.powerW } : {}) }); break;
+        case 'plug': {
+          // An ISO 15118 EV may bring a contract (Plug & Charge, C07): eMAID, contractCertificate (PEM) or contractCertificateFile.
+          const pem = a.contractCertificateFile ? readFileSync(String(a.contractCertificateFile), 'utf8') : a.contractCertificate;
+          const pnc = st.plugIn(a.evse ?? 1, a.connector ?? 1, {
+            ...(a.powerW !== undefined ? { powerW: a.powerW } : {}), ...(a.eMAID ? { eMAID: String(a.eMAID) } : {}), ...(pem ? { contractCertificate: String(pem) } : {}),
+          });
+          const r = pnc ? await pnc : undefined;
+          if (a.expect && r?.status !== a.expect) { failures.push(`${label}: Plug & Charge -> ${r?.status ?? 'no contract'}, expected ${a.expect}`); log(`✖ ${failures.at(-1)}`); }
+          break;
+        }
         case 'unplug': st.unplug(a.evse ?? 1); break;
         case 'token': {
           const r = await st.presentToken(String(a.idToken ?? a.value), a.type ?? 'ISO14443', a.evse);
@@ -92,6 +104,14 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
         case 'offline': await st.goOffline(); break;
         case 'online': await st.goOnline(); break;
         case 'wait': await new Promise((r) => setTimeout(r, Number(a.ms ?? a.value))); break;
+        case 'card': {
+          const { evse, expect, value: _v, ...card } = a;
+          const r = await st.presentPaymentCard(card, evse);
+          if (expect && r.status !== expect) { failures.push(`${label}: payment card -> ${r.status}, expected ${expect}`); log(`✖ ${failures.at(-1)}`); }
+          break;
+        }
+        case 'cancelPayment': await st.cancelPayment(a.evse ?? 1); break;
+        case 'qr': log(`QR: ${st.scanQr(a.evse, { ...(a.maxTime !== undefined ? { maxTime: Number(a.maxTime) } : {}), ...(a.maxEnergy !== undefined ? { maxEnergy: Number(a.maxEnergy) } : {}), ...(a.maxCost !== undefined ? { maxCost: Number(a.maxCost) } : {}) })}`); break;
         default: failures.push(`${label}: unknown step ${logJson(step)}`);
       }
       if (failures.length) break;

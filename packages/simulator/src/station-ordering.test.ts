@@ -10,7 +10,7 @@ import { VERSIONS } from './testing/harness.ts';
 const HB = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } };
 
 async function booting(version: '2.1' | '2.0.1') {
-  const link = new RawCsmsLink(version, 'CS001', { StatusNotification: {}, Heartbeat: { currentTime: new Date().toISOString() } });
+  const link = new RawCsmsLink(version, 'CS001', { StatusNotification: {}, SecurityEventNotification: {}, Heartbeat: { currentTime: new Date().toISOString() } });
   const st = createStation({ identity: 'CS001', link, clock: new ManualClock(), variables: { 'OCPPCommCtrlr.HeartbeatInterval': '300' } });
   await st.start();
   const boot = await link.call('BootNotification');

@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { OcppClientOptions, OcppEndpoint, OcppVersion, Handler, Action, OcppTypes } from '@chargewire/ocpp';
 import type { Clock } from './clock.ts';
 import type { ConnectorStatus } from './evse.ts';
+import type { PaymentOptions } from './payment-terminal.ts';
 
 export interface ConnectorOptions { type?: string; maxPowerW?: number }
 export interface EvseOptions {
@@ -52,6 +53,19 @@ export interface StationOptions {
   mainMeter?: boolean;
   /** How many meterValue elements fit in one TransactionEvent(Ended) (J02.FR.20; default 200). */
   maxEndedMeterValues?: number;
+  /**
+   * How many sampled values fit in one MeterValuesRequest / TransactionEvent(Updated); a reading with more is sent in
+   * several messages with the same timestamp (J01.FR.15, J02.FR.14). Default: no limit.
+   */
+  maxSampledValuesPerMessage?: number;
+  /**
+   * How many transaction messages the station can keep while offline ("low on memory"): beyond it, queued
+   * Updated(MeterValuePeriodic / MeterValueClock) events are dropped, intermediate ones first (J02.FR.12,
+   * J02.FR.13). Default: no limit (the queue is on disk).
+   */
+  maxQueuedTransactionEvents?: number;
+  /** While the CSMS has Rejected the station, close the connection until the next BootNotification is due (B03.FR.04). */
+  closeWhileRejected?: boolean;
   /** Delay before reconnecting after a Reset (ms, default 10). */
   rebootDelayMs?: number;
   callTimeoutMs?: number;
@@ -63,6 +77,8 @@ export interface StationOptions {
    * `evDeparted` lists EVSEs whose EV was unplugged meanwhile (E17.FR.16, E17.FR.17).
    */
   interruption?: { cause?: 'PowerLoss' | 'Fault'; evDeparted?: number[] };
+  /** OCPP 2.1 ad hoc payments (C18–C25): an integrated payment terminal (PaymentCtrlr) and/or a dynamic QR code (WebPaymentsCtrlr). */
+  payments?: PaymentOptions;
 }
 
 export type Registration = 'Unknown' | 'Booting' | 'Pending' | 'Rejected' | 'Accepted';

@@ -4,6 +4,11 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { OcppClient, OcppError, RpcError, type Action, type ActionMap, type BackoffConfig, type OcppClientOptions, type OcppTypes } from '@chargewire/ocpp';
 import { DeviceModel } from './device-model/index.ts';
+import { DEFAULT_CONTROLLERS } from './device-model/defaults.ts';
+import { paymentControllers } from './device-model/payment-defaults.ts';
+import * as payments from './blocks/payments.ts';
+import type { PaymentCard } from './payment-terminal.ts';
+import type { QrLimits } from './web-payment-qr.ts';
 import { readJsonIfExists, writeFileAtomic } from './device-model/persistence.ts';
 import { SystemClock, every, type Clock, type TimerHandle } from './clock.ts';
 import { Meter } from './meter.ts';
@@ -19,8 +24,10 @@ import { boot, resetEvse, startHeartbeat } from './blocks/provisioning.ts';
 import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
 import { presentToken, localStop, evSideDisconnect } from './blocks/authorization.ts';
+import { onPlugIn as plugAndCharge, type ContractResult, type EvContract } from './blocks/iso15118-auth.ts';
 import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
 import { NetworkConnector } from './blocks/network-connect.ts';
+import { applySmartCharging } from './smart-charging-state.ts';
 import type { Registration, StationEvents, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
 
 interface SavedState {
@@ -68,6 +75,7 @@ export class Station extends EventEmitter<StationEvents> {
       identity: opts.identity,
       evses: evseOpts.map((e) => ({ connectors: e.connectors?.length ?? 1, maxPowerW: e.maxPowerW ?? 22_000, ...(e.phases ? { phases: e.phases } : {}) })),
       values: { 'SecurityCtrlr.SecurityProfile': String(opts.securityProfile ?? 1), ...opts.variables },
+      ...(opts.payments ? { controllers: [...DEFAULT_CONTROLLERS, ...paymentControllers(opts.payments)] } : {}), // C18–C25 (blocks/payments.ts)
     };
     const file = (name: string) => (opts.dataDir ? join(opts.dataDir, name) : undefined);
     const dmPath = file('device-model.json');
@@ -143,6 +151,7 @@ export class Station extends EventEmitter<StationEvents> {
     this.link.on('close', (e: { code: number; reason: string }) => this.onClose(e));
     this.link.on('error', (err: Error) => { onConnectError(this, err); this.emit('failure', err); });
     recoverTransactions(this, saved?.transactions ?? [], saved?.aliveAt);
+    for (const b of BLOCKS) b.init?.(this); // e.g. trust store (M), firmware state (L), log capture (N)
   }
 
   // ---- connection -------------------------------------------------------------------------------
@@ -328,9 +337,11 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** Recompute power, run the transaction state machine, report connector changes (G01). */
   refresh(evse: EvseState, trigger: TriggerReason): void {
+    applySmartCharging(this, evse); // [K01.FR.07] the charging profile limits in force (smart-charging-state.ts)
     evse.meter.setPower(deliveredW(evse, this.operative));
     evaluate(this, evse, trigger);
     evse.meter.setPower(deliveredW(evse, this.operative));
+    applySmartCharging(this); // [K04.FR.05] a change here (e.g. a transaction ended) may move the limits of other EVSEs
     // [G03.FR.05] [G04.FR.06] apply a Scheduled availability first: the connector goes straight to Unavailable.
     this.afterIdle();
     reportStatuses(this, evse, false);
@@ -372,7 +383,11 @@ export class Station extends EventEmitter<StationEvents> {
 
   // ---- the driver's and the EV's actions --------------------------------------------------------
 
-  plugIn(evseId = 1, connectorId = 1, ev: { powerW?: number; socPercent?: number; capacityWh?: number } = {}): void {
+  /**
+   * An EV plugs in. An ISO 15118 EV with a contract (`eMAID`, `contractCertificate` or `certificateHashData`) then
+   * authorizes itself (Plug & Charge, C07, blocks/iso15118-auth.ts): the returned promise tells how that went.
+   */
+  plugIn(evseId = 1, connectorId = 1, ev: { powerW?: number; socPercent?: number; capacityWh?: number } & EvContract = {}): Promise<ContractResult> | undefined {
     const e = this.evse(evseId);
     if (!e.connectors.some((c) => c.id === connectorId)) throw new RangeError(`no connector ${connectorId} on EVSE ${evseId}`);
     if (e.plugged !== undefined) throw new Error(`EVSE ${evseId} already has an EV plugged in`);
@@ -380,7 +395,11 @@ export class Station extends EventEmitter<StationEvents> {
     if (ev.powerW !== undefined) e.evDemandW = ev.powerW;
     e.meter.setBattery(ev.socPercent, ev.capacityWh);
     this.clock.clearTimeout(e.evTimeout);
+    // [G01.FR.03] the connector becomes Occupied before the TransactionEvent of the plug-in goes out (E02 steps 2-3,
+    // E03 steps 4-5, F01 steps 2-4, F02 steps 7-10; Part 6 EVConnectedPreSession / EnergyTransferStarted steps 1, 3).
+    reportStatuses(this, e, false);
     this.refresh(e, 'CablePluggedIn');
+    return plugAndCharge(this, e, ev);
   }
 
   unplug(evseId = 1): void {
@@ -428,6 +447,16 @@ export class Station extends EventEmitter<StationEvents> {
   setTransactionLimit(evseId: number, limit: TransactionLimit): TransactionLimit {
     return applyLocalLimit(this, this.evse(evseId), limit);
   }
+
+  // OCPP 2.1 ad hoc payments (blocks/payments.ts; StationOptions.payments). Under 2.0.1: NotSupported / an error.
+  /** The driver presents a payment card at the integrated payment terminal (C18). */
+  presentPaymentCard(card: PaymentCard = {}, evseId?: number): Promise<payments.PaymentResult> { return payments.presentPaymentCard(this, card, evseId); }
+  /** The driver cancels the ad hoc payment at the terminal: before (C19) or after (C20) the transaction started. */
+  cancelPayment(evseId = 1): Promise<payments.PaymentResult> { return payments.cancelPayment(this, evseId); }
+  /** The driver enters a VAT number for the receipt (C18.FR.08). */
+  validateVatNumber(vatNumber: string, evseId?: number): Promise<OcppTypes.VatNumberValidationResponse | undefined> { return payments.validateVatNumber(this, vatNumber, evseId); }
+  /** The driver scans the dynamic QR code of an EVSE, optionally after entering limits (C25): returns its URL. */
+  scanQr(evseId?: number, limits: QrLimits = {}): string { return payments.scanQr(this, evseId, limits); }
 
   state(): StationSnapshot {
     return {

@@ -5,11 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { OcppTypes } from '@chargewire/ocpp';
 import { every } from './clock.ts';
 import { chargingState, txConditions, type ChargingState, type EvseState, type StoppedReason, type TriggerReason, type TxPoint, type TxState } from './evse.ts';
-import { readMeter, type MeterContext } from './blocks/meter-values.ts';
+import { readMeter, splitReading, type MeterContext } from './blocks/meter-values.ts';
+import { limitOfflineQueue } from './tx-queue-limit.ts';
 import { applyCsmsLimit, armLimits, onCostUpdate } from './tx-limits.ts';
 import { keepAlive } from './tx-resume.ts';
 import { checkDataSigned } from './data-signed.ts';
 import { endedMeterValues, sampleBegin, startEndedSampling } from './tx-ended-samples.ts';
+import { seedPaymentLimits } from './blocks/payments.ts';
 import type { Station } from './station.ts';
 
 type TxEvent = OcppTypes.TransactionEventRequest;
@@ -28,13 +30,15 @@ const STOPPED_BY: Partial<Record<TriggerReason, StoppedReason>> = {
 /** Triggers that always produce an Updated event, even when the charging state stays the same. */
 const EXPLICIT = new Set<TriggerReason>([
   'RemoteStop', 'StopAuthorized', 'Deauthorized', 'ChargingRateChanged', 'RemoteStart',
+  // [E03.FR.15] [F02.FR.08] [E10.FR.02] the deauthorization by EVConnectionTimeOut, also when the state stays the same
+  'EVConnectTimeout',
   // [E16.FR.01] [E16.FR.03] LimitSet; [E16.FR.05] the xxxLimitReached of a suspension
   'LimitSet', 'EnergyLimitReached', 'TimeLimitReached', 'SoCLimitReached', 'CostLimitReached',
 ]);
 
-/** Session steps of the driver/EV (not an energy-flow change): when one also lets energy transfer begin, the two
- * are reported separately (see reportStep). */
-const SESSION_STEPS = new Set<TriggerReason>(['CablePluggedIn', 'Authorized']);
+/** Session steps of the driver/EV/CSMS (not an energy-flow change): when one also lets energy transfer begin, the
+ * two are reported separately (see reportStep). */
+const SESSION_STEPS = new Set<TriggerReason>(['CablePluggedIn', 'Authorized', 'RemoteStart']);
 const ENERGY_STATES = new Set<ChargingState>(['Charging', 'SuspendedEV', 'SuspendedEVSE']);
 
 /**
@@ -44,11 +48,13 @@ const ENERGY_STATES = new Set<ChargingState>(['Charging', 'SuspendedEV', 'Suspen
  * [E03.FR.12] two events at the same time go in two separate TransactionEventRequests; [E02.FR.17] [E03.FR.12] the
  * step keeps its specific triggerReason (CablePluggedIn, Authorized); [E02.FR.13] [E01.FR.18] the change of the
  * charging state gets its own message (E03 scenario step 5; Part 6 EnergyTransferStarted, TC_E_26_CS, TC_E_38_CS).
- * A remote start (F01/F02) is not split yet: its Started event still carries the charging state (open point).
+ * Likewise a remote start: [F01.FR.19] [F02.FR.21] the RemoteStart event (EVConnected), then [F01] scenario step 10 /
+ * [F02] step 10 Updated(ChargingStateChanged, Charging) (Part 6 Authorized (remote), then EnergyTransferStarted step 9).
+ * `whole`: a transaction started by the energy transfer itself (TxStartPoint EnergyTransfer) reports it in one event.
  */
-function reportStep(st: Station, evse: EvseState, eventType: 'Started' | 'Updated', trigger: TriggerReason, before: ChargingState | undefined): void {
+function reportStep(st: Station, evse: EvseState, eventType: 'Started' | 'Updated', trigger: TriggerReason, before: ChargingState | undefined, whole = false): void {
   const cs = chargingState(evse, st.operative);
-  const split = SESSION_STEPS.has(trigger) && ENERGY_STATES.has(cs) && (before === undefined || !ENERGY_STATES.has(before));
+  const split = !whole && SESSION_STEPS.has(trigger) && ENERGY_STATES.has(cs) && (before === undefined || !ENERGY_STATES.has(before));
   sendTxEvent(st, evse, eventType, trigger, undefined, split ? 'EVConnected' : undefined);
   if (split && evse.tx) sendTxEvent(st, evse, 'Updated', 'ChargingStateChanged');
 }
@@ -76,10 +82,14 @@ function evaluatePoints(st: Station, evse: EvseState, trigger: TriggerReason): v
     const start = st.list('TxCtrlr', 'TxStartPoint');
     const met = start.filter((p) => c[p as TxPoint] && !evse.spent?.has(p as TxPoint));
     // [E01.FR.06] started by TxStartPoint EnergyTransfer alone: the energy transfer starting is the trigger (TC_E_02_CS).
-    if (met.length) startTx(st, evse, met.every((p) => p === 'EnergyTransfer') && trigger !== 'RemoteStart' ? 'ChargingStateChanged' : trigger);
+    const energy = met.length > 0 && met.every((p) => p === 'EnergyTransfer');
+    if (met.length) startTx(st, evse, energy && trigger !== 'RemoteStart' ? 'ChargingStateChanged' : trigger, energy);
     return;
   }
   for (const p of POINTS) if (c[p]) tx.seen.add(p);
+  // Authorized again after a stop that kept the transaction open (e.g. [E03.FR.15] deauthorized in the bay): that
+  // stop no longer gives the stoppedReason.
+  if (evse.auth && tx.pendingStop) tx.pendingStop = undefined;
   // [E06] the transaction ends when a TxStopPoint condition that held is no longer true.
   if (stopPointMet(st, evse)) {
     endTx(st, evse, trigger, tx.pendingStop ?? STOPPED_BY[trigger] ?? 'Other');
@@ -94,7 +104,11 @@ function evaluatePoints(st: Station, evse: EvseState, trigger: TriggerReason): v
   }
 }
 
-export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): void {
+export function startTx(st: Station, evse: EvseState, trigger: TriggerReason, energyStart = false): void {
+  // [F02.FR.21] remote start first: the transaction starts later (cable, bay, energy, per TxStartPoint), yet the
+  // first TransactionEvent after the RequestStartTransaction still has triggerReason RemoteStart; the plug-in shows
+  // as chargingState EVConnected (F02.FR.21 note).
+  if (evse.auth?.remoteStartId !== undefined) trigger = 'RemoteStart';
   evse.tx = {
     id: randomUUID(), seqNo: 0, startedAt: st.clock.now(), chargingState: chargingState(evse, st.operative), seen: new Set(), idTokenSent: false,
     ...(evse.auth?.remoteStartId !== undefined ? { remoteStartId: evse.auth.remoteStartId } : {}),
@@ -102,7 +116,7 @@ export function startTx(st: Station, evse: EvseState, trigger: TriggerReason): v
   };
   const c = txConditions(evse, st.operative);
   for (const p of POINTS) if (c[p]) evse.tx.seen.add(p);
-  reportStep(st, evse, 'Started', trigger, undefined);
+  reportStep(st, evse, 'Started', trigger, undefined, energyStart);
   sampleBegin(st, evse); // after Started: that one carries the public key of a signed reading first
   startTimers(st, evse);
 }
@@ -164,8 +178,13 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   // [J02.FR.10] Started and Updated carry one meterValue, taken now: within the current sampling interval.
   const measurands = eventType === 'Started' ? st.list('SampledDataCtrlr', 'TxStartedMeasurands')
     : trigger === 'MeterValueClock' ? st.list('AlignedDataCtrlr', 'Measurands') : st.list('SampledDataCtrlr', 'TxUpdatedMeasurands');
-  const meterValue = eventType === 'Ended' ? endedMeterValues(st, evse)
+  const reading = eventType === 'Ended' ? endedMeterValues(st, evse)
     : (eventType !== 'Updated' || context !== 'Other') && measurands.length ? [readMeter(st, evse, measurands, context, eventType)] : [];
+  // [J02.FR.14] [E02.FR.11] [E03.FR.09] [E04.FR.09] [E11.FR.06] [E12.FR.06] [F01.FR.16] [F02.FR.04] a reading with more
+  // sampled values than fit in one message (StationOptions.maxSampledValuesPerMessage) goes in several Updated events
+  // with the same timestamp and triggerReason.
+  const parts = eventType === 'Updated' && reading.length === 1 ? splitReading(st, reading[0]!).map((p) => [p]) : [reading];
+  const meterValue = parts[0]!;
   const ev: TxEvent = {
     eventType,
     timestamp: new Date(st.clock.now()).toISOString(),
@@ -183,6 +202,8 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
     ...(meterValue.length ? { meterValue } : {}),
   };
   // [E16.FR.01] [E16.FR.03] [F07.FR.03] the limits in force, once, in the next TransactionEvent after a change.
+  // [C18.FR.06] [C25.FR.04] [C25.FR.05] [C25.FR.06] the limits of an ad hoc payment go with its idToken (blocks/payments.ts).
+  if (evse.auth && !tx.idTokenSent) seedPaymentLimits(st, evse);
   if (tx.limits?.report) { ev.transactionInfo.transactionLimit = tx.limits.report; tx.limits.report = undefined; }
   // [E06] stoppedReason Local is the default and may be omitted; send it anyway when asked explicitly.
   if (stoppedReason === 'Local') ev.transactionInfo.stoppedReason = 'Local';
@@ -197,9 +218,21 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   if ((tx.chargingState === 'Charging' || phasesSent.has(tx)) && phasesSent.get(tx) !== phases) { ev.numberOfPhasesUsed = phases; phasesSent.set(tx, phases); }
   // [E04] events that happen while offline carry offline = true.
   if (!st.connected) ev.offline = true;
+  // [E01.FR.13] [E02.FR.03] [E03.FR.03] [F02.FR.06] [H01.FR.15] the next event after a reservation was used carries its id.
+  if (evse.reservationId !== undefined) { ev.reservationId = evse.reservationId; delete evse.reservationId; }
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);
-  if (eventType !== 'Ended') st.saveState();
   st.emit('transactionEvent', ev);
+  for (const mv of parts.slice(1)) {
+    const more: TxEvent = {
+      eventType, timestamp: ev.timestamp, triggerReason: trigger, seqNo: tx.seqNo++,
+      transactionInfo: { transactionId: tx.id, chargingState: tx.chargingState, ...(tx.remoteStartId !== undefined ? { remoteStartId: tx.remoteStartId } : {}) },
+      evse: ev.evse, meterValue: mv, ...(ev.offline ? { offline: true } : {}),
+    };
+    st.outbox.enqueue('TransactionEvent', more as unknown as Record<string, unknown>);
+    st.emit('transactionEvent', more);
+  }
+  limitOfflineQueue(st); // [J02.FR.12] [J02.FR.13] when short of memory while offline (tx-queue-limit.ts)
+  if (eventType !== 'Ended') st.saveState();
   return ev;
 }
 

@@ -5,11 +5,14 @@ import type { Block } from '../block.ts';
 import type { EvseState, IdToken, StoppedReason, TriggerReason } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
+import { keepInBay } from '../parking-bay.ts';
+import { claimReservation, preferFor } from './reservation.ts';
+import { paymentAuthorizationExpired, webPaymentPending } from './payments.ts';
 
 type Info = OcppTypes.IdTokenInfoType;
 // [C01.FR.25] two IdTokens are equal when idToken and type are equal.
 const same = (a: IdToken | undefined, b: IdToken | undefined): boolean => !!a && !!b && a.idToken === b.idToken && a.type === b.type;
-type Decision = { info: Info; offline: boolean };
+export type Decision = { info: Info; offline: boolean };
 
 /**
  * The Local Authorization List entry for a token, if the list is enabled. [C13.FR.05] [C13.FR.06] [C14.FR.04]
@@ -75,8 +78,10 @@ export function armEvTimeout(st: Station, evse: EvseState): void {
   if (s <= 0) return;
   evse.evTimeout = st.clock.setTimeout(() => {
     if (evse.plugged !== undefined || !evse.auth) return;
-    if (evse.tx && !evse.tx.seen.has('EVConnected')) { endTx(st, evse, 'EVConnectTimeout', 'Timeout'); st.refresh(evse, 'EVConnectTimeout'); return; }
+    // [E03.FR.05] [F02.FR.07] end the transaction, unless [E03.FR.15] [F02.FR.08] the EV waits in the bay (parking-bay.ts).
+    if (evse.tx && !evse.tx.seen.has('EVConnected') && !keepInBay(st, evse)) { endTx(st, evse, 'EVConnectTimeout', 'Timeout'); st.refresh(evse, 'EVConnectTimeout'); return; }
     if (evse.tx) evse.tx.pendingStop = 'Timeout';
+    else paymentAuthorizationExpired(st, evse); // [C19.FR.01] an ad hoc payment without a transaction is canceled (payments.ts)
     evse.auth = undefined;
     st.refresh(evse, 'EVConnectTimeout');
   }, s * 1000);
@@ -108,7 +113,8 @@ export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, 
 /** [C01.FR.23] a transaction that was authorized by another token (and lost it) is not re-authorized by this one. */
 const lockedTo = (e: EvseState, t: IdToken): boolean => !!e.tx?.authorizedBy && !same(e.tx.authorizedBy, t);
 
-export async function presentToken(st: Station, idToken: IdToken, evseId?: number): Promise<{ status: string; evseId?: number }> {
+/** `decide` replaces the plain token check (authorizeToken), e.g. for an eMAID with its contract certificate (C07, iso15118-auth.ts). */
+export async function presentToken(st: Station, idToken: IdToken, evseId?: number, decide = (): Promise<Decision | undefined> => authorizeToken(st, idToken)): Promise<{ status: string; evseId?: number }> {
   // [C01.FR.03] [E07.FR.01] [E08.FR.01] [C09.FR.07] (a) the same token on an EVSE that it authorized ends that
   // session without Authorize (also offline).
   const own = st.evses.find((e) => e.auth && (same(e.auth.idToken, idToken)) && (evseId === undefined || e.id === evseId));
@@ -118,7 +124,7 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
   let pre: Decision | undefined | null = null; // null: not looked up yet
   if (master && st.evses.some((e) => e.tx)) {
     // [C16.FR.04] [C16.FR.05] a Master Pass is recognised from the list, the cache or the CSMS (authorizeToken).
-    pre = await authorizeToken(st, idToken);
+    pre = await decide();
     if (isMaster(pre)) {
       // [C16.FR.02] no UI: stop all ongoing transactions (E07); [C16.FR.08] stoppedReason MasterPass.
       for (const e of st.evses.filter((x) => x.tx)) localStop(st, e, 'StopAuthorized', 'MasterPass', idToken);
@@ -126,7 +132,7 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
     }
   }
   const evse = evseId !== undefined ? st.evse(evseId)
-    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken)) ?? st.evses.find((e) => !e.auth && !e.tx && e.operative);
+    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken)) ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative), idToken); // [H03] its reserved EVSE first
   if (!evse) {
     // No EVSE named and none free: the driver may be stopping a session of its group (C09.FR.03).
     const authorized = st.evses.filter((e) => e.auth?.groupIdToken);
@@ -134,16 +140,20 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
   }
   if (evse.auth) return groupStop(st, [evse], idToken, true, pre);
   if (lockedTo(evse, idToken)) return { status: 'Occupied', evseId: evse.id };
+  // [C25.FR.22] an EVSE held for a web payment (NotifyWebPaymentStarted) takes no local start (payments.ts).
+  if (webPaymentPending(st, evse)) return { status: 'WebPaymentPending', evseId: evse.id };
   let decision: Decision | undefined;
   // AuthCtrlr.Enabled = false: no authorization needed, every token is accepted.
   if (!st.bool('AuthCtrlr', 'Enabled', true)) decision = { info: { status: 'Accepted' }, offline: !st.connected };
-  else decision = pre !== null ? pre : await authorizeToken(st, idToken);
+  else decision = pre !== null ? pre : await decide();
   const status = decision?.info.status ?? 'Unknown';
   // [C12.FR.09] [C16.FR.03] a MasterPass group token cannot start a transaction.
   if (status !== 'Accepted' || isMaster(decision)) return { status: status === 'Accepted' ? 'MasterPass' : status, evseId: evse.id };
   // [C01.FR.21] IdTokenInfo.evseId limits the EVSEs this token may charge at.
   const allowed = decision!.info.evseId;
   if (allowed?.length && !allowed.includes(evse.id)) return { status: 'NotAllowedAtEvse', evseId: evse.id };
+  // [H03.FR.01]..[H03.FR.10] [G01.FR.06] [G01.FR.09] a reserved EVSE only for its idToken / groupIdToken (reservation.ts).
+  if (!claimReservation(st, evse, idToken, decision!.info.groupIdToken)) return { status: 'Reserved', evseId: evse.id };
   evse.auth = { idToken, ...(decision!.info.groupIdToken ? { groupIdToken: decision!.info.groupIdToken } : {}), ...(decision!.offline ? { offline: true } : {}) };
   evse.suspended = undefined;
   // [C01.FR.26] [E03.FR.15] EVConnectionTimeOut ends the authorization when no cable follows.
@@ -156,8 +166,9 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
 /** [C02.FR.01] a start button: the transaction is authorized with IdToken type NoAuthorization, idToken "". */
 export function pressStartButton(st: Station, evseId: number): void {
   const evse = st.evse(evseId);
-  if (evse.auth) return;
-  evse.auth = { idToken: { idToken: '', type: 'NoAuthorization' } };
+  const idToken: IdToken = { idToken: '', type: 'NoAuthorization' };
+  if (evse.auth || !claimReservation(st, evse, idToken)) return; // [H03.FR.01] not on an EVSE reserved for somebody else
+  evse.auth = { idToken };
   armEvTimeout(st, evse);
   st.refresh(evse, 'Authorized');
 }

@@ -4,9 +4,11 @@ import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import { connectorStatus, type EvseState } from '../evse.ts';
 import type { Station } from '../station.ts';
+import { syncReservations } from './reservation.ts';
 
 /** [G01] send StatusNotification for connectors whose status changed (or all, when `all`). */
 export function reportStatuses(st: Station, evse: EvseState, all: boolean): void {
+  syncReservations(st); // [H01.FR.17] reservations on an EVSE that became Unavailable end; Reserved flags (H01)
   for (const c of evse.connectors) {
     // [G01.FR.08] a cable in another connector of this EVSE makes this one unusable, but that is not
     // reported: its status is reported as if the other connector were free.

@@ -32,7 +32,8 @@ export function meterValue(evse: EvseState, measurands: string[], context: Meter
     add(m, wh, 'Wh');
     if (registerPhases) for (const p of lines) add(m, round(wh / lines.length), 'Wh', { phase: p });
   };
-  const offeredW = evse.limitW ?? evse.maxPowerW;
+  // [K02] the offer follows the charging profile limit in force as well (smart-charging-state.ts).
+  const offeredW = Math.min(evse.limitW ?? evse.maxPowerW, evse.profileLimitW ?? Number.POSITIVE_INFINITY);
   for (const m of measurands) {
     switch (m) {
       case 'Energy.Active.Import.Register': register(m, r.energyWh); break;
@@ -92,9 +93,26 @@ export function mainMeterValue(st: Station, measurands: string[], context: Meter
   return { timestamp: new Date(st.clock.now()).toISOString(), sampledValue: sv };
 }
 
+/**
+ * One reading in parts of at most StationOptions.maxSampledValuesPerMessage sampled values, each with the reading's
+ * timestamp: [J01.FR.15] several MeterValuesRequests, [J02.FR.14] several TransactionEvent(Updated) (tx-engine.ts).
+ */
+export function splitReading(st: Station, mv: OcppTypes.MeterValueType): OcppTypes.MeterValueType[] {
+  const max = Math.floor(st.opts.maxSampledValuesPerMessage ?? 0);
+  if (max < 1 || mv.sampledValue.length <= max) return [mv];
+  const parts: OcppTypes.MeterValueType[] = [];
+  for (let i = 0; i < mv.sampledValue.length; i += max) parts.push({ ...mv, sampledValue: mv.sampledValue.slice(i, i + max) });
+  return parts;
+}
+
+/** MeterValuesRequest(s) for one reading of an EVSE, or of the main meter (evseId 0); [J01.FR.15] split when too big. */
+async function sendReading(st: Station, evseId: number, mv: OcppTypes.MeterValueType, triggered = false): Promise<void> {
+  for (const part of splitReading(st, mv)) await st.call('MeterValues', { evseId, meterValue: [part] }, { triggered });
+}
+
 /** MeterValuesRequest for one EVSE (outside transactions, or on TriggerMessage F06.FR.06); [J01.FR.02] with its evseId. */
 export async function sendMeterValues(st: Station, evse: EvseState, context: MeterContext, triggered = false): Promise<void> {
-  await st.call('MeterValues', { evseId: evse.id, meterValue: [readMeter(st, evse, st.list('AlignedDataCtrlr', 'Measurands'), context, 'MeterValues')] }, { triggered });
+  await sendReading(st, evse.id, readMeter(st, evse, st.list('AlignedDataCtrlr', 'Measurands'), context, 'MeterValues'), triggered);
 }
 
 /**
@@ -119,7 +137,7 @@ export function startAlignedData(st: Station): () => void {
     // for the EVSEs nor the main meter.
     if (st.bool('AlignedDataCtrlr', 'SendDuringIdle', false) && st.evses.some((e) => e.tx)) return;
     // [J01.FR.03] [J01.FR.04] [J01.FR.14] the main meter (evseId 0), when the station has one.
-    if (st.opts.mainMeter) void st.call('MeterValues', { evseId: 0, meterValue: [mainMeterValue(st, st.list('AlignedDataCtrlr', 'Measurands'), 'Sample.Clock')] });
+    if (st.opts.mainMeter) void sendReading(st, 0, mainMeterValue(st, st.list('AlignedDataCtrlr', 'Measurands'), 'Sample.Clock'));
     for (const e of st.evses) {
       // [J01.FR.19] SendDuringIdle set for this EVSE (AlignedDataCtrlr with evse): nothing for it during its transaction.
       if (e.tx && st.dm.value({ name: 'AlignedDataCtrlr', evse: { id: e.id } }, { name: 'SendDuringIdle' }) === 'true') continue;

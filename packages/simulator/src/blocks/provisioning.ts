@@ -49,6 +49,13 @@ export async function boot(st: Station, triggered = false): Promise<OcppTypes.Bo
   }
   // [B02.FR.04] [B02.FR.08] [B03.FR.06] retry after the interval; [B02.FR.07] [B03.FR.05] own choice when 0.
   const wait = (resp.interval > 0 ? resp.interval : DEFAULT_BOOT_RETRY_S) * 1000;
+  if (resp.status === 'Rejected' && st.opts.closeWhileRejected && !triggered) {
+    // [B03.FR.04] Rejected: close the connection until the next BootNotification is due; the new connection boots
+    // again (the registration is not Accepted). Station.stop() clears the timer.
+    st.bootTimer = st.clock.setTimeout(() => { if (st.registration !== 'Accepted') void st.goOnline(); }, wait);
+    void st.goOffline();
+    return resp;
+  }
   st.bootTimer = st.clock.setTimeout(() => { if (st.connected && st.registration !== 'Accepted') void boot(st); }, wait);
   return resp;
 }

@@ -20,7 +20,9 @@ for (const version of VERSIONS) {
       assert.equal(u.triggerReason, 'RemoteStart');
       assert.equal(u.transactionInfo.remoteStartId, 77);
       assert.equal(u.idToken?.idToken, 'APP1');
-      assert.equal(u.transactionInfo.chargingState, 'Charging');
+      // [E03.FR.12] the remote start (EVConnected) and the start of energy transfer are two events (F01 scenario step 10).
+      assert.equal(u.transactionInfo.chargingState, 'EVConnected');
+      assert.deepEqual(csms.txEvents.slice(2).map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]), [['Updated', 'ChargingStateChanged', 'Charging']]);
       assert.equal(csms.of('Authorize').length, 0, 'F01.FR.02 AuthorizeRemoteStart=false: no Authorize');
     });
 

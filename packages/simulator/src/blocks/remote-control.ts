@@ -10,6 +10,10 @@ import { boot } from './provisioning.ts';
 import { sendStatus } from './availability.ts';
 import { sendMeterValues } from './meter-values.ts';
 import { triggerCertificateSigning } from './security.ts';
+import { remoteStartProfile } from './smart-charging.ts';
+import { triggerLogStatus } from './diagnostics.ts';
+import { triggerFirmwareStatus } from './firmware.ts';
+import { claimReservation, preferFor, reservationFor } from './reservation.ts';
 
 type Trigger = OcppTypes.MessageTriggerEnumType;
 
@@ -18,7 +22,9 @@ async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionR
   if (st.registration !== 'Accepted') return { status: 'Rejected' };
   // [F01.FR.20] no evseId: pick a free, operative EVSE (one with an EV waiting first).
   const evse = req.evseId !== undefined ? st.evses.find((e) => e.id === req.evseId)
-    : st.evses.find((e) => e.plugged !== undefined && !e.auth && e.operative) ?? st.evses.find((e) => !e.auth && !e.tx && e.operative);
+    // [H03] among them the EVSE reserved for this idToken first (reservation.preferFor).
+    : preferFor(st, st.evses.filter((e) => e.plugged !== undefined && !e.auth && e.operative), req.idToken, req.groupIdToken)
+      ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative), req.idToken, req.groupIdToken);
   if (!evse) return { status: 'Rejected', statusInfo: { reasonCode: 'NoEvse' } };
   // [F01.FR.23] Unavailable/Faulted EVSE -> Rejected.
   if (!st.operative || !evse.operative || evse.connectors.every((c) => connectorStatus(evse, c, st.operative) === 'Unavailable' && evse.plugged !== c.id)) {
@@ -26,6 +32,12 @@ async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionR
   }
   // [F01.FR.24] an authorized transaction on it -> Rejected.
   if (evse.auth) return { status: 'Rejected', statusInfo: { reasonCode: 'Occupied' } };
+  // [F01.FR.21] [F01.FR.22] [F02.FR.23] [F02.FR.24] Reserved for another idToken and groupIdToken -> Rejected.
+  if (reservationFor(st, evse, req.idToken, req.groupIdToken) === null) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidIdToken', additionalInfo: 'EVSE reserved' } };
+  // [F01.FR.26] [F02.FR.27] an invalid ChargingProfile -> Rejected; [F01.FR.10] [F02.FR.18] a valid one is used for this
+  // transaction; [F01.FR.12] [F02.FR.20] ignored without smart charging (blocks/smart-charging.ts).
+  const badProfile = remoteStartProfile(st, evse, req);
+  if (badProfile) return { status: 'Rejected', statusInfo: badProfile };
   // [F01.FR.13] a transaction exists but is not yet authorized: return its transactionId.
   const existing = evse.tx?.id;
   st.afterResponse(async () => {
@@ -35,14 +47,16 @@ async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionR
       const d = await authorizeToken(st, req.idToken);
       if (d?.info.status !== 'Accepted') return;
     }
+    // [H03.FR.09] the (group)IdToken of a RequestStartTransaction uses its reservation (F02.FR.06: reservationId in the TransactionEvent).
+    if (!claimReservation(st, evse, req.idToken, req.groupIdToken)) return;
     evse.auth = { idToken: req.idToken, remoteStartId: req.remoteStartId, ...(req.groupIdToken ? { groupIdToken: req.groupIdToken } : {}) };
     // [F01.FR.25] [F02.FR.01] the remoteStartId goes into the (next or first) TransactionEvent.
     if (evse.tx) evse.tx.remoteStartId = req.remoteStartId;
     armEvTimeout(st, evse); // [F02.FR.07] EVConnectionTimeOut
-    // [F01.FR.19] [F02.FR.21] the next TransactionEvent has triggerReason RemoteStart.
+    // [F01.FR.19] [F02.FR.21] the next TransactionEvent has triggerReason RemoteStart, also when the transaction only
+    // starts later (tx-engine.ts startTx); [E03.FR.12] the start of energy transfer follows in its own event.
     st.refresh(evse, 'RemoteStart');
   });
-  // [F01.FR.12] a ChargingProfile is ignored (no smart charging in the simulator).
   return { status: 'Accepted', ...(existing ? { transactionId: existing } : {}) };
 }
 
@@ -75,9 +89,9 @@ function trigger(st: Station, req: OcppTypes.TriggerMessageRequest): OcppTypes.T
       return later(() => { for (const e of busy) sendTxEvent(st, e, 'Updated', 'Trigger'); });
     }
     case 'LogStatusNotification':
-      return later(() => st.call('LogStatusNotification', { status: 'Idle' }, { triggered: true })); // [F06.FR.15]
+      return later(triggerLogStatus(st)); // [F06.FR.14] Uploading while uploading, [F06.FR.15] else Idle (blocks/diagnostics.ts)
     case 'FirmwareStatusNotification':
-      return later(() => st.call('FirmwareStatusNotification', { status: 'Idle' }, { triggered: true })); // [F06.FR.16]
+      return later(triggerFirmwareStatus(st)); // [L01.FR.26] the last status during an update, [F06.FR.16] else Idle (blocks/firmware.ts)
     case 'SignChargingStationCertificate':
     case 'SignV2GCertificate':
     case 'SignV2G20Certificate':

@@ -121,7 +121,7 @@ export async function flushSecurityEvents(st: Station): Promise<void> {
 
 export type SecurityEvent = OcppTypes.SecurityEventNotificationRequest;
 
-function raiseSecurityEvent(st: Station, type: string, techInfo: string): void {
+export function raiseSecurityEvent(st: Station, type: string, techInfo: string): void {
   st.securityEvents.push({ type, timestamp: new Date(st.clock.now()).toISOString(), techInfo: techInfo.slice(0, 255) });
   st.afterResponse(() => flushSecurityEvents(st));
 }
@@ -335,10 +335,33 @@ function switchClientCertificate(st: Station): void {
   void st.reconnectWithClientCertificate(next.cert, next.key);
 }
 
+/** [M04.FR.02] delete an installed V2G certificate (chain, as installed by CertificateSigned); false if not there. */
+export function removeV2gCertificate(st: Station, cert: string): boolean {
+  const s = certState(st);
+  const before = s.v2g.length;
+  s.v2g = s.v2g.filter((c) => c.cert !== cert);
+  return s.v2g.length < before;
+}
+
+/**
+ * [A04.FR.01] the critical security events of a (re)start: StartupOfTheDevice at power-up, ResetOrReboot after
+ * a reboot, with the time it happened; added to the queue when the station is registered (flushed right then).
+ */
+function watchBoots(st: Station): void {
+  let pending: SecurityEvent | undefined = { type: 'StartupOfTheDevice', timestamp: new Date(st.clock.now()).toISOString(), techInfo: 'power up' };
+  st.on('reboot', ({ reason }) => { pending = { type: 'ResetOrReboot', timestamp: new Date(st.clock.now()).toISOString(), techInfo: reason }; });
+  st.on('registration', ({ status }) => {
+    if (status !== 'Accepted' || !pending) return;
+    st.securityEvents.push(pending);
+    pending = undefined;
+  });
+}
+
 export const block: Block = {
   id: 'A',
   name: 'Security',
   handlers: { CertificateSigned: certificateSigned },
+  init: watchBoots,
 };
 
 /** Subject attributes of the certificate in use (tests, console). */

@@ -142,7 +142,7 @@ for (const version of VERSIONS) {
       seqOk(csms.txEvents);
     });
 
-    test('E03.FR.15 TxStopPoint ParkingBayOccupancy, no cable within EVConnectionTimeOut: deauthorized, TransactionEvent(EVConnectTimeout)', async () => {
+    test('TxStopPoint ParkingBayOccupancy but no EV in the bay, no cable within EVConnectionTimeOut: nothing to wait for, Ended(EVConnectTimeout, Timeout) (E03.FR.15 cases: fr-e-bay.test.ts)', async () => {
       const { st, csms, clock } = await harness({ version, variables: points('Authorized', 'ParkingBayOccupancy', { 'TxCtrlr.EVConnectionTimeOut': '30' }) });
       await st.presentToken('TAG1');
       await clock.advance(31_000);

@@ -34,15 +34,17 @@ describe('block E16 / F07 station FRs (2.1)', () => {
     await settle();
     csms.clear();
     assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 7, evseId: 1 })).status, 'Accepted');
-    await csms.until(() => csms.txEvents.length === 2);
-    const [started, set] = csms.txEvents as [Ev, Ev];
-    assert.deepEqual([brief(started), started.transactionInfo.transactionLimit], ['Started(RemoteStart,Charging)', undefined]);
-    assert.deepEqual([brief(set), set.seqNo, set.transactionInfo.transactionLimit], ['Updated(LimitSet,Charging)', 1, { maxEnergy: 1000 }]);
+    await csms.until(() => csms.txEvents.length === 3);
+    // [E03.FR.12] RemoteStart (EVConnected), then the start of energy transfer in its own event (F01 step 10).
+    const [started, charging, set] = csms.txEvents as [Ev, Ev, Ev];
+    assert.deepEqual([brief(started), started.transactionInfo.transactionLimit], ['Started(RemoteStart,EVConnected)', undefined]);
+    assert.deepEqual([brief(charging), charging.transactionInfo.transactionLimit], ['Updated(ChargingStateChanged,Charging)', undefined]);
+    assert.deepEqual([brief(set), set.seqNo, set.transactionInfo.transactionLimit], ['Updated(LimitSet,Charging)', 2, { maxEnergy: 1000 }]);
     assert.equal(plan.next, undefined);
     await clock.advance(9 * MIN);
-    assert.equal(csms.txEvents.length, 2, 'nothing until the limit');
+    assert.equal(csms.txEvents.length, 3, 'nothing until the limit');
     await clock.advance(MIN);
-    const hit = csms.txEvents[2]!;
+    const hit = csms.txEvents[3]!;
     assert.equal(brief(hit), 'Updated(EnergyLimitReached,SuspendedEVSE)');
     assert.equal(hit.timestamp, '2025-01-01T00:10:00.000Z', '6 kW: 1000 Wh after exactly 10 minutes');
     assert.equal(hit.transactionInfo.transactionLimit, undefined, 'the limit is sent once');

@@ -17,9 +17,11 @@ for (const version of VERSIONS) {
       await settle();
       csms.clear();
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 1 })).status, 'Accepted');
-      await csms.until(() => csms.txEvents.length === 1);
+      await csms.until(() => csms.txEvents.length === 2);
       const e = csms.txEvents[0]!;
       assert.deepEqual([e.eventType, e.triggerReason, e.evse?.id, e.idToken, e.meterValue?.[0]?.sampledValue[0]?.context], ['Started', 'RemoteStart', 2, rfid, 'Transaction.Begin']);
+      // [F01.FR.05] as in E02: [E03.FR.12] the start of energy transfer follows in its own event (F01 scenario step 10).
+      assert.deepEqual(txs(sequence(csms)), ['TransactionEvent(Started,RemoteStart)', 'TransactionEvent(Updated,ChargingStateChanged)']);
     });
 
     test('F02.FR.11 F02.FR.12 F02.FR.05 F02.FR.13 F02.FR.22 F02.FR.10 remote start first without evseId: a free EVSE is chosen, no Authorize, Started on plug-in', async () => {
@@ -29,8 +31,11 @@ for (const version of VERSIONS) {
       await settle();
       assert.equal(st.evse(1).auth?.idToken.idToken, 'R1');
       st.plugIn(1, 1);
-      await csms.until(() => csms.txEvents.length === 1);
-      assert.deepEqual(txs(sequence(csms)), ['TransactionEvent(Started,CablePluggedIn)']);
+      await csms.until(() => csms.txEvents.length === 2);
+      // [F02.FR.21] the first TransactionEvent after the remote start has triggerReason RemoteStart, the plug-in shows as
+      // chargingState EVConnected; [F02.FR.13] [E03.FR.12] the start of energy transfer follows (F02 scenario step 10).
+      assert.deepEqual(txs(sequence(csms)), ['TransactionEvent(Started,RemoteStart)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
       assert.deepEqual([csms.of('Authorize').length, csms.txEvents[0]!.idToken, csms.txEvents[0]!.transactionInfo.remoteStartId], [0, rfid, 2]);
     });
 
@@ -44,8 +49,8 @@ for (const version of VERSIONS) {
       assert.deepEqual([st.evse(1).auth, csms.txEvents.length], [undefined, 0]);
     });
 
-    test('F01.FR.12 F02.FR.20 a ChargingProfile in RequestStartTransaction is ignored (no smart charging)', async () => {
-      const { st, csms } = await harness({ version, variables: TX });
+    test('F01.FR.12 F02.FR.20 a ChargingProfile in RequestStartTransaction is ignored (smart charging not enabled; enabled: fr-k.test.ts)', async () => {
+      const { st, csms } = await harness({ version, variables: { ...TX, 'SmartChargingCtrlr.Enabled': 'false' } });
       const chargingProfile = { id: 1, stackLevel: 0, chargingProfilePurpose: 'TxProfile' as const, chargingProfileKind: 'Absolute' as const,
         chargingSchedule: [{ id: 1, chargingRateUnit: 'W' as const, chargingSchedulePeriod: [{ startPeriod: 0, limit: 1000 }] }] };
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 4, evseId: 1, chargingProfile } as never)).status, 'Accepted');
@@ -71,14 +76,14 @@ for (const version of VERSIONS) {
       await settle();
       csms.clear();
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 5, evseId: 2 })).status, 'Accepted');
-      await csms.until(() => csms.txEvents.length === 1);
+      await csms.until(() => csms.txEvents.length === 2);
       assert.deepEqual([csms.txEvents[0]!.eventType, csms.txEvents[0]!.evse?.id, st.evse(1).auth], ['Started', 2, undefined]);
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 6, evseId: 3 })).status, 'Accepted');
       await settle();
       assert.deepEqual([st.evse(1).auth, st.evse(3).auth?.remoteStartId], [undefined, 6]);
       st.plugIn(3, 1);
-      await csms.until(() => csms.txEvents.length === 2);
-      assert.deepEqual([csms.txEvents[1]!.eventType, csms.txEvents[1]!.evse?.id, csms.txEvents[1]!.transactionInfo.remoteStartId], ['Started', 3, 6]);
+      await csms.until(() => csms.txEvents.length === 4);
+      assert.deepEqual([csms.txEvents[2]!.eventType, csms.txEvents[2]!.triggerReason, csms.txEvents[2]!.evse?.id, csms.txEvents[2]!.transactionInfo.remoteStartId], ['Started', 'RemoteStart', 3, 6]);
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 7, evseId: 9 })).status, 'Rejected');
     });
 

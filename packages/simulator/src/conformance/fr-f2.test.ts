@@ -21,10 +21,11 @@ for (const version of VERSIONS) {
       st.plugIn(1, 1);
       await settle();
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 11, evseId: 1 })).status, 'Accepted');
-      await csms.until(() => csms.txEvents.length === 1);
-      assert.deepEqual([csms.txEvents[0]!.eventType, csms.txEvents[0]!.triggerReason], ['Started', 'RemoteStart']);
+      await csms.until(() => csms.txEvents.length === 2);
+      // [E03.FR.12] RemoteStart (EVConnected), then the start of energy transfer in its own Updated event.
+      assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason]), [['Started', 'RemoteStart'], ['Updated', 'ChargingStateChanged']]);
       await clock.advance(10_000);
-      const u = csms.txEvents.filter((e) => e.eventType === 'Updated');
+      const u = csms.txEvents.slice(2);
       assert.deepEqual(u.map((e) => e.triggerReason), ['MeterValuePeriodic']);
       assert.deepEqual(ctx(u[0]), periodicCtx);
       assert.ok(u[0]!.meterValue![0]!.sampledValue.some((v) => v.measurand === 'Power.Active.Import' && v.value > 0), 'power is flowing');
@@ -35,12 +36,13 @@ for (const version of VERSIONS) {
       st.plugIn(1, 1);
       await settle();
       assert.equal((await csms.call('RequestStartTransaction', { idToken: rfid, remoteStartId: 12, evseId: 1 })).status, 'Accepted');
-      await csms.until(() => csms.txEvents.length === 1);
+      await csms.until(() => csms.txEvents.length === 2);
       st.setPower(1, 0);
       st.setPower(1, 5000);
       await settle();
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState, e.seqNo]), [
-        ['Started', 'RemoteStart', 'Charging', 0], ['Updated', 'ChargingStateChanged', 'SuspendedEV', 1], ['Updated', 'ChargingStateChanged', 'Charging', 2]]);
+        ['Started', 'RemoteStart', 'EVConnected', 0], ['Updated', 'ChargingStateChanged', 'Charging', 1],
+        ['Updated', 'ChargingStateChanged', 'SuspendedEV', 2], ['Updated', 'ChargingStateChanged', 'Charging', 3]]);
     });
 
     test('F02.FR.02 remote start first: Started (on plug-in) carries TxStartedMeasurands with context Transaction.Begin', async () => {
@@ -49,9 +51,9 @@ for (const version of VERSIONS) {
       await settle();
       assert.equal(csms.txEvents.length, 0);
       st.plugIn(1, 1);
-      await csms.until(() => csms.txEvents.length === 1);
+      await csms.until(() => csms.txEvents.length === 2);
       const e = csms.txEvents[0]!;
-      assert.deepEqual([e.eventType, e.transactionInfo.remoteStartId], ['Started', 13]);
+      assert.deepEqual([e.eventType, e.triggerReason, e.transactionInfo.remoteStartId], ['Started', 'RemoteStart', 13]);
       assert.deepEqual(ctx(e), ['Transaction.Begin:Energy.Active.Import.Register', 'Transaction.Begin:Voltage.L1-N', 'Transaction.Begin:Voltage.L2-N', 'Transaction.Begin:Voltage.L3-N']);
     });
 
@@ -61,9 +63,10 @@ for (const version of VERSIONS) {
       await settle();
       st.plugIn(1, 1);
       await csms.until(() => csms.txEvents.length === 2);
-      // [E03.FR.12] the plug-in starts the transaction (EVConnected); the energy transfer start is its own Updated event.
+      // [F02.FR.21] the plug-in starts the transaction: RemoteStart with EVConnected; [E03.FR.12] the energy transfer
+      // start is its own Updated event.
       assert.deepEqual(csms.txEvents.map((e) => [e.eventType, e.triggerReason, e.transactionInfo.chargingState]),
-        [['Started', 'CablePluggedIn', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging']]);
+        [['Started', 'RemoteStart', 'EVConnected'], ['Updated', 'ChargingStateChanged', 'Charging']]);
       await clock.advance(20_000);
       const u = csms.txEvents.slice(2);
       assert.deepEqual(u.map((e) => [e.eventType, e.triggerReason]), [['Updated', 'MeterValuePeriodic'], ['Updated', 'MeterValuePeriodic']]);

@@ -11,18 +11,23 @@ const idToken = { idToken: 'REMOTE1', type: 'Central' as const };
 
 for (const version of VERSIONS) {
   describe(`Part 6 block F, station side (${version})`, () => {
-    test('TC_F_01_CS F01.FR.19 F02.FR.01 remote start, cable first: Accepted, Started(RemoteStart) with remoteStartId', async () => {
+    test('TC_F_01_CS F01.FR.19 F02.FR.01 F01.FR.05 E03.FR.12 remote start, cable first: Accepted, Started(RemoteStart, EVConnected) with remoteStartId, then Updated(ChargingStateChanged, Charging)', async () => {
       const { st, csms } = await harness({ version, variables: TX });
       st.plugIn(1, 1);
       await settle();
       csms.clear();
       assert.deepEqual(await csms.call('RequestStartTransaction', { idToken, remoteStartId: 11, evseId: 1 }), { status: 'Accepted' });
       await settle();
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,RemoteStart)']);
+      // Part 6 TC_F_01_CS step 1, reusable state Authorized (remote) step 7: TxStartPoint PowerPathClosed from
+      // EVConnectedPreSession: Started, triggerReason RemoteStart, remoteStartId, idToken; step 2, EnergyTransferStarted
+      // step 9: ChargingStateChanged, Charging. [E03.FR.12] two events, also when they happen at the same time.
+      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,RemoteStart)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
       assert.deepEqual([csms.txEvents[0]!.transactionInfo.remoteStartId, csms.txEvents[0]!.idToken?.idToken], [11, 'REMOTE1']);
+      assert.equal(csms.txEvents[1]!.idToken, undefined, 'the idToken goes once');
     });
 
-    test('TC_F_02_CS F01.FR.01 remote start first, AuthorizeRemoteStart true: Authorize, then Started(CablePluggedIn) on plug-in', async () => {
+    test('TC_F_02_CS F01.FR.01 F02.FR.21 G01.FR.03 remote start first, AuthorizeRemoteStart true: Authorize; on plug-in Occupied, Started(RemoteStart, EVConnected), Updated(ChargingStateChanged, Charging)', async () => {
       const { st, csms } = await harness({ version, variables: { ...TX, 'AuthCtrlr.AuthorizeRemoteStart': 'true' } });
       csms.clear();
       // A Central token is never authorized (C05.FR.01): the OCTT uses a local token type here.
@@ -30,24 +35,52 @@ for (const version of VERSIONS) {
       await settle();
       st.plugIn(1, 1);
       await settle();
-      // [E03.FR.12] the energy transfer start follows in its own Updated(ChargingStateChanged) event.
-      assert.deepEqual(sequence(csms), ['Authorize(REMOTE1)', 'TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      // EnergyTransferStarted steps 1 (Occupied) and 3; [F02.FR.21] the transaction starts at the plug-in, its first event
+      // has triggerReason RemoteStart (EVConnected shows the plug-in); [E03.FR.12] step 9 energy transfer on its own.
+      assert.deepEqual(sequence(csms), ['Authorize(REMOTE1)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Started,RemoteStart)', 'TransactionEvent(Updated,ChargingStateChanged)']);
       assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
     });
 
-    test('TC_F_03_CS F01.FR.02 remote start first, AuthorizeRemoteStart false: no Authorize', async () => {
+    test('TC_F_03_CS F01.FR.02 F02.FR.01 F02.FR.21 remote start first, AuthorizeRemoteStart false: no Authorize; Occupied, Started(RemoteStart), Updated(ChargingStateChanged)', async () => {
       const { st, csms } = await harness({ version, variables: { ...TX, 'AuthCtrlr.AuthorizeRemoteStart': 'false' } });
       csms.clear();
       assert.equal((await csms.call('RequestStartTransaction', { idToken, remoteStartId: 13 })).status, 'Accepted');
       await settle();
       st.plugIn(1, 1);
       await settle();
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(sequence(csms), ['StatusNotification(1/1:Occupied)', 'TransactionEvent(Started,RemoteStart)', 'TransactionEvent(Updated,ChargingStateChanged)']);
       assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['EVConnected', 'Charging']);
       assert.equal(csms.txEvents[0]!.transactionInfo.remoteStartId, 13);
     });
 
-    test('TC_F_04_CS F02.FR.07 remote start first, cable never plugged: EVConnectionTimeOut, nothing sent', async () => {
+    test('TC_F_02_CS F02.FR.21 TxStartPoint Authorized: Started(RemoteStart) at once, then Updated(CablePluggedIn, EVConnected), Updated(ChargingStateChanged, Charging)', async () => {
+      const { st, csms } = await harness({ version, variables: { ...QUIET, 'TxCtrlr.TxStartPoint': 'Authorized', 'TxCtrlr.TxStopPoint': 'EVConnected,Authorized' } });
+      csms.clear();
+      assert.equal((await csms.call('RequestStartTransaction', { idToken, remoteStartId: 15, evseId: 1 })).status, 'Accepted');
+      await settle();
+      st.plugIn(1, 1);
+      await settle();
+      // Authorized (remote) step 7 (Started, RemoteStart), EnergyTransferStarted steps 1, 3 (CablePluggedIn, EVConnected) and 9.
+      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,RemoteStart)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,CablePluggedIn)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(csms.txEvents.map((e) => e.transactionInfo.chargingState), ['Idle', 'EVConnected', 'Charging']);
+    });
+
+    test('TC_F_04_CS F02.FR.07 E03.FR.05 remote start first (TxStartPoint Authorized), cable never plugged: Ended(EVConnectTimeout, Timeout); the EVSE takes the next remote start', async () => {
+      const { st, csms, clock } = await harness({ version, variables: { ...QUIET, 'TxCtrlr.TxStartPoint': 'Authorized', 'TxCtrlr.TxStopPoint': 'EVConnected,Authorized', 'TxCtrlr.EVConnectionTimeOut': '20' } });
+      csms.clear();
+      assert.equal((await csms.call('RequestStartTransaction', { idToken, remoteStartId: 14, evseId: 1 })).status, 'Accepted');
+      await settle();
+      await clock.advance(21_000);
+      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,RemoteStart)', 'TransactionEvent(Ended,EVConnectTimeout,Timeout)']);
+      assert.equal(st.evse(1).auth, undefined);
+      // Step 3: reusable state Authorized (remote) again.
+      assert.equal((await csms.call('RequestStartTransaction', { idToken, remoteStartId: 16, evseId: 1 })).status, 'Accepted');
+      await settle();
+      assert.deepEqual(sequence(csms).slice(2), ['TransactionEvent(Started,RemoteStart)']);
+      assert.equal(csms.txEvents[2]!.transactionInfo.remoteStartId, 16);
+    });
+
+    test('F02.FR.07 remote start first, TxStartPoint PowerPathClosed, cable never plugged: EVConnectionTimeOut ends the authorization, nothing sent', async () => {
       const { st, csms, clock } = await harness({ version, variables: { ...TX, 'TxCtrlr.EVConnectionTimeOut': '20' } });
       csms.clear();
       assert.equal((await csms.call('RequestStartTransaction', { idToken, remoteStartId: 14 })).status, 'Accepted');

@@ -3,7 +3,9 @@
 import type { ScriptedCsms } from '../testing/scripted-csms.ts';
 
 export function sequence(csms: ScriptedCsms): string[] {
-  return csms.received.map(({ action, payload: p }) => {
+  // The security events of every (re)start (A04.FR.01: StartupOfTheDevice, ResetOrReboot) are left out: they
+  // follow each BootNotification; the test cases that ask for them (TC_G_19_CS step 6) look at them directly.
+  return csms.received.filter(({ action, payload: p }) => !(action === 'SecurityEventNotification' && BOOT_EVENTS.has(p.type))).map(({ action, payload: p }) => {
     switch (action) {
       case 'TransactionEvent': return `TransactionEvent(${p.eventType},${p.triggerReason}${p.transactionInfo?.stoppedReason ? `,${p.transactionInfo.stoppedReason}` : ''})`;
       case 'StatusNotification': return `StatusNotification(${p.evseId}/${p.connectorId}:${p.connectorStatus})`;
@@ -13,6 +15,8 @@ export function sequence(csms: ScriptedCsms): string[] {
     }
   });
 }
+
+const BOOT_EVENTS = new Set(['StartupOfTheDevice', 'ResetOrReboot']);
 
 /** Variables that keep the sequences free of periodic traffic unless a test case asks for it. */
 export const QUIET = { 'AlignedDataCtrlr.Interval': '0', 'SampledDataCtrlr.TxUpdatedInterval': '0', 'OCPPCommCtrlr.HeartbeatInterval': '86400' };

@@ -128,6 +128,14 @@ for (const version of VERSIONS) {
       data.forEach((r) => availabilityState(r, r.component.evse!.id));
     });
 
+    test('TC_B_15_CS B07.FR.02 (prerequisite not met: the station supports every reportBase) SummaryInventory: Accepted and reported, never NotSupported', async () => {
+      const { csms } = await harness({ version, variables: QUIET });
+      for (const [i, reportBase] of (['SummaryInventory', 'ConfigurationInventory', 'FullInventory'] as const).entries()) {
+        assert.deepEqual(await csms.call('GetBaseReport', { requestId: 150 + i, reportBase }), { status: 'Accepted' });
+        await csms.until(reportDone(csms, 150 + i));
+      }
+    });
+
     test('TC_B_53_CS Referenced Components and Variables: FullInventory reports the required variables; list types have valuesList, values in it; WriteOnly without value', async () => {
       const { csms } = await harness({ version, variables: QUIET });
       csms.clear();

@@ -1,7 +1,7 @@
 // Part 6 test cases for the Charging Station, blocks F (Remote Control), G (Availability) and P (customData):
 // the simulator under test, a scripted CSMS in the OCTT's role (preparations, steps, tool validations), 2.1 and 2.0.1.
-// Not here because the simulator does not model them: TC_F_16_CS (GetLog), TC_F_19_CS (UpdateFirmware),
-// TC_P_04_CS (SetChargingProfile: no smart charging); TC_G_19_CS covers steps 1-5 only (no security event at boot).
+// TC_F_16_CS (GetLog) and TC_F_19_CS (UpdateFirmware) are in tc-lmn-cs.test.ts; TC_P_04_CS (customData in a
+// SetChargingProfile) is in tc-k-cs2.test.ts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -55,7 +55,7 @@ for (const version of VERSIONS) {
       assert.equal(csms.of('FirmwareStatusNotification')[0]!.status, 'Idle');
     });
 
-    test('TC_G_19_CS G03.FR.08 (steps 1-5) a connector set Unavailable is reported Unavailable after booting, the other one Available', async () => {
+    test('TC_G_19_CS G03.FR.08 A04.FR.01 a connector set Unavailable is reported Unavailable after booting, the other one Available; SecurityEventNotification StartupOfTheDevice', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'cw-tcg19-'));
       const a = await harness({ version, ...TWO, dataDir, variables: QUIET });
       assert.equal((await a.csms.call('ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 1, connectorId: 1 } })).status, 'Accepted');
@@ -66,6 +66,10 @@ for (const version of VERSIONS) {
       assert.deepEqual(sequence(csms), ['BootNotification(PowerUp)', 'StatusNotification(1/1:Unavailable)', 'StatusNotification(2/1:Available)']);
       // Post scenario: the state of every connector was reported (none for evse 0 / connector 0).
       assert.ok(csms.of('StatusNotification').every((s) => s.evseId !== 0 && s.connectorId !== 0));
+      // Step 6: SecurityEventNotification StartupOfTheDevice (or ResetOrReboot), after the boot.
+      await csms.until(() => csms.of('SecurityEventNotification').length === 1);
+      assert.equal(csms.of('SecurityEventNotification')[0]!.type, 'StartupOfTheDevice');
+      assert.ok(csms.received.findIndex((r) => r.action === 'SecurityEventNotification') > csms.received.findIndex((r) => r.action === 'BootNotification'));
       await st.stop();
     });
 

@@ -26,16 +26,17 @@ for (const version of VERSIONS) {
       assert.equal(charging!.transactionInfo.transactionId, started!.transactionInfo.transactionId);
     });
 
-    test('TC_E_04_CS E01.FR.01 authorization first, then cable: Authorize, Occupied, Started(CablePluggedIn)', async () => {
+    test('TC_E_04_CS E01.FR.01 E03.FR.12 G01.FR.03 authorization first, then cable: Authorize, Occupied, Started(CablePluggedIn), Updated(ChargingStateChanged), in this order', async () => {
       const { st, csms } = await harness({ version, variables: points('PowerPathClosed', 'EVConnected,Authorized') });
       csms.clear();
       await st.presentToken('TAG1');
       await settle();
       st.plugIn(1, 1);
       await settle();
-      // Both messages come from the same change (plug-in); the station sends the TransactionEvent first.
-      // [E03.FR.12] the start of energy transfer follows as its own Updated(ChargingStateChanged).
-      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      // Part 6 TC_E_04_CS: Authorized (local) step 1 (Authorize); EnergyTransferStarted step 1 the connector status
+      // (Occupied), then step 3 the TransactionEvent of the plug-in (as E03 steps 4-5, E02 steps 2-3); [E03.FR.12] the
+      // start of energy transfer follows as its own Updated(ChargingStateChanged) (step 9).
+      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Started,CablePluggedIn)', 'TransactionEvent(Updated,ChargingStateChanged)']);
       assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.transactionInfo.chargingState]), [[0, 'EVConnected'], [1, 'Charging']]);
     });
 
@@ -46,7 +47,7 @@ for (const version of VERSIONS) {
       await settle();
       await st.presentToken('TAG1');
       await settle();
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(sequence(csms), ['StatusNotification(1/1:Occupied)', 'TransactionEvent(Started,CablePluggedIn)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)', 'TransactionEvent(Updated,ChargingStateChanged)']);
       assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.idToken?.idToken, e.transactionInfo.chargingState]),
         [[0, undefined, 'EVConnected'], [1, 'TAG1', 'EVConnected'], [2, undefined, 'Charging']]);
     });
@@ -58,7 +59,7 @@ for (const version of VERSIONS) {
       await settle();
       st.plugIn(1, 1);
       await settle();
-      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,Authorized)', 'TransactionEvent(Updated,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,ChargingStateChanged)']);
+      assert.deepEqual(sequence(csms), ['Authorize(TAG1)', 'TransactionEvent(Started,Authorized)', 'StatusNotification(1/1:Occupied)', 'TransactionEvent(Updated,CablePluggedIn)', 'TransactionEvent(Updated,ChargingStateChanged)']);
       assert.deepEqual(csms.txEvents.map((e) => [e.seqNo, e.transactionInfo.chargingState]), [[0, 'Idle'], [1, 'EVConnected'], [2, 'Charging']]);
     });
 
@@ -116,7 +117,7 @@ for (const version of VERSIONS) {
       await st.presentToken('TAG1');
       await csms.until(() => csms.txEvents.length === 4);
       // The Updated(ChargingStateChanged) of the same step is already queued when the Invalid response arrives.
-      assert.deepEqual(sequence(csms), ['TransactionEvent(Started,CablePluggedIn)', 'StatusNotification(1/1:Occupied)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)',
+      assert.deepEqual(sequence(csms), ['StatusNotification(1/1:Occupied)', 'TransactionEvent(Started,CablePluggedIn)', 'Authorize(TAG1)', 'TransactionEvent(Updated,Authorized)',
         'TransactionEvent(Updated,ChargingStateChanged)', 'TransactionEvent(Ended,Deauthorized,DeAuthorized)']);
     });
 

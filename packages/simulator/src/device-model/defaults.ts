@@ -4,6 +4,7 @@
 import type { AttributeEnumType, ComponentType, DataEnumType, MutabilityEnumType } from './ocpp-shapes.ts';
 import type { AttributeState, VariableEntry } from './model-types.ts';
 import { STANDARD_VARIABLES } from './standard-variables.ts';
+import { PAYMENT_CONTROLLER_DEFAULTS, WEB_PAYMENTS_EVSE_DEFAULTS } from './payment-defaults.ts';
 
 export interface StationProfile {
   /** EVSE 1..n, each with its number of connectors (1..m). */
@@ -18,7 +19,7 @@ export interface StationProfile {
 
 export const DEFAULT_CONTROLLERS = [
   'OCPPCommCtrlr', 'SecurityCtrlr', 'AuthCtrlr', 'AuthCacheCtrlr', 'LocalAuthListCtrlr', 'TxCtrlr', 'SampledDataCtrlr',
-  'AlignedDataCtrlr', 'DeviceDataCtrlr', 'ClockCtrlr', 'ReservationCtrlr', 'SmartChargingCtrlr',
+  'AlignedDataCtrlr', 'DeviceDataCtrlr', 'ClockCtrlr', 'ReservationCtrlr', 'SmartChargingCtrlr', 'ISO15118Ctrlr',
 ] as const;
 
 export const TX_START_STOP_POINTS = 'ParkingBayOccupancy,EVConnected,Authorized,DataSigned,PowerPathClosed,EnergyTransfer';
@@ -34,6 +35,9 @@ export interface DefaultSpec {
 
 /** [B09.FR.06] network connection profile slots: NetworkConfiguration instances 0..2. */
 export const NETWORK_SLOTS: readonly string[] = ['0', '1', '2'];
+
+/** [M05.FR.06] how many CA certificates the station's trust store holds (SecurityCtrlr.CertificateEntries maxLimit). */
+export const CERTIFICATE_ENTRIES_MAX = 20;
 
 const RO = 'ReadOnly' as const, RW = 'ReadWrite' as const, WO = 'WriteOnly' as const;
 
@@ -62,7 +66,8 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
   SecurityCtrlr: [
     { variable: 'AllowSecurityProfileDowngrade', v: 'false', m: RW }, // B09.FR.04 / B09.FR.31
     { variable: 'BasicAuthPassword', m: WO, dataType: 'string', minLimit: 16, maxLimit: 40, rebootRequired: true },
-    { variable: 'CertificateEntries', v: '0', m: RO },
+    { variable: 'AdditionalRootCertificateCheck', v: 'false', m: RO }, // M05.FR.09..16 (blocks/certificates.ts)
+    { variable: 'CertificateEntries', v: '0', m: RO, maxLimit: CERTIFICATE_ENTRIES_MAX }, // M05.FR.06
     // A02.FR.17–19 / A03.FR.17–19: SignCertificate back-off (blocks/security.ts)
     { variable: 'CertSigningRepeatTimes', v: '3', m: RW, minLimit: 0 },
     { variable: 'CertSigningWaitMinimum', v: '60', m: RW, unit: 's', minLimit: 1 },
@@ -160,6 +165,12 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'Enabled', v: 'true', m: RW },
     { variable: 'NonEvseSpecific', v: 'true', m: RO },
   ],
+  // C07 Plug & Charge (blocks/iso15118-auth.ts); an EVSE-level ISO15118Ctrlr instance would take precedence.
+  ISO15118Ctrlr: [
+    { variable: 'PnCEnabled', v: 'true', m: RW },
+    { variable: 'ContractValidationOffline', v: 'true', m: RW }, // C07.FR.07 / C07.FR.08
+    { variable: 'CentralContractValidationAllowed', v: 'false', m: RW }, // C07.FR.06
+  ],
   SmartChargingCtrlr: [
     { variable: 'Available', v: 'true', m: RO },
     { variable: 'Enabled', v: 'true', m: RW },
@@ -239,6 +250,8 @@ function physicalEntries(profile: StationProfile): VariableEntry[] {
   ];
   const cs: ComponentType = { name: 'ChargingStation' };
   for (const d of common()) out.push(makeEntry(cs, d));
+  // L01.FR.07 / L02.FR.04: whether EVSEs stay usable while a firmware update waits for transactions (blocks/firmware.ts).
+  out.push(makeEntry(cs, { variable: 'AllowNewSessionsPendingFirmwareUpdate', v: 'false', m: RW, dataType: 'boolean' }));
   profile.evses.forEach((evse, i) => {
     const id = i + 1;
     const ec: ComponentType = { name: 'EVSE', evse: { id } };
@@ -279,11 +292,12 @@ function template(profile: StationProfile): VariableEntry[] {
   if (!t) {
     t = physicalEntries(profile);
     for (const ctrl of profile.controllers ?? DEFAULT_CONTROLLERS) {
-      const defs = CONTROLLER_DEFAULTS[ctrl];
+      const defs = CONTROLLER_DEFAULTS[ctrl] ?? PAYMENT_CONTROLLER_DEFAULTS[ctrl]; // C18–C25 (2.1): only with StationOptions.payments
       if (!defs) throw new Error(`no defaults for controller ${ctrl}`);
       for (const d of defs) t.push(makeEntry({ name: ctrl }, d));
       // [J01.FR.19] AlignedDataCtrlr.SendDuringIdle per EVSE as well (the variable's component has evse *).
       if (ctrl === 'AlignedDataCtrlr') profile.evses.forEach((_, i) => t!.push(makeEntry({ name: ctrl, evse: { id: i + 1 } }, { variable: 'SendDuringIdle', v: 'false', m: RW })));
+      if (ctrl === 'WebPaymentsCtrlr') profile.evses.forEach((_, i) => { for (const d of WEB_PAYMENTS_EVSE_DEFAULTS) t!.push(makeEntry({ name: ctrl, evse: { id: i + 1 } }, d)); });
     }
     if ((profile.controllers ?? DEFAULT_CONTROLLERS).includes('OCPPCommCtrlr')) {
       for (const slot of NETWORK_SLOTS) for (const d of NETWORK_CONFIGURATION_DEFAULTS) t.push(makeEntry({ name: 'NetworkConfiguration', instance: slot }, d));
