@@ -51,7 +51,8 @@ describe('simulator <-> CSMS, transaction limits and resumption, OCPP 2.1', () =
     await drained(s.st);
     const again = await eventually(async () => { const r = await env.store.getTransaction(sid, txId); return r?.energyWh === 1500 && r.chargingState === 'SuspendedEVSE' ? r : undefined; }, 5000);
     assert.equal(again.triggerReason, 'EnergyLimitReached');
-    assert.deepEqual(s.log.txEvents.map((e) => e.triggerReason), ['RemoteStart', 'LimitSet', 'EnergyLimitReached', 'Trigger', 'LimitSet', 'EnergyLimitReached']);
+    // [E03.FR.12] the remote start (EVConnected) and the start of energy transfer (ChargingStateChanged) are two events.
+    assert.deepEqual(s.log.txEvents.map((e) => e.triggerReason), ['RemoteStart', 'ChargingStateChanged', 'LimitSet', 'EnergyLimitReached', 'Trigger', 'LimitSet', 'EnergyLimitReached']);
   });
 
   test('E16.FR.06 TxStopPoint EnergyTransfer: the limit ends the transaction, the CSMS stores Ended with stoppedReason EnergyLimitReached', async () => {
