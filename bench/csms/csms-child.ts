@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { blocks as registeredBlocks, createCsms, loadConfig, type Block, type Csms } from '@chargewire/csms';
 import { transactions } from '../../packages/csms/src/blocks/transactions.ts';
@@ -63,9 +63,22 @@ export interface CsmsUsage {
   /** Cumulative event-loop time of the main thread: busy (active) and idle, ms (performance.eventLoopUtilization). */
   loopActiveMs: number;
   loopIdleMs: number;
+  /** Event-loop delay since the previous `usage` call (monitorEventLoopDelay, 10 ms resolution): p99 and max, ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
+// stalls of the event loop (a long GC, a checkpoint, a large batch) show here, whatever the load generator sees
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 let csms: Csms | undefined;
+
+function takeLoopDelay(): { loopDelayP99Ms: number; loopDelayMaxMs: number } {
+  const out = { loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+  loopDelay.reset();
+  return out;
+}
 
 
 serveOps({
@@ -107,6 +120,7 @@ serveOps({
       storeBatches: st?.batches ?? 0,
       loopActiveMs: performance.eventLoopUtilization().active,
       loopIdleMs: performance.eventLoopUtilization().idle,
+      ...takeLoopDelay(),
     };
   },
   /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */

@@ -51,6 +51,8 @@ export interface SteadyMark {
   at: number;
   cpuMicros: number;
   completed: number;
+  /** CALLs of the mix that came due (the fleet asked them of the CSMS), answered or not. */
+  due: number;
   byAction: Record<string, number>;
   errors: number;
   firstError?: string;
@@ -92,6 +94,7 @@ const bootWaiters = new Set<() => void>();
 let mixOn = false;
 let compression = 1;
 let completed = 0;
+let due = 0;
 const byAction: Record<string, number> = {};
 let lat = new Float64Array(1 << 21);
 let latN = 0;
@@ -116,6 +119,7 @@ function send(s: Station, p: Pending): void {
 function enqueue(s: Station, action: string, payload: Record<string, unknown>): void {
   if (!s.booted || !s.ws || s.ws.readyState !== WebSocket.OPEN) return;
   const p = { action, payload, due: performance.now() };
+  due++;
   if (s.busy) s.queue.push(p);
   else send(s, p);
 }
@@ -339,6 +343,7 @@ function mixStart(o: { compression: number }): null {
   compression = o.compression;
   mixOn = true;
   completed = 0;
+  due = 0;
   latN = 0;
   for (const s of stations) if (s.booted) startMix(s);
   return null;
@@ -355,7 +360,7 @@ function mark(): SteadyMark {
   let queued = 0;
   for (const s of stations) queued += s.queue.length;
   const out: SteadyMark = {
-    at: performance.now(), cpuMicros: cpu.user + cpu.system, completed, byAction: { ...byAction },
+    at: performance.now(), cpuMicros: cpu.user + cpu.system, completed, due, byAction: { ...byAction },
     errors: counts.errors, firstError: counts.firstError, queued,
     latencyMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN, samples: sorted.length },
   };

@@ -41,9 +41,13 @@ export interface SteadyStep {
   compression: number;
   /** CALLs answered per second (each one validated and journaled in and out). */
   callsPerS: number;
+  /** CALLs that came due per second (what the fleet asked; the offered rate is the mix's nominal estimate). */
+  duePerS: number;
   /** Items the store committed per second (journal entries, last-seen touches, transactions, meter values). */
   storeItemsPerS: number;
   p50Ms: number; p99Ms: number; maxMs: number;
+  /** The CSMS's event-loop delay in the window (p99 and max, ms): its own stalls, apart from queueing. */
+  loopDelayP99Ms?: number; loopDelayMaxMs?: number;
   csmsCpuPct: number; fleetCpuPct: number; csmsRssMB: number;
   /** Share of the step the CSMS's event loop (main thread) was busy, %. */
   loopBusyPct: number;
@@ -146,7 +150,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     await sleep(Math.min(3000, o.stepMs / 4)); // settle at the new rate
     await fleet.request<SteadyMark>('mark');
     const m0 = await fleet.request<SteadyMark>('mark');
-    const u0 = await csms.child.request<CsmsUsage>('usage');
+    const u0 = await csms.child.request<CsmsUsage>('usage'); // (also resets the loop-delay histogram)
     await sleep(o.stepMs);
     const m1 = await fleet.request<SteadyMark>('mark');
     const u1 = await csms.child.request<CsmsUsage>('usage');
@@ -154,18 +158,20 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     const byAction: Record<string, number> = {};
     for (const [k, v] of Object.entries(m1.byAction)) byAction[k] = Math.round((v - (m0.byAction[k] ?? 0)) / s);
     const callsPerS = (m1.completed - m0.completed) / s;
+    const duePerS = (m1.due - m0.due) / s;
     const r: SteadyStep = {
-      run, label, offered, compression, callsPerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
-      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max,
+      run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
+      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs,
       csmsCpuPct: (u1.cpuMicros - u0.cpuMicros) / (u1.at - u0.at) / 10, fleetCpuPct: (m1.cpuMicros - m0.cpuMicros) / (m1.at - m0.at) / 10,
       loopBusyPct: (100 * (u1.loopActiveMs - u0.loopActiveMs)) / (u1.loopActiveMs - u0.loopActiveMs + u1.loopIdleMs - u0.loopIdleMs),
       csmsRssMB: u1.rss / 1048576, queued: m1.queued, errors: m1.errors - m0.errors, firstError: m1.firstError, byAction,
       ok: false,
     };
-    // The mix's nominal rate is an estimate (mixRatePerStation); at the half-load step only latency and errors
-    // are judged (the fleet's own backlog, `queued`, shows whether it kept up).
-    r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && (label === 'half' || r.callsPerS >= 0.9 * offered);
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
+    // The mix's nominal rate is an estimate (mixRatePerStation): how many CALLs come due in a window depends on
+    // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
+    // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
+    r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
     return r;
   }
 
@@ -199,7 +205,8 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
 
 export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
-    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.callsPerS), fmt(x.storeItemsPerS), ms(x.p50Ms), ms(x.p99Ms),
+    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), ms(x.p50Ms), ms(x.p99Ms),
+    x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit',
   ];
   const lines = [
@@ -209,13 +216,13 @@ export function renderSteady(r: SteadyResult): string {
       Stations: r.options.stations,
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',
-      Measure: `${r.options.stepMs / 1000} s per step after a settling period; latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the offered rate answered, no error`,
+      Measure: `${r.options.stepMs / 1000} s per step after a settling period; latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error`,
       Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'answered CALLs/s', 'store items/s', 'p50 ms', 'p99 ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'fleet CPU', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'fleet CPU', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
