@@ -11,6 +11,7 @@ import { createStation, type Station } from './station.ts';
 import { loadScenario, runScenario } from './scenario.ts';
 import { runSwarm } from './swarm.ts';
 import { logJson } from './log-mask.ts';
+import type { FaultReason } from './connector-fault.ts';
 
 const HELP = `commands:
   plug [evse] [connector]   plug an EV in          unplug [evse]          unplug it
@@ -18,6 +19,8 @@ const HELP = `commands:
   stop [evse]               end the session locally power <evse> <W>      what the EV draws
   limit <evse> <W|none>     station power limit     offline / online       drop / restore the connection
   pnc <pem-file> [evse] [connector] [eMAID]  plug in an ISO 15118 EV with this contract certificate chain (Plug & Charge)
+  evstop [evse]             the ISO 15118 EV ends its session (SessionStopReq Terminate)
+  fault <evse|0> [connector] [reason]  a hardware fault: Faulted   clearfault <evse|0> [connector]  repaired
   card [evse]               present a payment card  cancelpay [evse]       cancel the ad hoc payment
   qr [evse]                 show the QR code URL    (card/qr need --payments terminal,web; OCPP 2.1)
   state                     show the station        help / quit`;
@@ -48,6 +51,9 @@ export async function console_(st: Station, input = process.stdin, output = proc
         case 'token': say(JSON.stringify(await st.presentToken(a[0] ?? 'DEADBEEF', 'ISO14443', a[1] !== undefined ? Number(a[1]) : undefined))); break;
         case 'start': st.startCharging(n(0, 1), a[1] !== undefined ? Number(a[1]) : undefined); break;
         case 'stop': st.stopCharging(n(0, 1)); break;
+        case 'evstop': say(st.evStopSession(n(0, 1))); break; // E15
+        case 'fault': st.fault(n(0, 1), a[1] !== undefined ? Number(a[1]) : undefined, a[2] as FaultReason | undefined); break;
+        case 'clearfault': st.clearFault(n(0, 1), a[1] !== undefined ? Number(a[1]) : undefined); break;
         case 'power': st.setPower(n(0, 1), n(1, 11000)); break;
         case 'limit': st.setLimit(n(0, 1), a[1] === undefined || a[1] === 'none' ? undefined : Number(a[1])); break;
         case 'offline': await st.goOffline(); break;

@@ -19,6 +19,8 @@ export interface ConnectorState {
   operative: boolean;
   /** Last status reported to the CSMS (to send only changes, G01/B04). */
   reported?: ConnectorStatus;
+  /** A hardware fault (connector-fault.ts): status Faulted, no energy through this connector until cleared. */
+  faulted?: boolean;
 }
 
 export interface Authorization {
@@ -125,7 +127,19 @@ export function connectorMaxW(evse: EvseState): number {
 export function powerPathClosed(evse: EvseState, stationOperative: boolean): boolean {
   // [G05.FR.01] no charging while the connector retention lock has failed.
   // [E01.FR.04] not before the signed start reading of TxStartPoint DataSigned (data-signed.ts).
-  return evse.plugged !== undefined && evse.auth !== undefined && !evse.lockFailed && !evse.awaitingSign && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined);
+  // [G01] not through a Faulted connector (connector-fault.ts).
+  return evse.plugged !== undefined && evse.auth !== undefined && !evse.lockFailed && !evse.awaitingSign && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined)
+    && !evse.connectors.some((c) => c.faulted && c.id === evse.plugged);
+}
+
+/** The EVSE as a whole is Faulted: every connector has a fault (connector-fault.ts). */
+export function evseFaulted(evse: EvseState): boolean {
+  return evse.connectors.every((c) => c.faulted);
+}
+
+/** No session is possible for a fault: the EV's connector is Faulted, or without an EV all of them. */
+export function faultedForEv(evse: EvseState): boolean {
+  return evse.plugged !== undefined ? evse.connectors.some((c) => c.faulted && c.id === evse.plugged) : evseFaulted(evse);
 }
 
 /** The power the EVSE offers and the EV takes, before a resumption delay (E17.FR.18) holds it back. */
@@ -156,6 +170,9 @@ export function chargingState(evse: EvseState, stationOperative: boolean): Charg
 
 /** G01: the status of one connector, from availability and occupancy. */
 export function connectorStatus(evse: EvseState, c: ConnectorState, stationOperative: boolean): ConnectorStatus {
+  // [G03.FR.06] [G04.FR.07] a Faulted connector stays Faulted whatever the availability (only operative ones become
+  // Unavailable), also with an EV on it: it is not available for energy delivery (ConnectorStatusEnumType).
+  if (c.faulted) return 'Faulted';
   // [G01.FR.09] an EV plugged into a Reserved connector leaves it Reserved until the reservation is used (H03).
   if (evse.plugged === c.id && !evse.reserved) return 'Occupied';
   // [G03.FR.06] [G04.FR.07] an inoperative station or EVSE makes its connectors Unavailable (after any transaction).

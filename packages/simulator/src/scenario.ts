@@ -11,7 +11,9 @@
 //     - wait: 1000                             # ms
 //     - unplug: { evse: 1 }
 //     - plug: { evse: 1, contractCertificateFile: contract.pem, expect: Accepted }   # ISO 15118 Plug & Charge (C07)
-// Step actions: plug, unplug, token, start, stop, power, limit, offline, online, wait; with `payments` (OCPP 2.1 ad hoc
+//     - evStop: { evse: 1 }                     # the ISO 15118 EV ends its session (SessionStopReq Terminate, E15)
+//     - fault: { evse: 1, connector: 1, reason: GroundFault }   # hardware fault: Faulted (evse 0: the station); clearFault: { evse: 1 }
+// Step actions: plug, unplug, token, start, stop, evStop, power, limit, fault, clearFault, offline, online, wait; with `payments` (OCPP 2.1 ad hoc
 // payment, C18–C25): card { evse, pan, brand, decline, expect }, cancelPayment { evse }, qr { evse, maxTime, maxEnergy, maxCost }.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -99,6 +101,9 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
         }
         case 'start': st.startCharging(a.evse ?? 1, a.powerW); break;
         case 'stop': st.stopCharging(a.evse ?? 1); break;
+        case 'evStop': st.evStopSession(a.evse ?? a.value ?? 1); break;
+        case 'fault': st.fault(a.evse ?? a.value ?? 1, a.connector, a.reason); break;
+        case 'clearFault': st.clearFault(a.evse ?? a.value ?? 1, a.connector); break;
         case 'power': st.setPower(a.evse ?? 1, Number(a.watts ?? a.value)); break;
         case 'limit': st.setLimit(a.evse ?? 1, a.watts === undefined && a.value === undefined ? undefined : Number(a.watts ?? a.value)); break;
         case 'offline': await st.goOffline(); break;

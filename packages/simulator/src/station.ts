@@ -25,6 +25,8 @@ import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
 import { presentToken, localStop, evSideDisconnect } from './blocks/authorization.ts';
 import { onPlugIn as plugAndCharge, type ContractResult, type EvContract } from './blocks/iso15118-auth.ts';
+import { evStopSession } from './iso15118-session.ts';
+import { fault, clearFault, type FaultReason } from './connector-fault.ts';
 import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
 import { NetworkConnector } from './blocks/network-connect.ts';
 import { applySmartCharging } from './smart-charging-state.ts';
@@ -425,6 +427,14 @@ export class Station extends EventEmitter<StationEvents> {
   stopCharging(evseId = 1): void {
     localStop(this, this.evse(evseId), 'StopAuthorized', 'Local');
   }
+
+  /** The ISO 15118 EV ends its session: SessionStopReq(Terminate) (E15, iso15118-session.ts). */
+  evStopSession(evseId = 1): 'Ended' | 'Updated' | 'None' { return evStopSession(this, evseId); }
+
+  /** A hardware fault: the connector (all of the EVSE's; evseId 0: the station's) reports Faulted (connector-fault.ts). */
+  fault(evseId: number, connectorId?: number, reason?: FaultReason): void { fault(this, evseId, connectorId, reason); }
+  /** The fault is repaired: the connectors report their status without it. */
+  clearFault(evseId: number, connectorId?: number): void { clearFault(this, evseId, connectorId); }
 
   /** What the EV draws (W); 0 suspends the EV (SuspendedEV). */
   setPower(evseId: number, watts: number): void {

@@ -8,6 +8,7 @@ import { chargingState, txConditions, type ChargingState, type EvseState, type S
 import { readMeter, splitReading, type MeterContext } from './blocks/meter-values.ts';
 import { limitOfflineQueue } from './tx-queue-limit.ts';
 import { applyCsmsLimit, armLimits, onCostUpdate } from './tx-limits.ts';
+import { onTxEvent as addCostInfo, trackCost } from './tariff-tx.ts';
 import { keepAlive } from './tx-resume.ts';
 import { checkDataSigned } from './data-signed.ts';
 import { endedMeterValues, sampleBegin, startEndedSampling } from './tx-ended-samples.ts';
@@ -68,8 +69,9 @@ export function stopPointMet(st: Station, evse: EvseState): boolean {
 /** Evaluate start/stop points after a change on this EVSE caused by `trigger`. */
 export function evaluate(st: Station, evse: EvseState, trigger: TriggerReason): void {
   evaluatePoints(st, evse, trigger);
-  // [E16] the power may have changed: re-arm the transaction limit timer.
-  if (evse.tx) armLimits(st, evse);
+  // [E16] the power may have changed: re-arm the transaction limit timer; [I12.FR.31] the local cost calculation
+  // takes the power from now on (tariff-tx.ts).
+  if (evse.tx) { trackCost(st, evse); armLimits(st, evse); }
 }
 
 function evaluatePoints(st: Station, evse: EvseState, trigger: TriggerReason): void {
@@ -220,6 +222,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   if (!st.connected) ev.offline = true;
   // [E01.FR.13] [E02.FR.03] [E03.FR.03] [F02.FR.06] [H01.FR.15] the next event after a reservation was used carries its id.
   if (evse.reservationId !== undefined) { ev.reservationId = evse.reservationId; delete evse.reservationId; }
+  addCostInfo(st, evse, ev); // [I07.FR.32] [I08.FR.22] tariffId, [I12.FR.01] [I12.FR.02] costDetails (2.1 local cost, tariff-tx.ts)
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);
   st.emit('transactionEvent', ev);
   for (const mv of parts.slice(1)) {
@@ -243,7 +246,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
 export function onTxEventDelivered(st: Station, req: TxEvent, resp: OcppTypes.TransactionEventResponse): void {
   const ongoing = st.evses.find((e) => e.tx?.id === req.transactionInfo.transactionId);
   // [E16.FR.02] [F07.FR.02] a limit from the CSMS (2.1), then [E16.FR.15] its running cost against maxCost
-  // (no local tariff).
+  // (ignored when the station calculates the cost from a tariff, E16.FR.16).
   if (ongoing?.tx && resp.transactionLimit) applyCsmsLimit(st, ongoing, resp.transactionLimit);
   if (ongoing?.tx && typeof resp.totalCost === 'number') onCostUpdate(st, ongoing, resp.totalCost);
   const info = resp.idTokenInfo;

@@ -2,12 +2,13 @@
 // CSMS (TransactionEventResponse.transactionLimit) or by the driver (Station.setTransactionLimit). The limits
 // in force are reported once in transactionInfo.transactionLimit of an Updated(LimitSet) event; when one is
 // reached, energy transfer is suspended (or the transaction ends when TxStopPoint has EnergyTransfer).
-// maxCost uses the CSMS's running cost (totalCost in TransactionEventResponse / CostUpdated): the simulator
-// has no local tariff calculation (E16.FR.15).
+// maxCost uses the CSMS's running cost (totalCost in TransactionEventResponse / CostUpdated, E16.FR.15), or the
+// local cost calculation when the transaction has a tariff (E16.FR.16, tariff-tx.ts).
 import type { OcppTypes } from '@chargewire/ocpp';
 import { deliveredW, type EvseState, type LimitTrigger, type StoppedReason, type TransactionLimit, type TxLimits } from './evse.ts';
 import { sendTxEvent } from './tx-engine.ts';
 import type { Station } from './station.ts';
+import { localCostMs, usesLocalCost } from './tariff-tx.ts';
 
 export const LIMIT_FIELDS = ['maxCost', 'maxEnergy', 'maxTime', 'maxSoC'] as const;
 export type LimitField = (typeof LIMIT_FIELDS)[number];
@@ -78,6 +79,8 @@ export function applyLocalLimit(st: Station, evse: EvseState, limit: Transaction
 /** Running cost from the CSMS (TransactionEventResponse.totalCost, CostUpdated): [E16.FR.15] checks maxCost. */
 export function onCostUpdate(st: Station, evse: EvseState, totalCost: number): void {
   if (!evse.tx) return;
+  // [E16.FR.16] TariffCostCtrlr.Enabled[Tariff] and a tariff from the CSMS: the local calculation decides, not this update.
+  if (usesLocalCost(evse)) return;
   const l = limitsOf(evse);
   l.totalCost = totalCost;
   if (l.current.maxCost !== undefined && !l.reached && totalCost >= l.current.maxCost) onReached(st, evse, 'CostLimitReached');
@@ -130,7 +133,11 @@ function remaining(st: Station, evse: EvseState, f: LimitField): number | undefi
       if (soc === undefined) return undefined; // no SoC from the EV: nothing to compare
       return soc >= max - 1e-9 ? 0 : cap ? eta(((max - soc) / 100) * cap) : undefined;
     }
-    case 'maxCost': return tx.limits!.totalCost !== undefined && tx.limits!.totalCost >= max ? 0 : undefined;
+    case 'maxCost': {
+      const local = localCostMs(st, evse, max); // [E16.FR.16] the local running cost from the tariff, when there is one
+      if (local !== null) return local;
+      return tx.limits!.totalCost !== undefined && tx.limits!.totalCost >= max ? 0 : undefined;
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // local-list and offline rules (C13–C15), local stop (E07), ClearCache (C11).
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import type { EvseState, IdToken, StoppedReason, TriggerReason } from '../evse.ts';
+import { faultedForEv, type EvseState, type IdToken, type StoppedReason, type TriggerReason } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 import { keepInBay } from '../parking-bay.ts';
@@ -132,7 +132,7 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
     }
   }
   const evse = evseId !== undefined ? st.evse(evseId)
-    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken)) ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative), idToken); // [H03] its reserved EVSE first
+    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken)) ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative && !faultedForEv(e)), idToken); // [H03] its reserved EVSE first
   if (!evse) {
     // No EVSE named and none free: the driver may be stopping a session of its group (C09.FR.03).
     const authorized = st.evses.filter((e) => e.auth?.groupIdToken);
@@ -140,6 +140,8 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
   }
   if (evse.auth) return groupStop(st, [evse], idToken, true, pre);
   if (lockedTo(evse, idToken)) return { status: 'Occupied', evseId: evse.id };
+  // A Faulted EVSE (connector-fault.ts) is not available for energy delivery: no authorization there.
+  if (faultedForEv(evse)) return { status: 'Faulted', evseId: evse.id };
   // [C25.FR.22] an EVSE held for a web payment (NotifyWebPaymentStarted) takes no local start (payments.ts).
   if (webPaymentPending(st, evse)) return { status: 'WebPaymentPending', evseId: evse.id };
   let decision: Decision | undefined;

@@ -17,5 +17,6 @@ import { block as diagnostics } from './diagnostics.ts';
 import { block as reservation } from './reservation.ts';
 import { block as smartCharging } from './smart-charging.ts';
 import { block as payments } from './payments.ts';
+import { block as tariffs } from './tariffs.ts';
 
-export const BLOCKS: readonly Block[] = [provisioning, authorization, iso15118Auth, localAuthList, transactions, remoteControl, availability, meterValues, dataTransfer, security, networkProfiles, reservation, firmware, certificates, diagnostics, smartCharging, payments];
+export const BLOCKS: readonly Block[] = [provisioning, authorization, iso15118Auth, localAuthList, transactions, remoteControl, availability, meterValues, dataTransfer, security, networkProfiles, reservation, firmware, certificates, diagnostics, smartCharging, payments, tariffs];

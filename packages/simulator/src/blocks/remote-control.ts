@@ -2,7 +2,7 @@
 // (F03/F04), UnlockConnector (F05), TriggerMessage (F06).
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import { connectorStatus } from '../evse.ts';
+import { connectorStatus, faultedForEv } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { sendTxEvent } from '../tx-engine.ts';
 import { armEvTimeout, authorizeToken, localStop } from './authorization.ts';
@@ -26,8 +26,8 @@ async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionR
     : preferFor(st, st.evses.filter((e) => e.plugged !== undefined && !e.auth && e.operative), req.idToken, req.groupIdToken)
       ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative), req.idToken, req.groupIdToken);
   if (!evse) return { status: 'Rejected', statusInfo: { reasonCode: 'NoEvse' } };
-  // [F01.FR.23] Unavailable/Faulted EVSE -> Rejected.
-  if (!st.operative || !evse.operative || evse.connectors.every((c) => connectorStatus(evse, c, st.operative) === 'Unavailable' && evse.plugged !== c.id)) {
+  // [F01.FR.23] [F02.FR.25] Unavailable/Faulted EVSE -> Rejected; Faulted: the EV's connector, or all of them (connector-fault.ts).
+  if (!st.operative || !evse.operative || faultedForEv(evse) || evse.connectors.every((c) => connectorStatus(evse, c, st.operative) === 'Unavailable' && evse.plugged !== c.id)) {
     return { status: 'Rejected', statusInfo: { reasonCode: 'Unavailable' } };
   }
   // [F01.FR.24] an authorized transaction on it -> Rejected.

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import type { TimerHandle } from '../clock.ts';
-import type { EvseState, IdToken } from '../evse.ts';
+import { evseFaulted, type EvseState, type IdToken } from '../evse.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
 import type { Station } from '../station.ts';
 import { reportStatuses } from './availability.ts';
@@ -50,9 +50,9 @@ const same = (a: IdToken | undefined, b: IdToken | undefined): boolean => !!a &&
 /** [H03.FR.01]..[H03.FR.06] the reservation's idToken, or its groupIdToken when it has one. */
 const matches = (r: Reservation, idToken: IdToken, group?: IdToken): boolean => same(r.idToken, idToken) || (!!r.groupIdToken && same(r.groupIdToken, group));
 
-/** An EVSE nobody can use: station, EVSE or all its connectors inoperative (G03/G04). */
+/** An EVSE nobody can use: station, EVSE or all its connectors inoperative (G03/G04) or Faulted (connector-fault.ts). */
 function unavailable(st: Station, e: EvseState): boolean {
-  return !st.operative || !e.operative || e.connectors.every((c) => !c.operative);
+  return !st.operative || !e.operative || e.connectors.every((c) => !c.operative || c.faulted);
 }
 /** The EVSEs a reservation may be met on: its EVSE, those with its connector type, or any. */
 function targets(st: Station, r: Reservation): EvseState[] {
@@ -157,8 +157,8 @@ function expire(st: Station, id: number): void {
 
 /**
  * Called before connector statuses are reported (availability.reportStatuses): [H01.FR.17] a reservation whose
- * targeted EVSEs all became Unavailable is cancelled with ReservationStatusUpdate Removed (H01.FR.16 Faulted: the
- * simulator has no Faulted state); then the Reserved flags are brought up to date and changed EVSEs reported.
+ * targeted EVSEs all became Unavailable, or [H01.FR.16] Faulted (connector-fault.ts), is cancelled with
+ * ReservationStatusUpdate Removed; then the Reserved flags are brought up to date and changed EVSEs reported.
  */
 export function syncReservations(st: Station): void {
   const s = store(st);
@@ -271,7 +271,7 @@ function reserveNow(st: Station, req: OcppTypes.ReserveNowRequest): OcppTypes.Re
   return { status: 'Accepted' };
 }
 
-/** Can `r` be held on top of `others`? Otherwise why not: [H01.FR.11] Occupied, [H01.FR.14] Unavailable. */
+/** Can `r` be held on top of `others`? Otherwise why not: [H01.FR.11] Occupied, [H01.FR.12] Faulted, [H01.FR.14] Unavailable. */
 function judge(st: Station, r: Reservation, wanted: EvseState[], others: Reservation[]): Status {
   const floating = others.filter((x) => x.evseId === undefined);
   const ok = r.evseId !== undefined
@@ -280,7 +280,9 @@ function judge(st: Station, r: Reservation, wanted: EvseState[], others: Reserva
     // [H01.FR.04] [H01.FR.06] an Available EVSE (with the connector type) left for it next to the other reservations.
     : satisfiable(st, [...floating, r], pool(st, others, true));
   if (ok) return 'Accepted';
-  // [H01.FR.14] all targeted EVSEs Unavailable; [H01.FR.11] otherwise they are Reserved or Occupied.
+  // [H01.FR.12] all targeted EVSEs Faulted; [H01.FR.14] all Unavailable (or some of them Faulted); [H01.FR.11] otherwise
+  // they are Reserved or Occupied.
+  if (wanted.every(evseFaulted)) return 'Faulted';
   return wanted.every((e) => unavailable(st, e)) ? 'Unavailable' : 'Occupied';
 }
 

@@ -18,8 +18,9 @@ export const block: Block = {
       const ongoing = st.evses.some((e) => e.tx?.id === req.transactionId);
       return { ongoingIndicator: ongoing, messagesInQueue: st.outbox.queue.countFor(req.transactionId) > 0 };
     },
-    // [E16.FR.15] a cost update from the CSMS decides when maxCost is reached (no local tariff; the
-    // simulator has no display, so the I04 running-cost display is not modelled). Unknown transactions are ignored.
+    // [E16.FR.15] a cost update from the CSMS decides when maxCost is reached, unless the transaction has a local
+    // tariff ([E16.FR.16], tariff-tx.ts; the simulator has no display, so the I02 running-cost display is not
+    // modelled). Unknown transactions are ignored.
     CostUpdated: (st, req) => {
       const evse = st.evses.find((e) => e.tx?.id === req.transactionId);
       if (evse) onCostUpdate(st, evse, req.totalCost);

@@ -19,7 +19,7 @@ export interface StationProfile {
 
 export const DEFAULT_CONTROLLERS = [
   'OCPPCommCtrlr', 'SecurityCtrlr', 'AuthCtrlr', 'AuthCacheCtrlr', 'LocalAuthListCtrlr', 'TxCtrlr', 'SampledDataCtrlr',
-  'AlignedDataCtrlr', 'DeviceDataCtrlr', 'ClockCtrlr', 'ReservationCtrlr', 'SmartChargingCtrlr', 'ISO15118Ctrlr',
+  'AlignedDataCtrlr', 'DeviceDataCtrlr', 'ClockCtrlr', 'ReservationCtrlr', 'SmartChargingCtrlr', 'ISO15118Ctrlr', 'TariffCostCtrlr',
 ] as const;
 
 export const TX_START_STOP_POINTS = 'ParkingBayOccupancy,EVConnected,Authorized,DataSigned,PowerPathClosed,EnergyTransfer';
@@ -170,6 +170,27 @@ export const CONTROLLER_DEFAULTS: Record<string, DefaultSpec[]> = {
     { variable: 'PnCEnabled', v: 'true', m: RW },
     { variable: 'ContractValidationOffline', v: 'true', m: RW }, // C07.FR.07 / C07.FR.08
     { variable: 'CentralContractValidationAllowed', v: 'false', m: RW }, // C07.FR.06
+  ],
+  // I (2.1): local cost calculation from tariffs (blocks/tariffs.ts, tariff-tx.ts); 2.0.1 uses only Enabled/Available,
+  // Currency and the fallback messages, and takes no tariffs.
+  TariffCostCtrlr: [
+    { variable: 'Available', instance: 'Tariff', v: 'true', m: RO },
+    { variable: 'Available', instance: 'Cost', v: 'true', m: RO },
+    { variable: 'Enabled', instance: 'Tariff', v: 'true', m: RW },
+    { variable: 'Enabled', instance: 'Cost', v: 'true', m: RW },
+    // I12.FR.02: running cost updates of a transaction with a tariff, every Interval[Cost] s (all Enabled instances
+    // true by default, as B08 componentCriteria Enabled reporting expects of an enabled component).
+    { variable: 'Enabled', instance: 'RunningCost', v: 'true', m: RW },
+    // Conditions are evaluated exactly at every change of power (event-driven), which is "as often as possible" (I12.FR.32).
+    { variable: 'Interval', instance: 'Tariff', v: '0', m: RW, minLimit: 0 },
+    { variable: 'Interval', instance: 'Cost', v: '60', m: RW, minLimit: 1 },
+    { variable: 'MaxElements', instance: 'Tariff', v: '10', m: RO, minLimit: 0 },
+    { variable: 'ConditionsSupported', instance: 'Tariff', v: 'true', m: RO },
+    { variable: 'HandleFailedTariff', instance: 'Tariff', v: 'UseDefaultTariff', m: RW, dataType: 'OptionList', valuesList: 'Deauthorize,UseDefaultTariff,CentralCost' },
+    { variable: 'Currency', v: 'EUR', m: RW },
+    { variable: 'TariffFallbackMessage', v: '', m: RW },
+    { variable: 'TotalCostFallbackMessage', v: '', m: RW },
+    { variable: 'Problem', v: 'false', m: RO, dataType: 'boolean' },
   ],
   SmartChargingCtrlr: [
     { variable: 'Available', v: 'true', m: RO },
