@@ -1,7 +1,8 @@
 // WAL checkpoints off the event loop (issue 7). SQLite's automatic checkpoint runs inside the COMMIT
 // that crosses `wal_autocheckpoint` pages and, with synchronous=NORMAL, fsyncs the WAL and the database
 // file there: the CSMS's event loop stood still for milliseconds every few batches. Here a worker thread
-// with its own connection to the same file runs `wal_checkpoint(PASSIVE)` every `intervalMs` (it never
+// with its own connection to the same file runs `wal_checkpoint(PASSIVE)` every `intervalMs` (20 ms by
+// default: small checkpoints, small fsyncs, which would otherwise stall the writer's WAL appends; it never
 // blocks the writer); the writer keeps a high automatic threshold only as a safety net should the worker
 // fall behind. The worker's code is plain JS passed with `eval`, so it also runs from a bundle.
 import { createRequire } from 'node:module';
@@ -29,7 +30,7 @@ export interface Checkpointer {
 }
 
 /** Starts the checkpoint worker for the database file at `path`; undefined when it cannot run. */
-export function startCheckpointer(path: string, intervalMs = 100): Checkpointer | undefined {
+export function startCheckpointer(path: string, intervalMs = 20): Checkpointer | undefined {
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');

@@ -15,6 +15,12 @@ export interface SqliteStoreOptions extends GroupCommitOptions {
   /** File path, or ':memory:'. */
   path: string;
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * How often the checkpoint worker runs a PASSIVE checkpoint (default 20 ms). Short intervals keep each
+   * checkpoint, and its fsync, small: with 100 ms the writer's WAL appends stalled behind the fsync for
+   * 10–20 ms at a time under load (docs/performance.md).
+   */
+  checkpointIntervalMs?: number;
 }
 
 export function mapSqliteError(err: unknown): unknown {
@@ -54,7 +60,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   }
   // WAL checkpoints (and their fsyncs) run in a worker thread; the writer checkpoints itself only if the
   // WAL passes ~40 MB (the worker fell behind). See sqlite-checkpointer.ts.
-  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path);
+  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path, opts.checkpointIntervalMs ?? 20);
   if (checkpointer) db.pragma('wal_autocheckpoint = 10000');
   const stmts = new Map<string, Database.Statement>();
   const prep = (sql: string) => {
