@@ -72,7 +72,7 @@ export interface CsmsConfig {
 export const defaultConfig: CsmsConfig = {
   mode: 'quickstart',
   dataDir: './data',
-  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 0, postgresWriteLanes: 4, sqliteCheckpointMs: 20 },
+  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 0, postgresWriteLanes: 1, sqliteCheckpointMs: 20 },
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000, listenBacklog: 4096 },

@@ -16,7 +16,7 @@ export interface PostgresStoreOptions extends GroupCommitOptions {
   schema?: string;
   poolSize?: number;
   /**
-   * Write lanes (default 4): group commits running side by side, each on its own pooled connection; a
+   * Write lanes (default 1): group commits running side by side, each on its own pooled connection; a
    * station's writes always take the same lane. One lane = one batch at a time, bound by round trips.
    */
   writeLanes?: number;
@@ -94,7 +94,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions = {}): Prom
   const schema = opts.schema ?? 'public';
   const pool = new pg.Pool({
     ...(opts.url ? { connectionString: opts.url } : {}),
-    max: Math.max(opts.poolSize ?? 10, (opts.writeLanes ?? 4) + 2), // every lane may hold a client, reads need some
+    max: Math.max(opts.poolSize ?? 10, (opts.writeLanes ?? 1) + 2), // every lane may hold a client, reads need some
     types,
     options: `-c search_path=${ident(schema)}`,
   });
@@ -123,7 +123,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions = {}): Prom
       c.release();
     }
   });
-  const laneCount = Math.max(1, Math.min(16, Math.floor(opts.writeLanes ?? 4)));
+  const laneCount = Math.max(1, Math.min(16, Math.floor(opts.writeLanes ?? 1)));
   const lanes = Array.from({ length: laneCount }, () => new GroupCommit<SqlConn>(execute, { ...opts, mapError: mapPgError }));
   const read = connOf(pool);
   const guarded: SqlConn = {
