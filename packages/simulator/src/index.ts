@@ -1,5 +1,10 @@
 // @chargewire/simulator: a spec-conformant OCPP 2.1 / 2.0.1 charging station in software.
 export { createStation, Station } from './station.ts';
+// Driver, EV and test-bench actions are Station methods (station-actions.ts), e.g. pressStartButton, driveIn / driveOut,
+// setLockFailure, setTemporarilyUnable, allowUnsignedFirmware, setLogUploadMethod; these are their argument types.
+export type { FaultReason } from './connector-fault.ts';
+export type { UnableTo } from './blocks/provisioning.ts';
+export type { TransactionLimit } from './evse.ts';
 export type { StationOptions, StationEvents, StationSnapshot, StationLink, EvseOptions, ConnectorOptions, Registration } from './station-types.ts';
 export { MemoryLink } from './memory-link.ts';
 export { ManualClock, SystemClock, WheelClock, settle, type Clock } from './clock.ts';

@@ -99,7 +99,7 @@ export function signMeterValue(st: Station, evse: EvseState, mv: OcppTypes.Meter
     if (!ri) continue;
     const flag = txFlag(sv.context, tx);
     const payload = JSON.stringify({
-      FV: '1.0', GI: 'Chargewire simulator', GS: st.opts.serialNumber ?? st.opts.identity, GV: st.opts.firmwareVersion ?? '1.0.0',
+      FV: '1.0', GI: 'Chargewire simulator', GS: st.opts.serialNumber ?? st.opts.identity, GV: st.firmwareVersion ?? '1.0.0',
       PG: `${tx ? 'T' : 'F'}${++s.page}`,
       MV: st.opts.vendorName ?? 'Chargewire', MM: 'CW-SIM-METER', MS: `${st.opts.identity}-${evse.id}`, MF: '1.0',
       IS: token !== undefined, IT: token ? OCMF_ID_TYPE[token.type] ?? 'UNDEFINED' : 'NONE', ...(token ? { ID: token.idToken } : {}),

@@ -13,6 +13,8 @@
 //     - plug: { evse: 1, contractCertificateFile: contract.pem, expect: Accepted }   # ISO 15118 Plug & Charge (C07)
 //     - evStop: { evse: 1 }                     # the ISO 15118 EV ends its session (SessionStopReq Terminate, E15)
 //     - fault: { evse: 1, connector: 1, reason: GroundFault }   # hardware fault: Faulted (evse 0: the station); clearFault: { evse: 1 }
+//     - offline                                 # a bare name: a step without arguments
+//     - unplug: 2                               # a scalar: the EVSE id (plug, unplug, start, stop, evStop, fault, clearFault, cancelPayment)
 // Step actions: plug, unplug, token, start, stop, evStop, power, limit, fault, clearFault, offline, online, wait; with `payments` (OCPP 2.1 ad hoc
 // payment, C18–C25): card { evse, pan, brand, decline, expect }, cancelPayment { evse }, qr { evse, maxTime, maxEnergy, maxCost }.
 import { readFileSync } from 'node:fs';
@@ -22,7 +24,8 @@ import { logJson, maskToken } from './log-mask.ts';
 import type { PaymentOptions } from './payment-terminal.ts';
 
 export type ScenarioStep = Record<string, any>;
-export interface Scenario { identity?: string; version?: string; variables?: Record<string, string>; payments?: PaymentOptions; steps: ScenarioStep[] }
+/** A step: an object (`{ unplug: { evse: 2 } }`, `{ unplug: 2 }`) or the bare name of a step without arguments (`'offline'`). */
+export interface Scenario { identity?: string; version?: string; variables?: Record<string, string>; payments?: PaymentOptions; steps: (ScenarioStep | string)[] }
 export interface ScenarioResult { ok: boolean; failures: string[]; steps: number }
 
 export class ScenarioError extends Error {
@@ -34,7 +37,30 @@ export function loadScenario(path: string): Scenario {
   const data = (path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Scenario | ScenarioStep[];
   const sc = Array.isArray(data) ? { steps: data } : data;
   if (!sc || !Array.isArray(sc.steps)) throw new ScenarioError('OCPP_ERR_SCENARIO_FORMAT', `${path}: expected a list of steps or { steps: [...] }`);
+  for (const [i, step] of sc.steps.entries()) {
+    const problem = stepProblem(step);
+    if (problem) throw new ScenarioError('OCPP_ERR_SCENARIO_FORMAT', `${path}: step ${i + 1}: ${problem}`);
+  }
   return sc;
+}
+
+/** Steps that can be written as a bare name (`- offline`): every argument has a default. */
+const BARE = new Set(['plug', 'unplug', 'start', 'stop', 'evStop', 'fault', 'clearFault', 'offline', 'online', 'limit', 'card', 'cancelPayment', 'qr']);
+const NEEDS_ARGS: Record<string, string> = { token: 'token: 04A1B2C3', power: 'power: 7400', wait: 'wait: 1000', expectSent: 'expectSent: BootNotification', expectRequest: 'expectRequest: Reset' };
+
+/** Why a step cannot run (unknown action, missing arguments, not a step at all), or undefined. */
+export function stepProblem(step: unknown): string | undefined {
+  if (typeof step === 'string') {
+    if (BARE.has(step)) return undefined;
+    if (NEEDS_ARGS[step]) return `step "${step}" needs an argument, e.g. ${NEEDS_ARGS[step]}`;
+    return `unknown step "${step}"; steps: ${[...BARE, ...Object.keys(NEEDS_ARGS)].join(', ')}`;
+  }
+  if (step === null || typeof step !== 'object' || Array.isArray(step)) return `a step is a name (e.g. offline) or an object (e.g. { plug: { evse: 1 } }), got ${logJson(step)}`;
+  const keys = Object.keys(step);
+  if ('expectSent' in step || 'expectRequest' in step) return undefined;
+  if (!keys.length) return 'empty step {}';
+  if (!BARE.has(keys[0]!) && !NEEDS_ARGS[keys[0]!]) return `unknown step ${logJson(step)}`;
+  return undefined;
 }
 
 /** Does `actual` contain everything in `expected` (deep subset)? */
@@ -56,8 +82,11 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
   st.on('request', onReq);
   const failures: string[] = [];
   try {
-    for (const [i, step] of sc.steps.entries()) {
+    for (const [i, raw] of sc.steps.entries()) {
       const label = `step ${i + 1}`;
+      const problem = stepProblem(raw);
+      if (problem) { failures.push(`${label}: ${problem}`); log(`✖ ${failures.at(-1)}`); break; }
+      const step: ScenarioStep = typeof raw === 'string' ? { [raw]: {} } : raw;
       const arg = (k: string) => (typeof step[k] === 'object' && step[k] !== null ? step[k] : { value: step[k] });
       if ('expectSent' in step || 'expectRequest' in step) {
         const kind = 'expectSent' in step ? 'sent' : 'request';
@@ -82,28 +111,30 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
       }
       const [verb] = Object.keys(step);
       const a = arg(verb!);
+      // The EVSE id: `evse`, else a scalar value (`unplug: 2`), else 1.
+      const evseArg = (): number => Number(a.evse ?? a.value ?? 1);
       switch (verb) {
         case 'plug': {
           // An ISO 15118 EV may bring a contract (Plug & Charge, C07): eMAID, contractCertificate (PEM) or contractCertificateFile.
           const pem = a.contractCertificateFile ? readFileSync(String(a.contractCertificateFile), 'utf8') : a.contractCertificate;
-          const pnc = st.plugIn(a.evse ?? 1, a.connector ?? 1, {
+          const pnc = st.plugIn(evseArg(), a.connector ?? 1, {
             ...(a.powerW !== undefined ? { powerW: a.powerW } : {}), ...(a.eMAID ? { eMAID: String(a.eMAID) } : {}), ...(pem ? { contractCertificate: String(pem) } : {}),
           });
           const r = pnc ? await pnc : undefined;
           if (a.expect && r?.status !== a.expect) { failures.push(`${label}: Plug & Charge -> ${r?.status ?? 'no contract'}, expected ${a.expect}`); log(`✖ ${failures.at(-1)}`); }
           break;
         }
-        case 'unplug': st.unplug(a.evse ?? 1); break;
+        case 'unplug': st.unplug(evseArg()); break;
         case 'token': {
           const r = await st.presentToken(String(a.idToken ?? a.value), a.type ?? 'ISO14443', a.evse);
           if (a.expect && r.status !== a.expect) { failures.push(`${label}: token ${maskToken({ idToken: String(a.idToken ?? a.value), type: a.type ?? 'ISO14443' })} -> ${r.status}, expected ${a.expect}`); log(`✖ ${failures.at(-1)}`); }
           break;
         }
-        case 'start': st.startCharging(a.evse ?? 1, a.powerW); break;
-        case 'stop': st.stopCharging(a.evse ?? 1); break;
-        case 'evStop': st.evStopSession(a.evse ?? a.value ?? 1); break;
-        case 'fault': st.fault(a.evse ?? a.value ?? 1, a.connector, a.reason); break;
-        case 'clearFault': st.clearFault(a.evse ?? a.value ?? 1, a.connector); break;
+        case 'start': st.startCharging(evseArg(), a.powerW); break;
+        case 'stop': st.stopCharging(evseArg()); break;
+        case 'evStop': st.evStopSession(evseArg()); break;
+        case 'fault': st.fault(evseArg(), a.connector, a.reason); break;
+        case 'clearFault': st.clearFault(evseArg(), a.connector); break;
         case 'power': st.setPower(a.evse ?? 1, Number(a.watts ?? a.value)); break;
         case 'limit': st.setLimit(a.evse ?? 1, a.watts === undefined && a.value === undefined ? undefined : Number(a.watts ?? a.value)); break;
         case 'offline': await st.goOffline(); break;
@@ -115,7 +146,7 @@ export async function runScenario(st: Station, sc: Scenario, opts: { log?: (line
           if (expect && r.status !== expect) { failures.push(`${label}: payment card -> ${r.status}, expected ${expect}`); log(`✖ ${failures.at(-1)}`); }
           break;
         }
-        case 'cancelPayment': await st.cancelPayment(a.evse ?? 1); break;
+        case 'cancelPayment': await st.cancelPayment(evseArg()); break;
         case 'qr': log(`QR: ${st.scanQr(a.evse, { ...(a.maxTime !== undefined ? { maxTime: Number(a.maxTime) } : {}), ...(a.maxEnergy !== undefined ? { maxEnergy: Number(a.maxEnergy) } : {}), ...(a.maxCost !== undefined ? { maxCost: Number(a.maxCost) } : {}) })}`); break;
         default: failures.push(`${label}: unknown step ${logJson(step)}`);
       }

@@ -1,14 +1,10 @@
 // The simulated charging station: lifecycle, connection, registration gating, state and events.
 // Behaviour per functional block lives in blocks/*.ts; the transaction state machine in tx-engine.ts.
-import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { OcppClient, OcppError, RpcError, type Action, type ActionMap, type BackoffConfig, type OcppClientOptions, type OcppTypes } from '@chargewire/ocpp';
 import { DeviceModel } from './device-model/index.ts';
 import { DEFAULT_CONTROLLERS } from './device-model/defaults.ts';
 import { paymentControllers } from './device-model/payment-defaults.ts';
-import * as payments from './blocks/payments.ts';
-import type { PaymentCard } from './payment-terminal.ts';
-import type { QrLimits } from './web-payment-qr.ts';
 import { readJsonIfExists, writeFileAtomic } from './device-model/persistence.ts';
 import { SystemClock, every, type Clock, type TimerHandle } from './clock.ts';
 import { Meter } from './meter.ts';
@@ -17,20 +13,17 @@ import { Outbox } from './outbox.ts';
 import { AuthStore } from './auth-store.ts';
 import { connectorStatus, deliveredW, type EvseState, type TriggerReason } from './evse.ts';
 import { evaluate, recoverTransactions, onTxEventDelivered, persistTx, type PersistedTx } from './tx-engine.ts';
-import { applyLocalLimit } from './tx-limits.ts';
-import type { TransactionLimit } from './evse.ts';
 import { BLOCKS } from './blocks/index.ts';
 import { boot, resetEvse, startHeartbeat } from './blocks/provisioning.ts';
 import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
 import { presentToken, localStop, evSideDisconnect } from './blocks/authorization.ts';
 import { onPlugIn as plugAndCharge, type ContractResult, type EvContract } from './blocks/iso15118-auth.ts';
-import { evStopSession } from './iso15118-session.ts';
-import { fault, clearFault, type FaultReason } from './connector-fault.ts';
 import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
 import { NetworkConnector } from './blocks/network-connect.ts';
 import { applySmartCharging } from './smart-charging-state.ts';
-import type { Registration, StationEvents, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
+import type { Registration, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
+import { StationActions } from './station-actions.ts';
 
 interface SavedState {
   operative: boolean;
@@ -40,8 +33,11 @@ interface SavedState {
   aliveAt?: number;
 }
 
-export class Station extends EventEmitter<StationEvents> {
+/** A simulated charging station; the thin driver actions and test hooks are inherited (station-actions.ts). */
+export class Station extends StationActions {
   readonly opts: StationOptions;
+  /** The installed firmware version (BootNotification): opts.firmwareVersion until an update (L01) installs another. */
+  firmwareVersion: string | undefined;
   readonly clock: Clock;
   readonly dm: DeviceModel;
   readonly auth: AuthStore;
@@ -71,6 +67,7 @@ export class Station extends EventEmitter<StationEvents> {
     super();
     checkSecurityProfile(opts);
     this.opts = opts;
+    this.firmwareVersion = opts.firmwareVersion;
     this.clock = opts.clock ?? new SystemClock();
     const evseOpts = opts.evses ?? [{ maxPowerW: 22_000, connectors: [{ type: 'cType2', maxPowerW: 22_000 }] }];
     const profile = {
@@ -127,7 +124,7 @@ export class Station extends EventEmitter<StationEvents> {
     this.link = opts.link ?? new OcppClient({
       url: opts.url ?? 'ws://127.0.0.1:9000/ocpp', identity: opts.identity, versions: opts.versions ?? ['2.1', '2.0.1'],
       ...(opts.password !== undefined ? { password: opts.password } : {}), ...(tlsFor(opts) ? { tls: tlsFor(opts)! } : {}),
-      reconnect: this.backoff(), compression: opts.compression ?? true, limits: { callTimeoutMs: opts.callTimeoutMs ?? 30_000 },
+      reconnect: this.backoff(), compression: opts.compression ?? true, limits: { callTimeoutMs: opts.callTimeoutMs ?? 30_000, pingIntervalMs: this.pingIntervalMs() },
     });
     for (const b of BLOCKS) {
       for (const [action, fn] of Object.entries(b.handlers)) {
@@ -176,6 +173,8 @@ export class Station extends EventEmitter<StationEvents> {
     if (component !== 'OCPPCommCtrlr') return;
     if (variable.startsWith('RetryBackOff') && this.link instanceof OcppClient) (this.link.opts as OcppClientOptions).reconnect = this.backoff();
     if (variable === 'HeartbeatInterval' && this.registration === 'Accepted') startHeartbeat(this);
+    // [Part 4 §8.4] WebSocketPingInterval: the open connection pings at the new interval at once (0: not at all).
+    if (variable === 'WebSocketPingInterval' && this.link instanceof OcppClient) this.link.setPingInterval(this.pingIntervalMs());
   }
 
   private onOpen(version: '2.0.1' | '2.1'): void {
@@ -272,6 +271,8 @@ export class Station extends EventEmitter<StationEvents> {
   // ---- messaging ---------------------------------------------------------------------------------
 
   messageTimeoutMs(): number { return this.num('OCPPCommCtrlr', 'MessageTimeout', 30, 'Default') * 1000; }
+  /** [Part 4 §8.4] OCPPCommCtrlr.WebSocketPingInterval (s; 0 = no pings from the station). */
+  pingIntervalMs(): number { return Math.max(0, this.num('OCPPCommCtrlr', 'WebSocketPingInterval', 30)) * 1000; }
 
   /**
    * Send a CALL to the CSMS. [B02.FR.02] before Accepted only BootNotification, or messages the CSMS
@@ -428,14 +429,6 @@ export class Station extends EventEmitter<StationEvents> {
     localStop(this, this.evse(evseId), 'StopAuthorized', 'Local');
   }
 
-  /** The ISO 15118 EV ends its session: SessionStopReq(Terminate) (E15, iso15118-session.ts). */
-  evStopSession(evseId = 1): 'Ended' | 'Updated' | 'None' { return evStopSession(this, evseId); }
-
-  /** A hardware fault: the connector (all of the EVSE's; evseId 0: the station's) reports Faulted (connector-fault.ts). */
-  fault(evseId: number, connectorId?: number, reason?: FaultReason): void { fault(this, evseId, connectorId, reason); }
-  /** The fault is repaired: the connectors report their status without it. */
-  clearFault(evseId: number, connectorId?: number): void { clearFault(this, evseId, connectorId); }
-
   /** What the EV draws (W); 0 suspends the EV (SuspendedEV). */
   setPower(evseId: number, watts: number): void {
     const e = this.evse(evseId);
@@ -449,24 +442,6 @@ export class Station extends EventEmitter<StationEvents> {
     if (watts === undefined) delete e.limitW; else e.limitW = Math.max(0, watts);
     this.refresh(e, 'ChargingRateChanged');
   }
-
-  /**
-   * The driver sets or changes a limit of the ongoing transaction at the station (E16, OCPP 2.1): reported
-   * in Updated(LimitSet); only TxCtrlr.SupportedLimits fields, never above a CSMS limit. Returns the limits in force.
-   */
-  setTransactionLimit(evseId: number, limit: TransactionLimit): TransactionLimit {
-    return applyLocalLimit(this, this.evse(evseId), limit);
-  }
-
-  // OCPP 2.1 ad hoc payments (blocks/payments.ts; StationOptions.payments). Under 2.0.1: NotSupported / an error.
-  /** The driver presents a payment card at the integrated payment terminal (C18). */
-  presentPaymentCard(card: PaymentCard = {}, evseId?: number): Promise<payments.PaymentResult> { return payments.presentPaymentCard(this, card, evseId); }
-  /** The driver cancels the ad hoc payment at the terminal: before (C19) or after (C20) the transaction started. */
-  cancelPayment(evseId = 1): Promise<payments.PaymentResult> { return payments.cancelPayment(this, evseId); }
-  /** The driver enters a VAT number for the receipt (C18.FR.08). */
-  validateVatNumber(vatNumber: string, evseId?: number): Promise<OcppTypes.VatNumberValidationResponse | undefined> { return payments.validateVatNumber(this, vatNumber, evseId); }
-  /** The driver scans the dynamic QR code of an EVSE, optionally after entering limits (C25): returns its URL. */
-  scanQr(evseId?: number, limits: QrLimits = {}): string { return payments.scanQr(this, evseId, limits); }
 
   state(): StationSnapshot {
     return {

@@ -8,7 +8,7 @@ import type { OcppEndpoint, HandlerTable, CallOptions, Handler } from '../rpc/en
 import { OcppError } from '../rpc/errors.ts';
 import type { Limits } from '../rpc/limits.ts';
 import type { Action, ActionMap } from '../generated/actions.ts';
-import { bindWebSocket } from './ws-transport.ts';
+import { bindWebSocket, setPingInterval } from './ws-transport.ts';
 import { subprotocolOf, versionOf } from './subprotocol.ts';
 import { backoffDelayMs, defaultBackoff, type BackoffConfig } from './backoff.ts';
 
@@ -115,6 +115,15 @@ export class OcppClient extends EventEmitter<OcppClientEvents> {
       });
     }
     ep?.transportClosed(code, reason);
+  }
+
+  /**
+   * WebSocket ping interval in ms (0: no pings from this side): for the open connection at once and for
+   * the following ones (limits.pingIntervalMs).
+   */
+  setPingInterval(intervalMs: number): void {
+    this.opts.limits = { ...this.opts.limits, pingIntervalMs: intervalMs };
+    if (this.socket && this.current && !this.current.closed) setPingInterval(this.socket, intervalMs);
   }
 
   /** Drop the connection without a close handshake (tests: simulate a network failure). */

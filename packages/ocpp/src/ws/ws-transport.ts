@@ -18,6 +18,8 @@ type BoundSocket = WebSocket & { [BINDING]?: SocketBinding };
 class SocketBinding implements Transport {
   endpoint!: OcppEndpoint;
   alive = true;
+  /** The sweep this binding is in (0: none); starts as endpoint.limits.pingIntervalMs, see setPingInterval. */
+  pingIntervalMs = 0;
   drainTimer: NodeJS.Timeout | undefined = undefined;
   constructor(readonly socket: WebSocket, readonly log: LoggerLike | undefined) {}
 
@@ -108,8 +110,7 @@ function onMessage(this: BoundSocket, data: WebSocket.RawData, isBinary: boolean
 function onClose(this: BoundSocket, code: number, reason: Buffer): void {
   const b = this[BINDING];
   if (!b) return;
-  const interval = b.endpoint.limits.pingIntervalMs;
-  if (interval > 0) leaveSweep(b, interval);
+  if (b.pingIntervalMs > 0) leaveSweep(b, b.pingIntervalMs);
   if (b.drainTimer) clearTimeout(b.drainTimer);
   b.drainTimer = undefined;
   b.endpoint.transportClosed(code, reason.toString());
@@ -124,11 +125,27 @@ export function bindWebSocket(socket: WebSocket, opts: Omit<EndpointOptions, 'tr
   const endpoint = new OcppEndpoint({ ...opts, transport: b });
   b.endpoint = endpoint;
   (socket as BoundSocket)[BINDING] = b;
-  if (endpoint.limits.pingIntervalMs > 0) joinSweep(b, endpoint.limits.pingIntervalMs);
+  b.pingIntervalMs = endpoint.limits.pingIntervalMs;
+  if (b.pingIntervalMs > 0) joinSweep(b, b.pingIntervalMs);
   socket.on('pong', onAlive);
   socket.on('ping', onAlive);
   socket.on('message', onMessage);
   socket.on('close', onClose);
   socket.on('error', onError);
   return { endpoint, socket };
+}
+
+/**
+ * Change the ping interval of a bound, open socket (e.g. a station's WebSocketPingInterval set by the CSMS,
+ * Part 4 §8.4); 0 stops pinging (the peer may still ping, and is answered). Returns false when not bound.
+ */
+export function setPingInterval(socket: WebSocket, intervalMs: number): boolean {
+  const b = (socket as BoundSocket)[BINDING];
+  if (!b || !Number.isFinite(intervalMs) || intervalMs < 0) return false;
+  if (b.pingIntervalMs === intervalMs) return true;
+  if (b.pingIntervalMs > 0) leaveSweep(b, b.pingIntervalMs);
+  b.pingIntervalMs = intervalMs;
+  b.alive = true;
+  if (intervalMs > 0 && socket.readyState <= 1) joinSweep(b, intervalMs);
+  return true;
 }

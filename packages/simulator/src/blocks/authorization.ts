@@ -8,6 +8,7 @@ import { endTx } from '../tx-engine.ts';
 import { keepInBay } from '../parking-bay.ts';
 import { claimReservation, preferFor } from './reservation.ts';
 import { paymentAuthorizationExpired, webPaymentPending } from './payments.ts';
+import { csmsVerdict } from './tariffs.ts';
 
 type Info = OcppTypes.IdTokenInfoType;
 // [C01.FR.25] two IdTokens are equal when idToken and type are equal.
@@ -55,7 +56,8 @@ export async function authorizeToken(st: Station, idToken: IdToken): Promise<{ i
     if (resp) {
       // [C10.FR.04] [C12.FR.06] update the cache with the answer (whatever its status, C10.FR.01);
       // [D01.FR.09] the Local Authorization List itself only changes through SendLocalList.
-      if (cacheOn && !fromList) st.auth.remember(idToken, resp.idTokenInfo, now);
+      // (the CSMS's verdict, also when a failed driver tariff refuses the charge locally, I08.FR.31)
+      if (cacheOn && !fromList) st.auth.remember(idToken, csmsVerdict(resp), now);
       return { info: resp.idTokenInfo, offline: false };
     }
   }

@@ -70,7 +70,7 @@ export function logFile(st: Station, type: LogType, oldest?: string, latest?: st
   // [N01.FR.03] the security log: the security events; [N01.FR.04] diagnostics: everything.
   const lines = state(st).lines.filter((l) => l.at >= from && l.at <= to && (type !== 'SecurityLog' || l.security));
   if (!lines.length) return undefined;
-  const head = `# ${st.opts.identity} ${type} ${st.opts.vendorName ?? 'Chargewire'} ${st.opts.model ?? 'SimStation'} firmware ${st.opts.firmwareVersion ?? '-'}\n`;
+  const head = `# ${st.opts.identity} ${type} ${st.opts.vendorName ?? 'Chargewire'} ${st.opts.model ?? 'SimStation'} firmware ${st.firmwareVersion ?? '-'}\n`;
   return Buffer.from(head + lines.map((l) => `${new Date(l.at).toISOString()} ${typeof l.text === 'string' ? l.text : l.text()}\n`).join(''));
 }
 

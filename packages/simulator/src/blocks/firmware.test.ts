@@ -67,6 +67,27 @@ describe('L01/L02 firmware, station side', () => {
     await b.st.stop();
   });
 
+  test('L01.FR.32 L02.FR.21 the new version is station state: reported in the BootNotification after the update, the caller\'s options untouched', async () => {
+    const csms = new ScriptedCsms();
+    const clock = new ManualClock(Date.now());
+    const opts: StationOptions = Object.freeze({
+      identity: 'CS001', clock, link: new MemoryLink(csms.attach, '2.1', 'CS001'), rebootDelayMs: 1, firmwareVersion: '1.0.0',
+      variables: { 'AlignedDataCtrlr.Interval': '0' },
+    });
+    const st = createStation(opts); // a frozen options object: writing to it would throw
+    await st.start();
+    await settle();
+    st.allowUnsignedFirmware();
+    fs.files.set('/fw/3.1.0', Buffer.from('CHARGEWIRE-FIRMWARE 3.1.0\n'));
+    await csms.call('UpdateFirmware', { requestId: 11, firmware: { location: fs.url('/fw/3.1.0'), retrieveDateTime: new Date(clock.now()).toISOString() } });
+    await csms.until(() => csms.of('FirmwareStatusNotification').some((n) => n.status === 'Installed'));
+    const boots = csms.of('BootNotification');
+    assert.deepEqual(boots.map((b) => [b.reason, b.chargingStation.firmwareVersion]), [['PowerUp', '1.0.0'], ['FirmwareUpdate', '3.1.0']]);
+    assert.equal(st.firmwareVersion, '3.1.0');
+    assert.equal(opts.firmwareVersion, '1.0.0');
+    await st.stop();
+  });
+
   test('L01.FR.24 L02.FR.07 L02.FR.15 a new (unsigned) UpdateFirmware while the download is scheduled: AcceptedCanceled; nothing more for the first one', async () => {
     const { st, csms, clock } = await station();
     allowUnsignedFirmware(st);

@@ -58,7 +58,7 @@ function state(st: Station): FwState {
 function persist(st: Station): void {
   if (!st.opts.dataDir) return;
   const s = state(st);
-  const saved: Saved = { ...(st.opts.firmwareVersion ? { version: st.opts.firmwareVersion } : {}), ...(s.pending ? { pending: s.pending } : {}), blocked: [...s.blocked] };
+  const saved: Saved = { ...(st.firmwareVersion ? { version: st.firmwareVersion } : {}), ...(s.pending ? { pending: s.pending } : {}), blocked: [...s.blocked] };
   writeFileAtomic(join(st.opts.dataDir, FILE), JSON.stringify(saved));
 }
 
@@ -238,7 +238,7 @@ async function installWhenIdle(st: Station, job: Job): Promise<void> {
   s.pending = { requestId: id, version: image.version };
   job.phase = 'done';
   unblock(st, false); // reported after the reboot (B01.FR.05)
-  st.opts.firmwareVersion = image.version; // the BootNotification of the new firmware reports it
+  st.firmwareVersion = image.version; // the BootNotification of the new firmware reports it (station state, not the caller's options)
   persist(st);
   await st.rebootWhenDelivered('FirmwareUpdate');
 }
@@ -312,7 +312,7 @@ export const block: Block = {
   init: (st) => {
     const saved = st.opts.dataDir ? readJsonIfExists(join(st.opts.dataDir, FILE)) as Saved | undefined : undefined;
     const s = state(st);
-    if (saved?.version) st.opts.firmwareVersion = saved.version; // the firmware installed earlier
+    if (saved?.version) st.firmwareVersion = saved.version; // the firmware installed earlier
     if (saved?.pending) s.pending = saved.pending;
     for (const id of saved?.blocked ?? []) { const e = st.evses.find((x) => x.id === id); if (e) e.operative = true; } // update interrupted
     st.on('registration', (e) => onRegistration(st, e.status));

@@ -5,10 +5,10 @@
 // all entries again when there is none (B10.FR.08), never giving up (B10.FR.09). The delay between
 // attempts is the Part 4 §5.4 back-off of the OcppClient (RetryBackOff*), which keeps growing across
 // profile switches until a connection succeeds.
-import { OcppClient, type OcppClientOptions } from '@chargewire/ocpp';
+import { OcppClient, type OcppClientOptions, type OcppTypes } from '@chargewire/ocpp';
 import type { Station } from '../station.ts';
 import { NETWORK_SLOTS } from '../device-model/defaults.ts';
-import { networkGuard, onSecurityCtrlrChange, persistQuietly, priority, seedOptionsSlot, slotValue } from './network-profiles.ts';
+import { networkGuard, onSecurityCtrlrChange, persistQuietly, priority, profileValues, seedOptionsSlot, slotValue, writeSlot } from './network-profiles.ts';
 
 export class NetworkConnector {
   /** The slot the current / next connection attempt uses (undefined: the StationOptions as given). */
@@ -121,11 +121,17 @@ export class NetworkConnector {
     const sp = Number(slotValue(st, slot, 'SecurityProfile'));
     const before = st.num('SecurityCtrlr', 'SecurityProfile', 1);
     if ([1, 2, 3].includes(sp) && sp !== before) {
-      // [A05.FR.06] connected with a higher profile: it becomes SecurityProfile, lower profiles leave the priority list.
+      // [A05.FR.06] connected with a higher profile: it becomes SecurityProfile, the profiles with a lower one are
+      // removed (their slots emptied) and leave NetworkConfigurationPriority.
       set('SecurityCtrlr', 'SecurityProfile', String(sp));
       if (sp > before) {
-        const keep = priority(st).filter((s) => Number(slotValue(st, s, 'SecurityProfile') ?? 0) >= sp);
-        set('OCPPCommCtrlr', 'NetworkConfigurationPriority', keep.join(','));
+        const lower = (s: string): boolean => Number(slotValue(st, s, 'SecurityProfile') ?? 0) < sp;
+        set('OCPPCommCtrlr', 'NetworkConfigurationPriority', priority(st).filter((s) => !lower(s)).join(','));
+        for (const s of NETWORK_SLOTS) {
+          if (s === slot || slotValue(st, s, 'OcppCsmsUrl') === undefined || !lower(s)) continue;
+          const empty = Object.entries(profileValues({} as OcppTypes.NetworkConnectionProfileType)).map(([k, v]) => [k, v ?? '']);
+          try { writeSlot(st, s, Object.fromEntries(empty)); } catch (err) { st.emit('failure', err as Error); }
+        }
       }
     }
     persistQuietly(st);

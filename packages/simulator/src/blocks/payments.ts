@@ -4,8 +4,10 @@
 // transaction's maxCost and may be increased; a dynamic QR code (web-payment-qr.ts) starts a web payment.
 // OCPP 2.0.1 has none of this (no DirectPayment idToken type, no PaymentCtrlr/WebPaymentsCtrlr, no NotifySettlement,
 // NotifyWebPaymentStarted or VatNumberValidation): under 2.0.1 the actions are refused (endpoint: NotImplemented) and
-// the driver actions answer NotSupported. The simulator has no local tariff: the amount settled is the CSMS's
-// totalCost of the Ended transaction (else its last running cost), see C21 in docs/conformance-status.json.
+// the driver actions answer NotSupported. The amount settled: the station's own cost calculation when a local tariff
+// (blocks/tariffs.ts, tariff-tx.ts, I07/I08) priced the transaction (costDetails of the Ended event, incl. tax; the
+// CSMS's cost updates are then not used, as for maxCost in E16.FR.16), else the CSMS's totalCost of the Ended
+// transaction (else its last running cost), see C21 in docs/conformance-status.json.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import type { Station } from '../station.ts';
 import { PaymentTerminal, type PaymentCard, type TerminalPayment } from '../payment-terminal.ts';
 import { applyLocalLimit, supportedLimits, LIMIT_FIELDS } from '../tx-limits.ts';
 import { endTx } from '../tx-engine.ts';
+import { usesLocalCost } from '../tariff-tx.ts';
 import { presentToken, type Decision } from './authorization.ts';
 import { QR_PARAMETERS, buildQrUrl, templateProblem, totpV1, type QrLimits } from '../web-payment-qr.ts';
 
@@ -72,7 +75,8 @@ function stateOf(st: Station): PaymentState {
     if (r.action === 'CostUpdated') {
       const p = r.payload as OcppTypes.CostUpdatedRequest;
       const session = state.sessions.find((x) => x.transactionId === p.transactionId);
-      if (session) st.afterResponse(() => onCost(st, session, p.totalCost));
+      // (E16.FR.16 spirit) a transaction priced by a local tariff ignores the CSMS's cost updates.
+      if (session && !localCost(st, session)) st.afterResponse(() => onCost(st, session, p.totalCost));
     }
   });
   return s;
@@ -170,7 +174,8 @@ async function cancelBeforeTx(st: Station, s: PaymentState, session: Session): P
 /**
  * The driver cancels the payment session at the terminal. Before a transaction (C19): the authorization ends and
  * the payment is canceled. After the start (C20): [C20.FR.01] Ended(StopAuthorized) — whatever TxStopPoint says,
- * the payment is over — and the CSMS's totalCost decides between cancelation (C20) and settlement (C21).
+ * the payment is over — and the total cost (local tariff, else the CSMS's totalCost) decides between cancelation
+ * (C20) and settlement (C21).
  */
 export async function cancelPayment(st: Station, evseId: number): Promise<PaymentResult> {
   const s = STATES.get(st);
@@ -237,6 +242,18 @@ export async function validateVatNumber(st: Station, vatNumber: string, evseId?:
   return resp;
 }
 
+/** The session's transaction runs and a local tariff calculates its cost (tariff-tx.ts). */
+function localCost(st: Station, session: Session): boolean {
+  const evse = st.evses.find((e) => e.tx !== undefined && e.tx.id === session.transactionId);
+  return evse !== undefined && usesLocalCost(evse);
+}
+
+/** The cost the station calculated itself, as reported in an event's costDetails (incl. tax when known). */
+function reportedLocalCost(ev: OcppTypes.TransactionEventRequest): number | undefined {
+  const total = ev.costDetails?.totalCost.total;
+  return total?.inclTax ?? total?.exclTax;
+}
+
 /**
  * [C23.FR.01] with PaymentCtrlr.IncrementalAuthorizationAmount > 0, costs above the authorized amount minus
  * IncrementalAuthorizationThreshold (absent: 10 % of AuthorizationAmount, the implementation's choice) make the terminal
@@ -261,7 +278,8 @@ function onCost(st: Station, session: Session, cost: number): void {
 }
 
 /**
- * The CSMS answered the Ended event of a payment session's transaction. Nothing to pay ([C20.FR.03] totalCost 0):
+ * The CSMS answered the Ended event of a payment session's transaction; `cost` is the local tariff's total, else the
+ * CSMS's totalCost (see the 'sent' listener below). Nothing to pay ([C20.FR.03] totalCost 0):
  * [C20.FR.04] release and cancel, [C20.FR.05] NotifySettlement Canceled. Otherwise [C21.FR.05] [C21.FR.06]
  * SettlementByCSMS: not via the terminal, [C21.FR.07] the display shows ReceiptServerUrl; else [C21.FR.01] the
  * terminal settles the total cost and [C21.FR.02] [C22.FR.01] [C22.FR.02] NotifySettlement reports the result.
@@ -403,10 +421,14 @@ export const block: Block = {
       const resp = e.response as OcppTypes.TransactionEventResponse;
       const session = s.sessions.find((x) => x.transactionId === p.transactionInfo.transactionId);
       if (!session) return;
+      const local = reportedLocalCost(p);
       if (p.eventType === 'Ended') {
-        const cost = typeof resp.totalCost === 'number' ? resp.totalCost : session.cost ?? 0;
+        // [C21.FR.01] the total cost: calculated by the station with its local tariff, else the CSMS's.
+        const cost = local ?? (typeof resp.totalCost === 'number' ? resp.totalCost : session.cost ?? 0);
         st.afterResponse(() => finish(st, s, session, cost));
-      } else if (typeof resp.totalCost === 'number') {
+      } else if (local !== undefined) {
+        st.afterResponse(() => onCost(st, session, local)); // the local running cost (I12)
+      } else if (typeof resp.totalCost === 'number' && !localCost(st, session)) {
         const cost = resp.totalCost;
         st.afterResponse(() => onCost(st, session, cost));
       }

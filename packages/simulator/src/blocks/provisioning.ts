@@ -21,7 +21,7 @@ export async function boot(st: Station, triggered = false): Promise<OcppTypes.Bo
   const resp = await st.call('BootNotification', {
     chargingStation: {
       vendorName: o.vendorName ?? 'Chargewire', model: o.model ?? 'SimStation',
-      ...(o.serialNumber ? { serialNumber: o.serialNumber } : {}), ...(o.firmwareVersion ? { firmwareVersion: o.firmwareVersion } : {}),
+      ...(o.serialNumber ? { serialNumber: o.serialNumber } : {}), ...(st.firmwareVersion ? { firmwareVersion: st.firmwareVersion } : {}),
     },
     reason: triggered ? 'Triggered' : st.bootReason,
   });

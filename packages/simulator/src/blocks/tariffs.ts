@@ -116,6 +116,11 @@ export function setProblem(st: Station, problem: boolean, techCode?: string): vo
 const TECH_CODE: Record<string, string> = { TooManyElements: 'TooManyElements', ConditionNotSupported: 'UnsupportedParam', Rejected: 'InvalidValue' };
 
 /** I08: an AuthorizeResponse (2.1) that accepts the idToken and carries a tariff. */
+/** AuthorizeResponses refused locally because their driver tariff failed: the idTokenInfo the CSMS sent. */
+const csmsVerdicts = new WeakMap<OcppTypes.AuthorizeResponse, OcppTypes.IdTokenInfoType>();
+/** The idTokenInfo the CSMS sent in `resp`, before a local refusal (I08.FR.31): what the authorization cache stores. */
+export const csmsVerdict = (resp: OcppTypes.AuthorizeResponse): OcppTypes.IdTokenInfoType => csmsVerdicts.get(resp) ?? resp.idTokenInfo;
+
 function onAuthorizeResponse(st: Station, req: OcppTypes.AuthorizeRequest, resp: OcppTypes.AuthorizeResponse): void {
   if (!resp.tariff || resp.idTokenInfo.status !== 'Accepted' || !localCostEnabled(st)) return;
   const s = store(st);
@@ -132,8 +137,12 @@ function onAuthorizeResponse(st: Station, req: OcppTypes.AuthorizeRequest, resp:
   setProblem(st, true, TECH_CODE[check.status]); // [I08.FR.30] [I08.FR.31]
   switch (st.str(CTRLR, 'HandleFailedTariff', 'UseDefaultTariff', 'Tariff')) {
     // [I08.FR.31] (Deauthorize) the idToken is not authorized for charging: the verdict the authorization code reads
-    // (blocks/authorization.ts authorizeToken) is this very response, so it is turned into a refusal here.
-    case 'Deauthorize': resp.idTokenInfo.status = 'Invalid'; break;
+    // (blocks/authorization.ts authorizeToken) is this very response, so it is turned into a refusal here; the
+    // authorization cache keeps the CSMS's own verdict (csmsVerdict), the token itself is not invalid.
+    case 'Deauthorize':
+      csmsVerdicts.set(resp, resp.idTokenInfo);
+      resp.idTokenInfo = { ...resp.idTokenInfo, status: 'Invalid' };
+      break;
     // [I08.FR.33] authorize, no local cost calculation: the CSMS calculates the cost (E16.FR.15 for maxCost).
     case 'CentralCost': s.drivers.push({ idToken: req.idToken, central: true, receivedAt: st.clock.now() }); save(st); break;
     default: break; // [I08.FR.32] UseDefaultTariff: as if no tariff had been sent

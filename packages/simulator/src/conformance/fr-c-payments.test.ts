@@ -254,6 +254,26 @@ describe('C21 / C22 settlement (2.1)', () => {
     await h.csms.until(() => h.settlements().length === 1);
     assert.deepEqual([h.settlements()[0]!.status, h.settlements()[0]!.settlementAmount, h.settlements()[0]!.pspRef], ['Settled', 2.75, r.pspRef]);
   });
+
+  test('C21.FR.01 I07.FR.14 E16.FR.16 a local default tariff priced the transaction: the terminal settles the station\'s own total, not the CSMS\'s cost updates or totalCost', async () => {
+    const h = await withTerminal({ 'TariffCostCtrlr.Enabled[RunningCost]': 'false' });
+    h.cost.total = 9.99; // what the CSMS answers to the Ended event: ignored
+    await h.csms.call('SetDefaultTariff', { evseId: 0, tariff: { tariffId: 'T-LOCAL', currency: 'EUR', energy: { prices: [{ priceKwh: 0.5 }], taxRates: [{ type: 'VAT', tax: 20 }] } } });
+    const r = await h.st.presentPaymentCard();
+    h.st.plugIn(1, 1, { powerW: 6000 });
+    await settle();
+    const txId = h.csms.txEvents[0]!.transactionInfo.transactionId;
+    await h.csms.call('CostUpdated', { totalCost: 7.5, transactionId: txId }); // a CSMS running cost: not used either
+    await h.clock.advance(10 * 60_000); // 1 kWh at 0.50 + 20 % VAT
+    h.st.unplug(1);
+    await h.csms.until(() => h.settlements().length === 1);
+    const ended = h.csms.txEvents.find((e) => e.eventType === 'Ended')!;
+    assert.equal(ended.transactionInfo.tariffId ?? h.csms.txEvents[0]!.transactionInfo.tariffId, 'T-LOCAL');
+    assert.deepEqual(ended.costDetails?.totalCost.total, { exclTax: 0.5, inclTax: 0.6 });
+    const s = h.settlements()[0]!;
+    assert.deepEqual([s.status, s.settlementAmount, s.pspRef, s.transactionId], ['Settled', 0.6, r.pspRef, txId]);
+    assert.equal(h.terminal.payments.get(r.pspRef!)!.settledAmount, 0.6);
+  });
 });
 
 describe('C23 incremental authorization (2.1)', () => {

@@ -172,6 +172,15 @@ describe('I07 / I08 / I12 the tariff of a transaction and its costDetails (2.1)'
     assert.deepEqual((await h.csms.call('GetTariffs', { evseId: 0 })).tariffAssignments!.map((a) => a.tariffId), ['Default01'], 'I08.FR.06 removed after its transaction');
   });
 
+  test('I08.FR.31 C10.FR.04 a charge refused because the driver tariff failed (Deauthorize) leaves the CSMS\'s Accepted verdict in the authorization cache', async () => {
+    const big: Tariff = kwh('BIG', 0.1, { energy: { prices: Array.from({ length: 11 }, (_, i) => ({ priceKwh: i })) } });
+    const h = await harness({ version: '2.1', evses: TWO_EVSES, variables: { ...POINTS, 'AuthCacheCtrlr.Enabled': 'true' }, replies: { Authorize: () => ({ idTokenInfo: { status: 'Accepted' }, tariff: big }) } });
+    const r = await h.csms.call('SetVariables', { setVariableData: [{ component: { name: 'TariffCostCtrlr' }, variable: { name: 'HandleFailedTariff', instance: 'Tariff' }, attributeValue: 'Deauthorize' }] });
+    assert.equal(r.setVariableResult[0]!.attributeStatus, 'Accepted');
+    assert.equal((await h.st.presentToken('DEAUTH', 'ISO14443', 1)).status, 'Invalid', 'not authorized for charging here');
+    assert.equal(h.st.auth.fromCache({ idToken: 'DEAUTH', type: 'ISO14443' }, h.clock.now(), 86400)?.status, 'Accepted', 'the cache holds what the CSMS said');
+  });
+
   test('I08.FR.30 I08.FR.31 I08.FR.32 I08.FR.33 I08.FR.35 I08.FR.36 I12.FR.43 I12.FR.44 a driver tariff the station cannot process: Problem, then HandleFailedTariff', async () => {
     const big: Tariff = kwh('BIG', 0.1, { energy: { prices: Array.from({ length: 11 }, (_, i) => ({ priceKwh: i })) } });
     let next: Tariff = big;
