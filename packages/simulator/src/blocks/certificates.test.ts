@@ -28,7 +28,7 @@ after(() => pki.cleanup());
 
 async function station(version: OcppVersion, o: Partial<StationOptions> = {}) {
   const csms = new ScriptedCsms();
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.now() + 60_000); // a minute ahead: certificates made later in a test (notBefore = that second) are valid
   const link = new MemoryLink(csms.attach, version, 'CS001');
   const st = createStation({ identity: 'CS001', clock, link, rebootDelayMs: 1, variables: { 'AlignedDataCtrlr.Interval': '0' }, ...o });
   await st.start();

@@ -28,7 +28,7 @@ after(async () => { await fs.close(); pki.cleanup(); });
 
 async function station(o: Partial<StationOptions> = {}) {
   const csms = new ScriptedCsms();
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.now() + 60_000); // a minute ahead: certificates made later in a test (notBefore = that second) are valid
   const link = new MemoryLink(csms.attach, '2.1', 'CS001');
   const st = createStation({ identity: 'CS001', clock, link, rebootDelayMs: 1, firmwareVersion: '1.0.0', variables: { 'AlignedDataCtrlr.Interval': '0' }, ...o });
   await st.start();
@@ -69,7 +69,7 @@ describe('L01/L02 firmware, station side', () => {
 
   test('L01.FR.32 L02.FR.21 the new version is station state: reported in the BootNotification after the update, the caller\'s options untouched', async () => {
     const csms = new ScriptedCsms();
-    const clock = new ManualClock(Date.now());
+    const clock = new ManualClock(Date.now() + 60_000); // a minute ahead: certificates made later in a test (notBefore = that second) are valid
     const opts: StationOptions = Object.freeze({
       identity: 'CS001', clock, link: new MemoryLink(csms.attach, '2.1', 'CS001'), rebootDelayMs: 1, firmwareVersion: '1.0.0',
       variables: { 'AlignedDataCtrlr.Interval': '0' },

@@ -43,7 +43,7 @@ for (const version of VERSIONS) {
   describe(`C07/C08 ISO 15118 authorization, station side (${version})`, () => {
     /** A station at real time (the certificates were just made), optionally with the MO and V2G roots installed. */
     async function setup(o: Setup = {}) {
-      const clock = new ManualClock(Date.now() + 5_000);
+      const clock = new ManualClock(Date.now() + 60_000);
       const h = await harness({ version, clock, variables: { ...TX, ...o.variables }, ...(o.replies ? { replies: o.replies } : {}) });
       if (o.roots !== false) {
         for (const [certificateType, certificate] of [['V2GRootCertificate', pki.v2gRoot], ['MORootCertificate', pki.moRoot]] as const) {

@@ -27,7 +27,7 @@ const notAuthorized = (events: OcppTypes.TransactionEventRequest[]) => !events.s
 for (const version of VERSIONS) {
   describe(`Part 6 block C station test cases, ISO 15118 Plug & Charge (${version})`, () => {
     async function setup(variables: Record<string, string>, o: { roots: boolean; answer?: Answer }) {
-      const clock = new ManualClock(Date.now() + 5_000);
+      const clock = new ManualClock(Date.now() + 60_000);
       const answer = o.answer ?? { status: 'Accepted', certificateStatus: 'Accepted' };
       const h = await harness({
         version, clock, variables, evPowerW: 11_000,

@@ -25,7 +25,7 @@ for (const version of VERSIONS) {
   describe(`Part 6 block E station test cases, ISO 15118 EV (${version})`, () => {
     /** Up to EnergyTransferStarted with an ISO 15118 EV authorized by `method`; the CSMS log is cleared. */
     async function energyTransferStarted(stop: string, method: 'PnC' | 'EIM', more: Record<string, string> = {}) {
-      const clock = new ManualClock(Date.now() + 5_000); // the test contract certificates are valid from now
+      const clock = new ManualClock(Date.now() + 60_000); // the test contract certificates are valid from now
       const h = await harness({
         version, clock, evPowerW: 11_000,
         variables: { ...QUIET, 'TxCtrlr.TxStartPoint': 'EVConnected,Authorized', 'TxCtrlr.TxStopPoint': stop, 'ISO15118Ctrlr.PnCEnabled': 'true', ...more },

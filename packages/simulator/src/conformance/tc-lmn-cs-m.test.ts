@@ -44,7 +44,7 @@ const serial = (pem: string) => certificateHashData(pem).serialNumber;
 
 async function station(version: OcppVersion, o: Partial<StationOptions> = {}) {
   const csms = new ScriptedCsms({ SignCertificate: () => ({ status: 'Accepted' }) });
-  const clock = new ManualClock(Date.now() + 5_000);
+  const clock = new ManualClock(Date.now() + 60_000);
   const link = new MemoryLink(csms.attach, version, 'CS001');
   const st = createStation({ identity: 'CS001', clock, link, rebootDelayMs: 1, ...o, variables: { ...QUIET, ...o.variables } });
   await st.start();

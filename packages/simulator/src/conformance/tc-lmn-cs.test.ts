@@ -39,7 +39,7 @@ const HOUR = 3_600_000;
 /** A station on a ManualClock at the real time (the test certificates are valid now), a scripted CSMS. */
 async function station(version: OcppVersion, o: Partial<StationOptions> = {}) {
   const csms = new ScriptedCsms();
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.now() + 60_000); // a minute ahead: certificates made later in a test (notBefore = that second) are valid
   const link = new MemoryLink(csms.attach, version, 'CS001');
   const st = createStation({ identity: 'CS001', clock, link, rebootDelayMs: 1, firmwareVersion: '1.0.0', ...o, variables: { ...QUIET, ...o.variables } });
   await st.start();
