@@ -10,7 +10,8 @@ import { aBootNotification, aDataTransfer, aLockFailureEvent, aNotifyEvent, anEv
 for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
   describe(`blocks G and P over WebSocket, OCPP ${version}`, () => {
     let t: TestCsms;
-    before(async () => { t = await startTestCsms(); });
+    // last-seen persisted at most once a second (store.touchIntervalMs, the default), so the test can step past it
+    before(async () => { t = await startTestCsms({ store: { touchIntervalMs: 1000 } }); });
     after(async () => { await t.stop(); });
     let n = 0;
     const booted = async (tc: string) => {
@@ -73,7 +74,7 @@ for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
       await cs.call('BootNotification', aBootNotification());
       const lastSeen = async () => Date.parse((await t.store.getStation(sid))!.lastSeen!);
       const sessionSeen = () => t.csms.runtime.sessions.get(sid)!.lastSeen.getTime();
-      // last-seen is persisted at most once a second per station: step past that window each time.
+      // last-seen is persisted at most once a second per station (touchIntervalMs above): step past that window each time.
       const step = () => new Promise((r) => setTimeout(r, 1100));
       const advancedFrom = async (before: number, what: string) => {
         const sentAt = Date.now();
@@ -112,3 +113,24 @@ for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
     });
   });
 }
+
+test('[G02.FR.04] store.touchIntervalMs: while connected the stored last-seen is written at most once per interval (the session has the exact time); on disconnect the last message\'s time is stored', async () => {
+  const t = await startTestCsms({ store: { touchIntervalMs: 60_000 } });
+  try {
+    const sid = 'TOUCH-1';
+    const cs = await t.connect(sid, { version: '2.1' });
+    await cs.call('BootNotification', aBootNotification());
+    const stored = async () => Date.parse((await t.store.getStation(sid))?.lastSeen ?? '0');
+    const first = (await eventually(async () => (await stored()) || undefined))!;
+    await new Promise((r) => setTimeout(r, 50));
+    await cs.call('StatusNotification', aStatusNotification());
+    const live = t.csms.runtime.sessions.get(sid)!.lastSeen.getTime();
+    assert.ok(live > first, 'the session follows every message');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await stored(), first, 'within the interval nothing more is written');
+    await cs.close();
+    await eventually(async () => (await stored()) === live || undefined);
+  } finally {
+    await t.stop();
+  }
+});

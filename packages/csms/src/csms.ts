@@ -73,6 +73,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   const sessions = new Map<string, LiveSession>();
   const inboundInflight = new Set<Promise<unknown>>();
   const lastTouch = new Map<string, number>();
+  const touchEveryMs = config.store.touchIntervalMs ?? 1000;
   let store: Store | undefined = opts.store;
   let ocpp: OcppServer | undefined;
   let listeners: Listener[] = [];
@@ -127,8 +128,9 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   function touch(stationId: string, at: number): void {
     const s = sessions.get(stationId);
     if (s) s.lastSeen = new Date(at);
-    // [G02.FR.04] any message means the station is available: persist last-seen, at most once a second.
-    if ((lastTouch.get(stationId) ?? 0) + 1000 > at) return;
+    // [G02.FR.04] any message means the station is available: persist last-seen, at most every
+    // store.touchIntervalMs while connected (the session holds the exact time; written at once on disconnect).
+    if ((lastTouch.get(stationId) ?? -Infinity) + touchEveryMs > at) return;
     lastTouch.set(stationId, at);
     store?.touchStation(stationId, new Date(at)).catch((err: unknown) => log.error({ err, stationId }, 'touchStation failed'));
   }
@@ -190,6 +192,8 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
           slog.info({ code, reason, replaced: !current }, 'disconnected');
           if (!current) return; // the newer connection owns the station's connection state
           lastTouch.delete(conn.identity); // no per-identity state outlives the connection
+          // the last message's time, which the touch interval may have held back
+          store?.touchStation(conn.identity, session.lastSeen).catch((err: unknown) => slog.error({ err }, 'touchStation failed'));
           const end = new Date();
           store?.recordConnection(conn.identity, { at: end, connected: false }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
           bus.publish({ type: 'station.disconnected', stationId: conn.identity, code, reason, at: end.toISOString() });
