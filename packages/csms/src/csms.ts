@@ -191,9 +191,11 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
           if (current) sessions.delete(conn.identity);
           slog.info({ code, reason, replaced: !current }, 'disconnected');
           if (!current) return; // the newer connection owns the station's connection state
+          // the last message's time, if the touch interval held it back
+          if (lastTouch.get(conn.identity) !== session.lastSeen.getTime()) {
+            store?.touchStation(conn.identity, session.lastSeen).catch((err: unknown) => slog.error({ err }, 'touchStation failed'));
+          }
           lastTouch.delete(conn.identity); // no per-identity state outlives the connection
-          // the last message's time, which the touch interval may have held back
-          store?.touchStation(conn.identity, session.lastSeen).catch((err: unknown) => slog.error({ err }, 'touchStation failed'));
           const end = new Date();
           store?.recordConnection(conn.identity, { at: end, connected: false }).catch((err: unknown) => slog.error({ err }, 'recordConnection failed'));
           bus.publish({ type: 'station.disconnected', stationId: conn.identity, code, reason, at: end.toISOString() });

@@ -60,7 +60,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   }
   // WAL checkpoints (and their fsyncs) run in a worker thread; the writer checkpoints itself only if the
   // WAL passes ~40 MB (the worker fell behind). See sqlite-checkpointer.ts.
-  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path, opts.checkpointIntervalMs ?? 20);
+  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path, opts.checkpointIntervalMs);
   if (checkpointer) db.pragma('wal_autocheckpoint = 10000');
   const stmts = new Map<string, Database.Statement>();
   const prep = (sql: string) => {
