@@ -5,6 +5,9 @@ import type { TimerHandle } from './clock.ts';
 import { Meter, deliveredPower } from './meter.ts';
 
 export type IdToken = OcppTypes.IdTokenType;
+
+/** [C01.FR.25] two IdTokens are equal when idToken and type are equal (absent = not equal). */
+export const sameIdToken = (a: IdToken | undefined, b: IdToken | undefined): boolean => !!a && !!b && a.idToken === b.idToken && a.type === b.type;
 export type ConnectorStatus = OcppTypes.ConnectorStatusEnumType;
 export type ChargingState = OcppTypes.ChargingStateEnumType;
 export type TriggerReason = OcppTypes.TriggerReasonEnumType;
@@ -129,7 +132,7 @@ export function powerPathClosed(evse: EvseState, stationOperative: boolean): boo
   // [E01.FR.04] not before the signed start reading of TxStartPoint DataSigned (data-signed.ts).
   // [G01] not through a Faulted connector (connector-fault.ts).
   return evse.plugged !== undefined && evse.auth !== undefined && !evse.lockFailed && !evse.awaitingSign && (evse.operative || evse.tx !== undefined) && (stationOperative || evse.tx !== undefined)
-    && !evse.connectors.some((c) => c.faulted && c.id === evse.plugged);
+    && !faultedForEv(evse);
 }
 
 /** The EVSE as a whole is Faulted: every connector has a fault (connector-fault.ts). */

@@ -9,6 +9,7 @@ import { deliveredW, type EvseState, type LimitTrigger, type StoppedReason, type
 import { sendTxEvent } from './tx-engine.ts';
 import type { Station } from './station.ts';
 import { localCostMs, usesLocalCost } from './tariff-tx.ts';
+import { notifyHardWired } from './notify-event.ts';
 
 export const LIMIT_FIELDS = ['maxCost', 'maxEnergy', 'maxTime', 'maxSoC'] as const;
 export type LimitField = (typeof LIMIT_FIELDS)[number];
@@ -180,15 +181,6 @@ function onReached(st: Station, evse: EvseState, trigger: LimitTrigger): void {
   st.refresh(evse, trigger);
 }
 
-let eventId = 0;
-
 function notifyUnsupported(st: Station, fields: LimitField[]): void {
-  const at = new Date(st.clock.now()).toISOString();
-  void st.call('NotifyEvent', {
-    generatedAt: at, seqNo: 0,
-    eventData: fields.map((f) => ({
-      eventId: ++eventId, timestamp: at, trigger: 'Alerting' as const, actualValue: f, eventNotificationType: 'HardWiredNotification' as const,
-      component: { name: 'TxCtrlr' }, variable: { name: 'SupportedLimits' },
-    })),
-  });
+  notifyHardWired(st, fields.map((f) => ({ trigger: 'Alerting' as const, actualValue: f, component: { name: 'TxCtrlr' }, variable: { name: 'SupportedLimits' } })));
 }

@@ -2,7 +2,7 @@
 // local-list and offline rules (C13–C15), local stop (E07), ClearCache (C11).
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import { faultedForEv, type EvseState, type IdToken, type StoppedReason, type TriggerReason } from '../evse.ts';
+import { faultedForEv, sameIdToken as same, type EvseState, type IdToken, type StoppedReason, type TriggerReason } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 import { keepInBay } from '../parking-bay.ts';
@@ -11,8 +11,6 @@ import { paymentAuthorizationExpired, webPaymentPending } from './payments.ts';
 import { csmsVerdict } from './tariffs.ts';
 
 type Info = OcppTypes.IdTokenInfoType;
-// [C01.FR.25] two IdTokens are equal when idToken and type are equal.
-const same = (a: IdToken | undefined, b: IdToken | undefined): boolean => !!a && !!b && a.idToken === b.idToken && a.type === b.type;
 export type Decision = { info: Info; offline: boolean };
 
 /**

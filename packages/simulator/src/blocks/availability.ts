@@ -5,6 +5,7 @@ import type { Block } from '../block.ts';
 import { connectorStatus, type EvseState } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { syncReservations } from './reservation.ts';
+import { notifyHardWired } from '../notify-event.ts';
 
 /** [G01] send StatusNotification for connectors whose status changed (or all, when `all`). */
 export function reportStatuses(st: Station, evse: EvseState, all: boolean): void {
@@ -22,8 +23,6 @@ export function reportStatuses(st: Station, evse: EvseState, all: boolean): void
   }
 }
 
-let eventId = 0;
-
 /**
  * [G05] the connector retention lock of an EVSE failed (or works again): [G05.FR.01] charging does not
  * start (or stops) while it is failed, [G05.FR.02] NotifyEvent ConnectorPlugRetentionLock.Problem.
@@ -33,15 +32,11 @@ export function setLockFailure(st: Station, evseId: number, failed: boolean): vo
   if ((evse.lockFailed ?? false) === failed) return;
   evse.lockFailed = failed;
   st.dm.setInternal({ name: 'ConnectorPlugRetentionLock', evse: { id: evse.id, connectorId: evse.plugged ?? evse.connectors[0]!.id } }, { name: 'Problem' }, String(failed));
-  const timestamp = new Date(st.clock.now()).toISOString();
-  void st.call('NotifyEvent', {
-    generatedAt: timestamp, seqNo: 0,
-    eventData: [{
-      eventId: ++eventId, timestamp, trigger: 'Delta', actualValue: String(failed), eventNotificationType: 'HardWiredNotification',
-      component: { name: 'ConnectorPlugRetentionLock', evse: { id: evse.id, ...(evse.plugged !== undefined ? { connectorId: evse.plugged } : {}) } },
-      variable: { name: 'Problem' }, ...(failed ? {} : { cleared: true }),
-    }],
-  });
+  notifyHardWired(st, [{
+    trigger: 'Delta', actualValue: String(failed),
+    component: { name: 'ConnectorPlugRetentionLock', evse: { id: evse.id, ...(evse.plugged !== undefined ? { connectorId: evse.plugged } : {}) } },
+    variable: { name: 'Problem' }, ...(failed ? {} : { cleared: true }),
+  }]);
   st.refresh(evse, 'ChargingStateChanged');
 }
 

@@ -21,6 +21,7 @@ import { applyLocalLimit, supportedLimits, LIMIT_FIELDS } from '../tx-limits.ts'
 import { endTx } from '../tx-engine.ts';
 import { usesLocalCost } from '../tariff-tx.ts';
 import { presentToken, type Decision } from './authorization.ts';
+import { is21 } from './tariffs.ts';
 import { QR_PARAMETERS, buildQrUrl, templateProblem, totpV1, type QrLimits } from '../web-payment-qr.ts';
 
 type SettlementReq = OcppTypes.NotifySettlementRequest;
@@ -57,7 +58,6 @@ interface PaymentState {
 }
 
 const STATES = new WeakMap<Station, PaymentState>();
-const is21 = (st: Station): boolean => (st.version ?? st.lastVersion ?? st.opts.versions?.[0] ?? '2.1') === '2.1';
 const now = (st: Station): string => new Date(st.clock.now()).toISOString();
 
 function stateOf(st: Station): PaymentState {

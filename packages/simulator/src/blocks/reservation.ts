@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import type { TimerHandle } from '../clock.ts';
-import { evseFaulted, type EvseState, type IdToken } from '../evse.ts';
+import { evseFaulted, sameIdToken as same, type EvseState, type IdToken } from '../evse.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
 import type { Station } from '../station.ts';
 import { reportStatuses } from './availability.ts';
@@ -45,8 +45,6 @@ function store(st: Station): Store {
 /** The reservations the station holds (a copy). */
 export function reservations(st: Station): Reservation[] { return store(st).list.map((r) => ({ ...r })); }
 
-// [C01.FR.25] two IdTokens are equal when idToken and type are equal.
-const same = (a: IdToken | undefined, b: IdToken | undefined): boolean => !!a && !!b && a.idToken === b.idToken && a.type === b.type;
 /** [H03.FR.01]..[H03.FR.06] the reservation's idToken, or its groupIdToken when it has one. */
 const matches = (r: Reservation, idToken: IdToken, group?: IdToken): boolean => same(r.idToken, idToken) || (!!r.groupIdToken && same(r.groupIdToken, group));
 

@@ -7,11 +7,12 @@
 import { join } from 'node:path';
 import { RpcError, type OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import type { IdToken } from '../evse.ts';
+import { sameIdToken, type IdToken } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
 import { checkTariff, type TariffCheck } from '../tariff-cost.ts';
 import { changeTransactionTariff, txTariff } from '../tariff-tx.ts';
+import { notifyHardWired } from '../notify-event.ts';
 
 type Tariff = OcppTypes.TariffType;
 const CTRLR = 'TariffCostCtrlr';
@@ -47,7 +48,6 @@ export function validate(st: Station, t: Tariff): TariffCheck {
   return checkTariff(t, { conditionsSupported: flag(st, 'ConditionsSupported', 'Tariff'), ...(Number.isFinite(max) ? { maxElements: max } : {}) });
 }
 
-const sameToken = (a: IdToken, b: IdToken): boolean => a.idToken === b.idToken && a.type === b.type;
 const validAt = (i: Installed, now: number): boolean => i.tariff.validFrom === undefined || Date.parse(i.tariff.validFrom) <= now;
 
 /**
@@ -70,7 +70,7 @@ export function defaultTariffFor(st: Station, evseId: number, now = st.clock.now
 
 /** [I08.FR.04] the driver-specific tariff received for this idToken (or CentralCost after a failed one, I08.FR.33). */
 export function driverTariffFor(st: Station, idToken: IdToken): DriverTariff | undefined {
-  return store(st).drivers.find((d) => sameToken(d.idToken, idToken));
+  return store(st).drivers.find((d) => sameIdToken(d.idToken, idToken));
 }
 
 /** [I08.FR.06] the transaction that used a driver-specific tariff ended: remove it unless another EVSE still uses it. */
@@ -78,7 +78,7 @@ export function releaseDriverTariff(st: Station, idToken: IdToken, endedEvseId: 
   const s = store(st);
   const d = driverTariffFor(st, idToken);
   if (!d) return;
-  const elsewhere = st.evses.some((e) => e.id !== endedEvseId && ((e.auth && sameToken(e.auth.idToken, idToken)) || (e.tx?.authorizedBy && sameToken(e.tx.authorizedBy, idToken))));
+  const elsewhere = st.evses.some((e) => e.id !== endedEvseId && ((e.auth && sameIdToken(e.auth.idToken, idToken)) || (e.tx?.authorizedBy && sameIdToken(e.tx.authorizedBy, idToken))));
   if (elsewhere) return;
   s.drivers = s.drivers.filter((x) => x !== d);
   save(st);
@@ -89,7 +89,7 @@ function pruneDrivers(st: Station): void {
   const s = store(st);
   const timeout = st.num('TxCtrlr', 'EVConnectionTimeOut', 120) * 1000;
   const inUse = (d: DriverTariff): boolean => st.clock.now() - d.receivedAt < timeout
-    || st.evses.some((e) => (e.auth && sameToken(e.auth.idToken, d.idToken)) || (e.tx?.authorizedBy && sameToken(e.tx.authorizedBy, d.idToken)));
+    || st.evses.some((e) => (e.auth && sameIdToken(e.auth.idToken, d.idToken)) || (e.tx?.authorizedBy && sameIdToken(e.tx.authorizedBy, d.idToken)));
   const keep = s.drivers.filter(inUse);
   if (keep.length !== s.drivers.length) { s.drivers = keep; save(st); }
 }
@@ -97,20 +97,12 @@ function pruneDrivers(st: Station): void {
 /** ReserveNow time of a reservation (I12.FR.07: reservation time runs from the ReserveNowRequest). */
 export const reservedAt = (st: Station, reservationId: number): number | undefined => store(st).reservedAt.get(reservationId);
 
-let eventId = 0;
 /** [I08.FR.30] [I08.FR.31] [I08.FR.35] [I08.FR.36] [I12.FR.43] [I12.FR.44] TariffCostCtrlr.Problem, reported with a NotifyEvent (no monitors installed). */
 export function setProblem(st: Station, problem: boolean, techCode?: string): void {
   const value = String(problem);
   if (st.str(CTRLR, 'Problem', 'false') === value) return;
   try { st.dm.setInternal({ name: CTRLR }, { name: 'Problem' }, value); } catch { /* not modelled */ }
-  const at = new Date(st.clock.now()).toISOString();
-  void st.call('NotifyEvent', {
-    generatedAt: at, seqNo: 0,
-    eventData: [{
-      eventId: ++eventId, timestamp: at, trigger: 'Alerting', actualValue: value, eventNotificationType: 'HardWiredNotification',
-      component: { name: CTRLR }, variable: { name: 'Problem' }, ...(techCode ? { techCode } : {}),
-    }],
-  });
+  notifyHardWired(st, [{ trigger: 'Alerting', actualValue: value, component: { name: CTRLR }, variable: { name: 'Problem' }, ...(techCode ? { techCode } : {}) }]);
 }
 
 const TECH_CODE: Record<string, string> = { TooManyElements: 'TooManyElements', ConditionNotSupported: 'UnsupportedParam', Rejected: 'InvalidValue' };
@@ -124,7 +116,7 @@ export const csmsVerdict = (resp: OcppTypes.AuthorizeResponse): OcppTypes.IdToke
 function onAuthorizeResponse(st: Station, req: OcppTypes.AuthorizeRequest, resp: OcppTypes.AuthorizeResponse): void {
   if (!resp.tariff || resp.idTokenInfo.status !== 'Accepted' || !localCostEnabled(st)) return;
   const s = store(st);
-  s.drivers = s.drivers.filter((d) => !sameToken(d.idToken, req.idToken));
+  s.drivers = s.drivers.filter((d) => !sameIdToken(d.idToken, req.idToken));
   const check = validate(st, resp.tariff);
   if (check.status === 'Accepted') {
     // [I08.FR.04] for the transaction of this idToken; [I08.FR.10] a validFrom is ignored.
