@@ -76,7 +76,7 @@ export function download(location: string, o: TransferOptions = {}): Promise<Buf
 }
 
 /**
- * Upload a file (a log, N01) with HTTP(S) PUT (the default) or POST (multipart/form-data, N01.FR.19).
+ * [N01.FR.14] Upload a file (a log, N01) with HTTP(S) PUT (the default) or POST (multipart/form-data, N01.FR.19).
  * [N01.FR.21] a location ending in "/" gets the file name appended; [N01.FR.29] otherwise it is used as is.
  */
 export function upload(location: string, fileName: string, data: Buffer, o: TransferOptions & { method?: 'PUT' | 'POST' } = {}): Promise<void> {

@@ -104,7 +104,7 @@ export function leadingAt(entries: readonly ScheduleEntry[], purpose: OcppTypes.
 
 /**
  * The lowest of the active periods and the local limit, in W: [K01.FR.49] numberPhases 3 unless given;
- * [K01.FR.140] the lowest numberPhases of all; [K01.FR.45] never more phases than the EVSE has;
+ * [K01.FR.140] the lowest numberPhases of all; [K01.FR.45] [K01.FR.43] never more phases than the EVSE has;
  * [K01.FR.51] an A limit is per phase; [K01.FR.50] W <-> A via the line voltage and the number of phases.
  */
 export function combine(actives: readonly (Active | undefined)[], localW: number, phases: number, voltage: number): Limit {

@@ -148,7 +148,7 @@ function stationEntries(st: Station, s: ScState): ScheduleEntry[] {
   return s.profiles.filter((r) => r.profile.chargingProfilePurpose === 'ChargingStationMaxProfile').map((r) => entry(st, s, r));
 }
 
-/** [K01.FR.14] a TxDefaultProfile on EVSE #0 applies to every EVSE, [K01.FR.15] one on an EVSE to that EVSE; [K01.FR.04] TxProfiles of its transaction. */
+/** [K06.FR.01] [K07.FR.01] installed profiles apply also offline. [K01.FR.14] a TxDefaultProfile on EVSE #0 applies to every EVSE, [K01.FR.15] one on an EVSE to that EVSE; [K01.FR.04] TxProfiles of its transaction. */
 function evseEntries(st: Station, s: ScState, e: EvseState): ScheduleEntry[] {
   return s.profiles.filter((r) => {
     const purpose = r.profile.chargingProfilePurpose;
@@ -171,7 +171,7 @@ function evseInput(st: Station, s: ScState, e: EvseState, local: boolean): EvseI
 }
 
 /**
- * The power limit of every EVSE now (undefined: no profile limits it). [K04.FR.05] the ChargingStationMaxProfile
+ * [K06.FR.02] The power limit of every EVSE now (undefined: no profile limits it). [K04.FR.05] the ChargingStationMaxProfile
  * limits all EVSEs together: it is shared over the EVSEs that draw power.
  */
 function limitsNow(st: Station, s: ScState, now: number): Map<EvseState, { w: number | undefined; shared: boolean }> {

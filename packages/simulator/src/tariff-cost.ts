@@ -300,7 +300,7 @@ function integrate(s: CostState, to: number, energyTo: Dec, track: boolean, stop
       if (d > 0n && before + d >= stop - TOLERANCE) return t + Math.min(1, Math.max(0, Number(stop - before) / Number(d))) * dt;
     }
     book(s, deltas);
-    if (charging) s.chargingMs += dt; else s.idleMs += dt;
+    if (charging) s.chargingMs += dt; else s.idleMs += dt; // [I12.FR.40] usage continues after maxCost froze the cost
     if (track) trackPeriod(s, dE, dt, charging);
     t = next;
     s.at = t;
@@ -377,7 +377,7 @@ const priceOf = (m: Money, rates: TaxRate[] | undefined, places: number): Price 
   ({ exclTax: toNumber(m.excl, places), inclTax: toNumber(m.incl, places), ...(rates ? { taxRates: rates } : {}) });
 
 /**
- * The 2.1 costDetails: [I12.FR.09]..[I12.FR.11] usage and cost per part, [I12.FR.16] the tariff's currency,
+ * The 2.1 costDetails: [I12.FR.09] [I12.FR.10] [I12.FR.11] usage and cost per part, [I12.FR.16] the tariff's currency,
  * [I12.FR.17] the total of all parts, [I12.FR.41] NormalCost / [I12.FR.39] MaxCost. `final` (the Ended event,
  * I12.FR.42): with the chargingPeriods ([I12.FR.04] each with its tariffId) and [I12.FR.38] the minCost applied.
  * Amounts are rounded to `places` decimals (half away from zero), energy to whole mWh, times to whole seconds.

@@ -24,6 +24,7 @@ function maxSamples(st: Station): number {
  */
 export function thinSamples(samples: MeterValue[], max: number): MeterValue[] {
   let out = samples;
+  // [E06.FR.13] [E07.FR.09] [E07.FR.10] [E08.FR.10] [E08.FR.11] [E09.FR.06] [E09.FR.07] [E10.FR.05] [E10.FR.06] [E12.FR.08] [E12.FR.09] [E15.FR.02] [E15.FR.03] [F03.FR.05] [F03.FR.06] [F04.FR.05] [F04.FR.06] Ended meter data bounded: intermediate values dropped first, first and newest kept
   while (out.length > max) out = out.filter((_, i) => i % 2 === 0 || i === out.length - 1);
   return out;
 }

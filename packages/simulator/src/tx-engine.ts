@@ -203,7 +203,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
     // [J02.FR.21] [E02.FR.14] signed per SampledDataCtrlr/AlignedDataCtrlr SignReadings (meter-signing.ts).
     ...(meterValue.length ? { meterValue } : {}),
   };
-  // [E16.FR.01] [E16.FR.03] [F07.FR.03] the limits in force, once, in the next TransactionEvent after a change.
+  // [E16.FR.01] [E16.FR.03] [F07.FR.03] [C24.FR.03] [C25.FR.25] the limits in force, once, in the next TransactionEvent after a change.
   // [C18.FR.06] [C25.FR.04] [C25.FR.05] [C25.FR.06] the limits of an ad hoc payment go with its idToken (blocks/payments.ts).
   if (evse.auth && !tx.idTokenSent) seedPaymentLimits(st, evse);
   if (tx.limits?.report) { ev.transactionInfo.transactionLimit = tx.limits.report; tx.limits.report = undefined; }
@@ -223,6 +223,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   // [E01.FR.13] [E02.FR.03] [E03.FR.03] [F02.FR.06] [H01.FR.15] the next event after a reservation was used carries its id.
   if (evse.reservationId !== undefined) { ev.reservationId = evse.reservationId; delete evse.reservationId; }
   addCostInfo(st, evse, ev); // [I07.FR.32] [I08.FR.22] tariffId, [I12.FR.01] [I12.FR.02] costDetails (2.1 local cost, tariff-tx.ts)
+  // [B02.FR.03] [B03.FR.01] locally authorized transactions run before Accepted; their events wait in the durable queue
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);
   st.emit('transactionEvent', ev);
   for (const mv of parts.slice(1)) {
@@ -245,7 +246,7 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
  */
 export function onTxEventDelivered(st: Station, req: TxEvent, resp: OcppTypes.TransactionEventResponse): void {
   const ongoing = st.evses.find((e) => e.tx?.id === req.transactionInfo.transactionId);
-  // [E16.FR.02] [F07.FR.02] a limit from the CSMS (2.1), then [E16.FR.15] its running cost against maxCost
+  // [E16.FR.02] [F07.FR.02] [C17.FR.04] [C24.FR.04] [C25.FR.26] a limit from the CSMS (2.1), then [E16.FR.15] its running cost against maxCost
   // (ignored when the station calculates the cost from a tariff, E16.FR.16).
   if (ongoing?.tx && resp.transactionLimit) applyCsmsLimit(st, ongoing, resp.transactionLimit);
   if (ongoing?.tx && typeof resp.totalCost === 'number') onCostUpdate(st, ongoing, resp.totalCost);

@@ -49,7 +49,7 @@ export async function authorizeToken(st: Station, idToken: IdToken): Promise<{ i
       const known = fromList ?? fromCache;
       return known ? { info: known, offline: false } : undefined;
     }
-    // [C01.FR.02] [C06.FR.02] ask the CSMS; [C01.FR.05] also for a listed token; [C10.FR.03] [C12.FR.05] and when the cache holds a non-Accepted status.
+    // [C01.FR.02] [C06.FR.02] [C08.FR.01] ask the CSMS; [C01.FR.05] also for a listed token; [C10.FR.03] [C12.FR.05] and when the cache holds a non-Accepted status.
     const resp = await st.call('Authorize', { idToken });
     if (resp) {
       // [C10.FR.04] [C12.FR.06] update the cache with the answer (whatever its status, C10.FR.01);
@@ -78,7 +78,7 @@ export function armEvTimeout(st: Station, evse: EvseState): void {
   if (s <= 0) return;
   evse.evTimeout = st.clock.setTimeout(() => {
     if (evse.plugged !== undefined || !evse.auth) return;
-    // [E03.FR.05] [F02.FR.07] end the transaction, unless [E03.FR.15] [F02.FR.08] the EV waits in the bay (parking-bay.ts).
+    // [E03.FR.05] [F02.FR.07] [C20.FR.02] end the transaction, unless [E03.FR.15] [F02.FR.08] the EV waits in the bay (parking-bay.ts).
     if (evse.tx && !evse.tx.seen.has('EVConnected') && !keepInBay(st, evse)) { endTx(st, evse, 'EVConnectTimeout', 'Timeout'); st.refresh(evse, 'EVConnectTimeout'); return; }
     if (evse.tx) evse.tx.pendingStop = 'Timeout';
     else paymentAuthorizationExpired(st, evse); // [C19.FR.01] an ad hoc payment without a transaction is canceled (payments.ts)
@@ -114,6 +114,7 @@ export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, 
 const lockedTo = (e: EvseState, t: IdToken): boolean => !!e.tx?.authorizedBy && !same(e.tx.authorizedBy, t);
 
 /** `decide` replaces the plain token check (authorizeToken), e.g. for an eMAID with its contract certificate (C07, iso15118-auth.ts). */
+// [C08.FR.02] the simulated HMI: a token can restart the identification at any time
 export async function presentToken(st: Station, idToken: IdToken, evseId?: number, decide = (): Promise<Decision | undefined> => authorizeToken(st, idToken)): Promise<{ status: string; evseId?: number }> {
   // [C01.FR.03] [E07.FR.01] [E08.FR.01] [C09.FR.07] (a) the same token on an EVSE that it authorized ends that
   // session without Authorize (also offline).
@@ -154,13 +155,13 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
   // [C01.FR.21] IdTokenInfo.evseId limits the EVSEs this token may charge at.
   const allowed = decision!.info.evseId;
   if (allowed?.length && !allowed.includes(evse.id)) return { status: 'NotAllowedAtEvse', evseId: evse.id };
-  // [H03.FR.01]..[H03.FR.10] [G01.FR.06] [G01.FR.09] a reserved EVSE only for its idToken / groupIdToken (reservation.ts).
+  // [H03.FR.01]..[H03.FR.10] [H03.FR.07] [H03.FR.08] [G01.FR.06] [G01.FR.09] a reserved EVSE only for its idToken / groupIdToken (reservation.ts).
   if (!claimReservation(st, evse, idToken, decision!.info.groupIdToken)) return { status: 'Reserved', evseId: evse.id };
   evse.auth = { idToken, ...(decision!.info.groupIdToken ? { groupIdToken: decision!.info.groupIdToken } : {}), ...(decision!.offline ? { offline: true } : {}) };
   evse.suspended = undefined;
   // [C01.FR.26] [E03.FR.15] EVConnectionTimeOut ends the authorization when no cable follows.
   armEvTimeout(st, evse);
-  // [C01.FR.01] [C06.FR.01] the energy offer starts only now (powerPathClosed needs evse.auth).
+  // [C01.FR.01] [C06.FR.01] [C17.FR.04] [C17.FR.05] the energy offer starts only now (powerPathClosed needs evse.auth).
   st.refresh(evse, 'Authorized');
   return { status: 'Accepted', evseId: evse.id };
 }

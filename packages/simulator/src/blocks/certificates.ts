@@ -132,7 +132,7 @@ function getInstalled(st: Station, req: OcppTypes.GetInstalledCertificateIdsRequ
 function deleteCertificate(st: Station, req: OcppTypes.DeleteCertificateRequest): OcppTypes.DeleteCertificateResponse {
   const want = req.certificateHashData;
   const alg = want.hashAlgorithm;
-  // [M04.FR.06] the Charging Station Certificate cannot be deleted this way: Failed.
+  // [M04.FR.06] [M04.FR.03] the Charging Station Certificate cannot be deleted this way: Failed.
   const own = clientCertificate(st)?.cert;
   const ownLeaf = own ? pemBlocks(own, 'CERTIFICATE')[0] : undefined;
   if (ownLeaf) {
@@ -239,7 +239,7 @@ export function applyTrust(st: Station): void {
 function watchConnection(st: Station): void {
   st.link.on('error', (err: Error & { code?: string }) => {
     const s = store(st);
-    // [M05.FR.14] [M05.FR.16] the CSMS certificate failed the check: the next attempts may use the fallback root.
+    // [M05.FR.14] [M05.FR.15] [M05.FR.16] the CSMS certificate failed the check: the next attempts may use the fallback root.
     if (securityEventFor(err) === 'InvalidCsmsCertificate' && s.certs.some((c) => c.fallback) && !s.useFallback) {
       s.useFallback = true;
       applyTrust(st);

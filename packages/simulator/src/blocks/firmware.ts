@@ -77,7 +77,7 @@ export function firmwareImageVersion(image: Buffer): { version: string; failInst
 async function notify(st: Station, status: FwStatus, requestId: number | undefined, triggered = true): Promise<unknown> {
   const s = state(st);
   s.last = { status, ...(requestId !== undefined ? { requestId } : {}) };
-  // [L01.FR.01] every new state; [L01.FR.10] [L01.FR.20] with the requestId of the UpdateFirmwareRequest (not for Idle).
+  // [L01.FR.01] every new state; [L01.FR.10] [L01.FR.20] [L02.FR.06] [L02.FR.14] with the requestId of the UpdateFirmwareRequest (not for Idle).
   return st.call('FirmwareStatusNotification', { status, ...(requestId !== undefined && status !== 'Idle' ? { requestId } : {}) }, { triggered });
 }
 
@@ -177,7 +177,7 @@ async function run(st: Station, job: Job): Promise<void> {
   job.phase = 'verifying';
   await notify(st, 'Downloaded', id);
   if (job.secure) {
-    // [L01.FR.04] [L01.FR.12] the signature over the entire file with the signing certificate.
+    // [L01.FR.04] [L01.FR.09] [L01.FR.12] the signature over the entire file with the signing certificate.
     if (!firmwareSignatureValid(job.image, req.firmware.signature!, req.firmware.signingCertificate!)) {
       job.phase = 'done';
       await notify(st, 'InvalidSignature', id);
@@ -201,7 +201,7 @@ async function run(st: Station, job: Job): Promise<void> {
 }
 
 /**
- * [L01.FR.05] install as soon as possible; [L01.FR.06] [L01.FR.33] [L02.FR.03] the station reboots to activate
+ * [L01.FR.05] [L02.FR.02] install as soon as possible; [L01.FR.06] [L01.FR.33] [L02.FR.03] the station reboots to activate
  * the firmware, so it waits for all transactions to end ([L01.FR.34] InstallScheduled meanwhile).
  */
 async function installWhenIdle(st: Station, job: Job): Promise<void> {
@@ -232,7 +232,7 @@ async function installWhenIdle(st: Station, job: Job): Promise<void> {
     unblock(st, true);
     return;
   }
-  // [L01.FR.15] [L01.FR.32 a] InstallRebooting, reboot, then Installed from the new firmware.
+  // [L01.FR.15] [L01.FR.32 a] [L02.FR.09] [L02.FR.21] InstallRebooting, reboot, then Installed from the new firmware.
   await notify(st, 'InstallRebooting', id);
   const s = state(st);
   s.pending = { requestId: id, version: image.version };

@@ -355,7 +355,7 @@ export function scanQr(st: Station, evseId?: number, limits: QrLimits = {}): str
     chargingstationid: st.str('WebPaymentsCtrlr', 'ChargingStationId', '') || st.str('SecurityCtrlr', 'Identity', st.opts.identity),
     ...(evseId !== undefined ? { evse: String(evseId) } : {}), ...(roaming ? { roamingevseid: roaming } : {}),
     totp, version,
-  }, limits); // [C25.FR.04]..[C25.FR.06] [C25.FR.56]..[C25.FR.58] maxtime (s), maxenergy (Wh), maxcost as query parameters
+  }, limits); // [C25.FR.04]..[C25.FR.06] [C25.FR.56]..[C25.FR.58] [C25.FR.57] maxtime (s), maxenergy (Wh), maxcost as query parameters
   const s = stateOf(st);
   const entered: TransactionLimit = {};
   for (const [f] of QR_PARAMETERS) if (limits[f] !== undefined) entered[f] = limits[f];
