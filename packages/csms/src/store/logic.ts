@@ -54,13 +54,50 @@ export function tokenKey(idToken: string, type: string): string {
   return `${idToken.toLowerCase()}\u001f${type}`;
 }
 
+/** Quoted object keys with their colon, e.g. `"seqNo":` (OCPP payloads use few distinct keys). */
+const quotedKeys = new Map<string, string>();
+
+/**
+ * JSON with object keys sorted and undefined members left out, so equal content gives equal text whatever
+ * the key order. It runs for every TransactionEvent (the fingerprint), so it is written for speed (issue 7:
+ * one pass, no sort when the keys are already in order, quoted keys cached, primitives without
+ * JSON.stringify where the text is the same); the output is byte for byte that of the first map/join
+ * version (logic.test.ts), so stored fingerprints keep matching.
+ */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i) out += ',';
+      out += canonicalJson(v[i]) ?? '';
+    }
+    return `${out}]`;
   }
-  return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue;
+    if (out.length > 1) out += ',';
+    let qk = quotedKeys.get(k);
+    if (qk === undefined) {
+      qk = `${JSON.stringify(k)}:`;
+      if (quotedKeys.size < 4096) quotedKeys.set(k, qk);
+    }
+    out += qk + canonicalJson(x);
+  }
+  return `${out}}`;
 }
 
 /** Identity of a TransactionEvent's content: everything but seqNo, offline and customData. */
@@ -71,10 +108,25 @@ export function eventFingerprint(req: TransactionEventRequest): string {
 
 export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 
-/** Flattens meter values into rows (without id/stationId), applying the measurand default. */
-export function flattenMeterValues(meterValues: MeterValueType[]): Omit<MeterValueRow, 'id' | 'stationId' | 'evseId' | 'transactionId'>[] {
+type FlatRow = Omit<MeterValueRow, 'id' | 'stationId' | 'evseId' | 'transactionId'>;
+/** Rows of meter value arrays already flattened: one TransactionEvent is checked, folded and stored (3 calls). */
+const flattened = new WeakMap<object, readonly FlatRow[]>();
+
+/**
+ * Flattens meter values into rows (without id/stationId), applying the measurand default. The rows of an
+ * array are computed once and shared by later calls with the same array: callers must not modify them.
+ */
+export function flattenMeterValues(meterValues: MeterValueType[]): FlatRow[] {
   if (!Array.isArray(meterValues)) throw invalid('meterValue', 'must be an array');
-  const rows: Omit<MeterValueRow, 'id' | 'stationId' | 'evseId' | 'transactionId'>[] = [];
+  const known = flattened.get(meterValues);
+  if (known) return known as FlatRow[];
+  const rows = flattenOnce(meterValues);
+  flattened.set(meterValues, rows);
+  return rows;
+}
+
+function flattenOnce(meterValues: MeterValueType[]): FlatRow[] {
+  const rows: FlatRow[] = [];
   meterValues.forEach((mv, i) => {
     const timestamp = iso(mv?.timestamp, `meterValue[${i}].timestamp`);
     if (!Array.isArray(mv.sampledValue)) throw invalid(`meterValue[${i}].sampledValue`, 'must be an array');

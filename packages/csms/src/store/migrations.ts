@@ -77,6 +77,25 @@ ALTER TABLE meter_values_v3 RENAME TO meter_values;
 CREATE UNIQUE INDEX meter_values_key ON meter_values (station_id, transaction_id, timestamp, evse_id, measurand, phase, location, context);
 `;
 
+// V4 (issue 7, write throughput): meter values as one row per MeterValue (station, transaction, timestamp,
+// evse) with its sampled values as JSON (sql-meter.ts), instead of one row per sampled value with an
+// 8-column unique index: a TransactionEvent with 6 samples wrote 6 rows and 6 wide index entries, which
+// split index pages every few messages (≈ 14 KB of WAL per message in the store-only measurement). Existing
+// rows are grouped into readings in their id order; sampled-value ids change (reading id × 1000 + position).
+const V4_READINGS = `
+CREATE TABLE meter_readings (id $ROWID, station_id $T NOT NULL, evse_id INTEGER NOT NULL, transaction_id $T NOT NULL DEFAULT '',
+  timestamp $T NOT NULL, samples TEXT NOT NULL);
+CREATE UNIQUE INDEX meter_readings_key ON meter_readings (station_id, transaction_id, timestamp, evse_id);
+INSERT INTO meter_readings (station_id, evse_id, transaction_id, timestamp, samples)
+  SELECT station_id, evse_id, transaction_id, timestamp, $SAMPLES FROM (SELECT * FROM meter_values ORDER BY id) AS mv
+  GROUP BY station_id, transaction_id, timestamp, evse_id ORDER BY min(id);
+DROP TABLE meter_values;
+`;
+const SAMPLES = {
+  sqlite: "json_group_array(json_object('measurand', measurand, 'phase', phase, 'location', location, 'context', context, 'unit', unit, 'multiplier', multiplier, 'value', value, 'signedMeterValue', json(signed)))",
+  postgres: "json_agg(json_build_object('measurand', measurand, 'phase', phase, 'location', location, 'context', context, 'unit', unit, 'multiplier', multiplier, 'value', value, 'signedMeterValue', signed::json) ORDER BY id)::text",
+};
+
 /** A migration is one template for both dialects, or one per dialect. */
 export type MigrationSql = string | Record<Dialect, string>;
 
@@ -84,6 +103,7 @@ export const migrations: { version: number; sql: MigrationSql }[] = [
   { version: 1, sql: V1 },
   { version: 2, sql: V2 },
   { version: 3, sql: { sqlite: V3_EVENTS + V3_SQLITE_METER, postgres: V3_EVENTS } },
+  { version: 4, sql: { sqlite: V4_READINGS.replace('$SAMPLES', SAMPLES.sqlite), postgres: V4_READINGS.replace('$SAMPLES', SAMPLES.postgres) } },
 ];
 
 /** Text columns that are compared/sorted use byte order ("C") in PostgreSQL, like SQLite's BINARY. */
@@ -92,6 +112,7 @@ export function render(template: MigrationSql, dialect: Dialect): string {
   return sql
     .replaceAll('$FOLD_REMOTE_START_ID', dialect === 'sqlite' ? "json_extract(fold, '$.tx.remoteStartId')" : "((fold::jsonb) -> 'tx' ->> 'remoteStartId')::bigint")
     .replaceAll('$ID', dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY')
+    .replaceAll('$ROWID', dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGSERIAL PRIMARY KEY')
     .replaceAll('$T', dialect === 'sqlite' ? 'TEXT' : 'TEXT COLLATE "C"');
 }
 

@@ -76,6 +76,40 @@ test('[E17] migration 2 back-fills remote_start_id of transactions stored before
   }
 });
 
+test('migration 4 groups the meter values of a version 3 database into readings (values, order, signed data kept)', async () => {
+  const { migrations, render, SCHEMA_VERSION_DDL } = await import('./migrations.ts');
+  const schema = `cw_test_${randomBytes(6).toString('hex')}`;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const signed = { signedMeterData: 'QUJD', encodingMethod: 'OCMF' };
+  try {
+    await c.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}"`);
+    await c.query(SCHEMA_VERSION_DDL);
+    for (const m of migrations.slice(0, 3)) {
+      await c.query(render(m.sql, 'postgres'));
+      await c.query('INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)', [m.version, new Date().toISOString()]);
+    }
+    await c.query("INSERT INTO stations (id, security_profile, created_at) VALUES ('OLD', 1, '2025-01-01T00:00:00.000Z')");
+    const ins = "INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, unit, value, signed) VALUES ('OLD', 1, 'T-old', $1, $2, $3, $4, $5, $6)";
+    await c.query(ins, ['2025-01-01T00:00:00.000Z', 'Energy.Active.Import.Register', '', 'Wh', 10, JSON.stringify(signed)]);
+    await c.query(ins, ['2025-01-01T00:00:00.000Z', 'Current.Import', 'L1', 'A', 16, null]);
+    await c.query(ins, ['2025-01-01T00:01:00.000Z', 'Energy.Active.Import.Register', '', 'Wh', 20, null]);
+  } finally {
+    await c.end();
+  }
+  const s = await createPostgresStore({ url, schema });
+  try {
+    const rows = await s.listMeterValues({ stationId: 'OLD', transactionId: 'T-old', limit: 10 });
+    assert.deepEqual(rows.map((r) => [r.timestamp, r.measurand, r.phase, r.unit, r.value]), [
+      ['2025-01-01T00:00:00.000Z', 'Energy.Active.Import.Register', undefined, 'Wh', 10], ['2025-01-01T00:00:00.000Z', 'Current.Import', 'L1', 'A', 16],
+      ['2025-01-01T00:01:00.000Z', 'Energy.Active.Import.Register', undefined, 'Wh', 20]]);
+    assert.deepEqual(rows[0]!.signedMeterValue, signed);
+  } finally {
+    await s.close();
+    await dropSchema(schema);
+  }
+});
+
 test('write lanes: with 4 lanes every station\'s writes still commit in the order of the calls', async () => {
   const schema = `cw_test_${randomBytes(6).toString('hex')}`;
   const s = await createPostgresStore({ url, schema, writeLanes: 4, maxDelayMs: 1 });

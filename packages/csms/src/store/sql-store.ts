@@ -2,11 +2,12 @@
 // rewritten to $n for PostgreSQL), same fold logic. Every write runs as an op of the group commit.
 import type { AuthorizationData } from '@chargewire/ocpp/types';
 import { Coalescer, type GroupCommit } from './group-commit.ts';
-import { checkTransactionEvent, compact, ENERGY_REGISTER, eventFingerprint, flattenMeterValues, foldTransaction, int, iso, limitOf, registerWh, str, tokenKey, withEnergy, type FoldState } from './logic.ts';
+import { checkTransactionEvent, compact, eventFingerprint, flattenMeterValues, foldTransaction, int, iso, limitOf, registerWh, str, tokenKey, withEnergy, type FoldState } from './logic.ts';
 import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
 import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
-import { EVENT_IF_NEW, foldUpdate, insertMany, METER_COLUMNS, meterParams, pgEventWrite, touchMany, txColumns } from './sql-writes.ts';
+import { EVENT_IF_NEW, foldUpdate, insertMany, pgEventWrite, touchMany, txColumns } from './sql-writes.ts';
+import { earlyRegisterWh, insertReadings, listSamples, mergeReading, readingParams, readingsOf } from './sql-meter.ts';
 import type * as R from './records.ts';
 
 /** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
@@ -42,16 +43,6 @@ function stationOf(r: Row): R.StationRecord {
     lastSeen: opt<string>(r.last_seen), connected: Number(r.connected) === 1, ocppVersion: opt<string>(r.ocpp_version),
     lastConnectedAt: opt<string>(r.last_connected_at), lastDisconnectedAt: opt<string>(r.last_disconnected_at),
     lastBoot: r.last_boot ? p<R.BootInfo>(r.last_boot) : undefined,
-  });
-}
-
-function meterOf(r: Row): R.MeterValueRow {
-  return compact({
-    id: Number(r.id), stationId: r.station_id as string, evseId: Number(r.evse_id), transactionId: (r.transaction_id as string) || undefined,
-    timestamp: r.timestamp as string, measurand: r.measurand as string, phase: (r.phase as string) || undefined,
-    location: (r.location as string) || undefined, context: (r.context as string) || undefined, unit: opt<string>(r.unit),
-    multiplier: r.multiplier === null ? undefined : Number(r.multiplier), value: Number(r.value),
-    signedMeterValue: r.signed ? p<R.MeterValueRow['signedMeterValue']>(r.signed) : undefined,
   });
 }
 
@@ -96,8 +87,9 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
   const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
     insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
 
+  /** Stores the readings (sql-meter.ts) and returns the energy register values among them (Wh). */
   const insertMeterRows = async (db: SqlConn, stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string) => {
-    await insertMany(db, `INSERT INTO meter_values (${METER_COLUMNS})`, 12, meterParams(stationId, evseId, rows, transactionId), ' ON CONFLICT DO NOTHING');
+    await insertReadings(db, stationId, evseId, readingsOf(rows), transactionId);
     return rows.map(registerWh).filter((x): x is number => x !== undefined);
   };
   const loadFold = async (db: SqlConn, stationId: string, transactionId: string, lock = false): Promise<FoldState | undefined> => {
@@ -147,7 +139,7 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
     },
     deleteStation: (id) => writeAt(id)(async (db) => {
       await mustStation(db, id);
-      for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_values', 'remote_starts', 'transaction_limits', 'stations']) {
+      for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_readings', 'remote_starts', 'transaction_limits', 'stations']) {
         await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
       }
     }),
@@ -362,9 +354,13 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
         if (prev && kind === 'postgres') {
           // one round trip: event (unless a duplicate), then its meter rows and the new fold (see sql-writes.ts)
           const s = foldTransaction(prev, stationId, req, receivedAt);
-          const meter = meterParams(stationId, req.evse?.id ?? s.tx.evseId ?? 0, flattenMeterValues(req.meterValue ?? []), id);
-          const w = pgEventWrite(row, meter, foldUpdate(s, prev));
-          if (!Number((await db.all(w.sql, w.params))[0]?.n)) return { duplicate: true, transaction: prev.tx };
+          const evseId = req.evse?.id ?? s.tx.evseId ?? 0;
+          const readings = readingsOf(flattenMeterValues(req.meterValue ?? []));
+          const w = pgEventWrite(row, readingParams(stationId, evseId, readings, id), foldUpdate(s, prev));
+          const out = (await db.all(w.sql, w.params))[0];
+          if (!Number(out?.n)) return { duplicate: true, transaction: prev.tx };
+          // a reading whose timestamp was already stored (not inserted by the statement) gets its new samples added
+          if (Number(out?.m) < readings.length) for (const g of readings) await mergeReading(db, stationId, evseId, g, id);
           return { duplicate: false, transaction: s.tx };
         }
         if (prev) {
@@ -374,10 +370,7 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
           await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)', row);
         }
         let s = foldTransaction(prev, stationId, req, receivedAt);
-        if (!prev) {
-          const early = await db.all('SELECT measurand, phase, location, unit, multiplier, value FROM meter_values WHERE station_id = ? AND transaction_id = ? AND measurand = ?', [stationId, id, ENERGY_REGISTER]);
-          s = { ...s, tx: withEnergy(s.tx, early.map((r) => registerWh(meterOf({ ...r, id: 0, station_id: stationId, evse_id: 0 }))).filter((x): x is number => x !== undefined)) };
-        }
+        if (!prev) s = { ...s, tx: withEnergy(s.tx, await earlyRegisterWh(db, stationId, id)) };
         await insertMeterRows(db, stationId, req.evse?.id ?? s.tx.evseId ?? 0, flattenMeterValues(req.meterValue ?? []), id);
         await saveFold(db, s, prev);
         return { duplicate: false, transaction: s.tx };
@@ -417,11 +410,9 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
       const conds: [string, ...unknown[]][] = [['station_id = ?', f.stationId]];
       if (f.transactionId !== undefined) conds.push(['transaction_id = ?', f.transactionId]);
       if (f.evseId !== undefined) conds.push(['evse_id = ?', int(f.evseId, 'evseId')]);
-      if (f.measurand) conds.push(['measurand = ?', f.measurand]);
       if (f.since !== undefined) conds.push(['timestamp >= ?', iso(f.since, 'since')]);
       if (f.until !== undefined) conds.push(['timestamp <= ?', iso(f.until, 'until')]);
-      const w = where(conds);
-      return (await read.all(`SELECT * FROM meter_values${w.sql} ORDER BY timestamp, id LIMIT ?`, [...w.params, limitOf(f.limit)])).map(meterOf);
+      return listSamples(read, conds, f.measurand || undefined, limitOf(f.limit));
     },
 
     flush: async () => {

@@ -1,7 +1,8 @@
 // Statement builders of the SQL store's hot writes (issue 7): multi-row inserts, the transactions row
 // update that leaves unchanged index columns alone, and the TransactionEvent writes that detect a
 // duplicate by inserting (no read before the write). Shared by SQLite and PostgreSQL unless named pg*.
-import type { FoldState, flattenMeterValues } from './logic.ts';
+import type { FoldState } from './logic.ts';
+import { READING_COLUMNS } from './sql-meter.ts';
 import type { SqlConn } from './sql-store.ts';
 
 /**
@@ -41,14 +42,6 @@ export async function touchMany(db: SqlConn, touches: [string, string][]): Promi
     WHERE stations.id = v.column1 AND (stations.last_seen IS NULL OR stations.last_seen < v.column2)`);
 }
 
-export const METER_COLUMNS = 'station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, multiplier, value, signed';
-
-/** One parameter row per sampled value, in METER_COLUMNS order. */
-export function meterParams(stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string): unknown[][] {
-  return rows.map((r) => [stationId, evseId, transactionId ?? '', r.timestamp, r.measurand, r.phase ?? '', r.location ?? '', r.context ?? '',
-    r.unit ?? null, r.multiplier ?? null, r.value, r.signedMeterValue ? JSON.stringify(r.signedMeterValue) : null]);
-}
-
 const TX_COLUMNS = ['state', 'id_token_lower', 'started_at', 'ended_at', 'remote_start_id'] as const;
 
 /** The indexed columns of a transactions row, in TX_COLUMNS order. */
@@ -85,20 +78,22 @@ export const EVENT_IF_NEW = `INSERT INTO transaction_events (${EVENT_COLUMNS}) V
 
 /**
  * PostgreSQL: a later event of a stored transaction in one statement (one round trip): EVENT_IF_NEW, and
- * only if it inserted, the meter rows and the fold update. Returns one row `n` = 1 (stored) or 0 (duplicate).
+ * only if it inserted, the meter readings (sql-meter.ts) and the fold update. Returns one row: `n` = 1
+ * (stored) or 0 (duplicate), `m` = readings inserted (fewer than given: some timestamp was already stored,
+ * and the caller merges those samples).
  */
-export function pgEventWrite(row: unknown[], meter: unknown[][], fold: { set: string; params: unknown[] }): { sql: string; params: unknown[] } {
+export function pgEventWrite(row: unknown[], readings: unknown[][], fold: { set: string; params: unknown[] }): { sql: string; params: unknown[] } {
   const [stationId, transactionId] = [row[0], row[1]];
   let sql = `WITH ev AS (${EVENT_IF_NEW} RETURNING 1)`;
   const params: unknown[] = [...row];
-  if (meter.length) {
-    const ph = '(?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), ?)';
-    sql += `, mv AS (INSERT INTO meter_values (${METER_COLUMNS}) SELECT * FROM (VALUES ${meter.map(() => ph).join(',')}) AS v
-      WHERE EXISTS (SELECT 1 FROM ev) ON CONFLICT DO NOTHING)`;
-    for (const r of meter) params.push(...r);
+  if (readings.length) {
+    const ph = '(?, CAST(? AS INTEGER), ?, ?, ?)';
+    sql += `, mv AS (INSERT INTO meter_readings (${READING_COLUMNS}) SELECT * FROM (VALUES ${readings.map(() => ph).join(',')}) AS v
+      WHERE EXISTS (SELECT 1 FROM ev) ON CONFLICT DO NOTHING RETURNING 1)`;
+    for (const r of readings) params.push(...r);
   }
   sql += `, up AS (UPDATE transactions SET ${fold.set} WHERE station_id = ? AND transaction_id = ? AND EXISTS (SELECT 1 FROM ev))
-    SELECT count(*) AS n FROM ev`;
+    SELECT count(*) AS n, ${readings.length ? '(SELECT count(*) FROM mv)' : '0'} AS m FROM ev`;
   params.push(...fold.params, stationId, transactionId);
   return { sql, params };
 }

@@ -25,7 +25,7 @@ test('[E17] migration 2 back-fills remote_start_id of transactions stored before
   }
 });
 
-test('migration 3 keeps meter values (ids included) and transaction events of a version 2 database', async () => {
+test('migrations 3 and 4 keep the meter values and transaction events of a version 2 database (grouped into readings, in order)', async () => {
   const { default: Database } = await import('better-sqlite3');
   const { migrations, render, SCHEMA_VERSION_DDL } = await import('./migrations.ts');
   const path = join(dir, 'v2.db');
@@ -36,23 +36,29 @@ test('migration 3 keeps meter values (ids included) and transaction events of a 
     db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
   }
   db.prepare("INSERT INTO stations (id, security_profile, created_at) VALUES ('OLD', 1, '2025-01-01T00:00:00.000Z')").run();
-  const mv = db.prepare("INSERT INTO meter_values (id, station_id, evse_id, transaction_id, timestamp, measurand, value) VALUES (?, 'OLD', 1, 'T-old', ?, 'Energy.Active.Import.Register', ?)");
-  mv.run(7, '2025-01-01T00:00:00.000Z', 10);
-  mv.run(9, '2025-01-01T00:01:00.000Z', 20);
+  const mv = db.prepare("INSERT INTO meter_values (id, station_id, evse_id, transaction_id, timestamp, measurand, phase, unit, value, signed) VALUES (?, 'OLD', 1, 'T-old', ?, ?, ?, ?, ?, ?)");
+  const signed = { signedMeterData: 'QUJD', encodingMethod: 'OCMF' };
+  mv.run(7, '2025-01-01T00:00:00.000Z', 'Energy.Active.Import.Register', '', 'Wh', 10, JSON.stringify(signed));
+  mv.run(8, '2025-01-01T00:00:00.000Z', 'Current.Import', 'L1', 'A', 16, null);
+  mv.run(9, '2025-01-01T00:01:00.000Z', 'Energy.Active.Import.Register', '', 'Wh', 20, null);
   const ev = { stationId: 'OLD', transactionId: 'T-old', seqNo: 0, eventType: 'Started', triggerReason: 'Authorized', timestamp: '2025-01-01T00:00:00.000Z', offline: false, receivedAt: '2025-01-01T00:00:00.000Z', messageId: 'm0', request: {} };
   db.prepare("INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES ('OLD', 'T-old', 0, 'm0', 'f0', ?, ?)").run(ev.timestamp, JSON.stringify(ev));
   db.close();
   const s = await createSqliteStore({ path });
   try {
     const rows = await s.listMeterValues({ stationId: 'OLD', transactionId: 'T-old', limit: 10 });
-    assert.deepEqual(rows.map((r) => [r.id, r.value]), [[7, 10], [9, 20]]);
+    assert.deepEqual(rows.map((r) => [r.measurand, r.phase, r.unit, r.value]), [
+      ['Energy.Active.Import.Register', undefined, 'Wh', 10], ['Current.Import', 'L1', 'A', 16], ['Energy.Active.Import.Register', undefined, 'Wh', 20]]);
+    assert.deepEqual(rows[0]!.signedMeterValue, signed);
+    assert.ok(rows[0]!.id < rows[1]!.id && rows[1]!.id < rows[2]!.id, 'ids keep the old order');
+    assert.deepEqual((await s.listMeterValues({ stationId: 'OLD', measurand: 'Current.Import', limit: 10 })).map((r) => r.value), [16]);
     assert.deepEqual((await s.listTransactionEvents('OLD', 'T-old')).map((e) => e.messageId), ['m0']);
-    // new rows get ids after the kept ones; the same reading again is still ignored
-    await s.appendMeterValues('OLD', 1, [{ timestamp: '2025-01-01T00:02:00.000Z', sampledValue: [{ value: 30 }] }], 'T-old');
-    await s.appendMeterValues('OLD', 1, [{ timestamp: '2025-01-01T00:02:00.000Z', sampledValue: [{ value: 30 }] }], 'T-old');
+    // the same reading again is ignored; a new sampled value at a stored timestamp is added to its reading
+    await s.appendMeterValues('OLD', 1, [{ timestamp: '2025-01-01T00:01:00.000Z', sampledValue: [{ value: 99 }, { value: 230, measurand: 'Voltage' }] }], 'T-old');
     const after = await s.listMeterValues({ stationId: 'OLD', transactionId: 'T-old', limit: 10 });
-    assert.equal(after.length, 3);
-    assert.ok(after[2]!.id > 9);
+    assert.deepEqual(after.map((r) => [r.measurand, r.value]), [
+      ['Energy.Active.Import.Register', 10], ['Current.Import', 16], ['Energy.Active.Import.Register', 20], ['Voltage', 230]]);
+    assert.equal(new Set(after.map((r) => r.id)).size, 4);
   } finally {
     await s.close();
   }

@@ -408,6 +408,27 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       await rejectsWith(s.appendMeterValues(id, 1, [{ timestamp: at(1), sampledValue: [{ value: Number.NaN }] }]), 'STORE_ERR_INVALID');
     });
 
+    test('[J01] [J02] meter values: a later message with a stored timestamp adds only its new sampled values; limit and measurand count sampled values', async () => {
+      const id = await newStation();
+      await s.applyTransactionEvent(id, txEvent({ id: 'G1', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'CablePluggedIn', wh: 100, evse: { id: 1 } }), { receivedAt: at(0), messageId: 'g0' });
+      // an Updated event repeats the reading at t=0 (same energy value) and adds a voltage sample to it
+      await s.applyTransactionEvent(id, txEvent({ id: 'G1', seqNo: 1, t: 5, meterValue: [{ timestamp: at(0), sampledValue: [{ value: 100 }, { value: 230, measurand: 'Voltage' }] }] }), { receivedAt: at(5), messageId: 'g1' });
+      await s.appendMeterValues(id, 1, [{ timestamp: at(0), sampledValue: [{ value: 999 }, { value: 16, measurand: 'Current.Import', phase: 'L1' }] }], 'G1');
+      // the same timestamp on another EVSE is another reading
+      await s.appendMeterValues(id, 3, [{ timestamp: at(0), sampledValue: [{ value: 5 }] }], 'G1');
+      assert.deepEqual((await s.listMeterValues({ stationId: id, transactionId: 'G1', limit: 10 })).map((r) => [r.timestamp, r.measurand, r.phase, r.value]),
+        [[at(0), 'Energy.Active.Import.Register', undefined, 100], [at(0), 'Voltage', undefined, 230], [at(0), 'Current.Import', 'L1', 16], [at(0), 'Energy.Active.Import.Register', undefined, 5]]);
+      for (let i = 1; i <= 40; i++) {
+        await s.appendMeterValues(id, 2, [{ timestamp: at(i), sampledValue: [{ value: i }, { value: 200 + i, measurand: 'Voltage' }, { value: 10 + i, measurand: 'SoC' }] }], 'G2');
+      }
+      const seven = await s.listMeterValues({ stationId: id, transactionId: 'G2', limit: 7 });
+      assert.deepEqual(seven.map((r) => [r.timestamp, r.measurand]), [
+        [at(1), 'Energy.Active.Import.Register'], [at(1), 'Voltage'], [at(1), 'SoC'], [at(2), 'Energy.Active.Import.Register'], [at(2), 'Voltage'], [at(2), 'SoC'], [at(3), 'Energy.Active.Import.Register']]);
+      const soc = await s.listMeterValues({ stationId: id, evseId: 2, measurand: 'SoC', limit: 35 });
+      assert.deepEqual(soc.map((r) => r.value), Array.from({ length: 35 }, (_, k) => 11 + k));
+      assert.equal(new Set((await s.listMeterValues({ stationId: id, limit: 1000 })).map((r) => r.id)).size, 124);
+    });
+
     test('[F01.FR.25] [F07.FR.01] remote starts: recorded, linked to the transaction that carries the remoteStartId', async () => {
       const id = await newStation();
       const profile = { id: 7, stackLevel: 0, chargingProfilePurpose: 'TxProfile' as const, chargingProfileKind: 'Relative' as const, chargingSchedule: [{ id: 1, chargingRateUnit: 'W' as const, chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] }] };

@@ -1,0 +1,134 @@
+// Meter values in the SQL store (J01–J03, E02/E06 meter data of TransactionEvents), since migration 4: one
+// row per MeterValue (station, transaction, timestamp, evse) holding its sampled values as JSON, instead of
+// one row per sampled value. A TransactionEvent with 6 samples writes one row and one index entry instead of
+// six of each; the 8-column unique index of the old layout split a page every few messages and was the
+// largest part of the bytes each commit appended to the WAL (issue 7, docs/performance.md). The Store's API
+// is unchanged: listMeterValues still returns one MeterValueRow per sampled value, and idempotency is still
+// per sampled value (station, evse, transaction, timestamp, measurand, phase, location, context).
+import type { flattenMeterValues } from './logic.ts';
+import { ENERGY_REGISTER, compact, registerWh } from './logic.ts';
+import type { SqlConn } from './sql-store.ts';
+import type * as R from './records.ts';
+
+type Flat = ReturnType<typeof flattenMeterValues>[number];
+
+/** One sampled value as stored in `samples` (migrated rows may carry null or '' for absent fields). */
+export interface StoredSample {
+  measurand: string;
+  phase?: string | null;
+  location?: string | null;
+  context?: string | null;
+  unit?: string | null;
+  multiplier?: number | null;
+  value: number;
+  signedMeterValue?: R.MeterValueRow['signedMeterValue'] | null;
+}
+
+/** Sample ids are reading id × SAMPLE_SLOTS + position: stable, unique, ordered like the old per-sample ids. */
+export const SAMPLE_SLOTS = 1000;
+
+const keyOf = (s: { measurand: string; phase?: string | null; location?: string | null; context?: string | null }) =>
+  `${s.measurand}\u001f${s.phase || ''}\u001f${s.location || ''}\u001f${s.context || ''}`;
+
+const toStored = (r: Flat): StoredSample => ({
+  measurand: r.measurand,
+  ...(r.phase !== undefined && { phase: r.phase }),
+  ...(r.location !== undefined && { location: r.location }),
+  ...(r.context !== undefined && { context: r.context }),
+  ...(r.unit !== undefined && { unit: r.unit }),
+  ...(r.multiplier !== undefined && { multiplier: r.multiplier }),
+  value: r.value,
+  ...(r.signedMeterValue !== undefined && { signedMeterValue: r.signedMeterValue }),
+});
+
+/**
+ * The readings of one write: flattened rows grouped by timestamp, in order, each group's samples without
+ * repeated keys (the first one wins, as the old unique index kept the first row of a multi-row insert).
+ */
+export function readingsOf(rows: Flat[]): { timestamp: string; samples: StoredSample[] }[] {
+  const out = new Map<string, { timestamp: string; samples: StoredSample[]; keys: Set<string> }>();
+  for (const r of rows) {
+    let g = out.get(r.timestamp);
+    if (!g) out.set(r.timestamp, (g = { timestamp: r.timestamp, samples: [], keys: new Set() }));
+    const k = keyOf(r);
+    if (g.keys.has(k)) continue;
+    g.keys.add(k);
+    g.samples.push(toStored(r));
+  }
+  return [...out.values()].map(({ timestamp, samples }) => ({ timestamp, samples }));
+}
+
+export const READING_COLUMNS = 'station_id, evse_id, transaction_id, timestamp, samples';
+
+/** Parameter rows of readings, in READING_COLUMNS order. */
+export function readingParams(stationId: string, evseId: number, readings: ReturnType<typeof readingsOf>, transactionId?: string): unknown[][] {
+  return readings.map((g) => [stationId, evseId, transactionId ?? '', g.timestamp, JSON.stringify(g.samples)]);
+}
+
+const INSERT_READING = `INSERT INTO meter_readings (${READING_COLUMNS}) VALUES (?, CAST(? AS INTEGER), ?, ?, ?) ON CONFLICT DO NOTHING`;
+
+/**
+ * Stores readings: one INSERT each; a reading whose (station, transaction, timestamp, evse) is already stored
+ * gets only its new sampled values added (stored ones are kept as they are: a resent value changes nothing).
+ */
+export async function insertReadings(db: SqlConn, stationId: string, evseId: number, readings: ReturnType<typeof readingsOf>, transactionId?: string): Promise<void> {
+  const params = readingParams(stationId, evseId, readings, transactionId);
+  for (let i = 0; i < readings.length; i++) {
+    if (await db.run(INSERT_READING, params[i])) continue;
+    await mergeReading(db, stationId, evseId, readings[i]!, transactionId);
+  }
+}
+
+/** Adds the samples of `reading` that the stored row of the same key lacks. */
+export async function mergeReading(db: SqlConn, stationId: string, evseId: number, reading: ReturnType<typeof readingsOf>[number], transactionId?: string): Promise<void> {
+  const key = [stationId, transactionId ?? '', reading.timestamp, evseId];
+  const row = (await db.all('SELECT id, samples FROM meter_readings WHERE station_id = ? AND transaction_id = ? AND timestamp = ? AND evse_id = ?', key))[0];
+  if (!row) return; // deleted meanwhile: nothing to merge into (cannot happen inside one transaction)
+  const stored = JSON.parse(row.samples as string) as StoredSample[];
+  const have = new Set(stored.map(keyOf));
+  const added = reading.samples.filter((s) => !have.has(keyOf(s)));
+  if (!added.length) return;
+  await db.run('UPDATE meter_readings SET samples = ? WHERE id = ?', [JSON.stringify([...stored, ...added]), row.id]);
+}
+
+/** The MeterValueRows of one stored reading, in sample order. */
+export function samplesOf(r: Record<string, unknown>): R.MeterValueRow[] {
+  const base = Number(r.id) * SAMPLE_SLOTS;
+  const samples = typeof r.samples === 'string' ? (JSON.parse(r.samples) as StoredSample[]) : (r.samples as StoredSample[]);
+  return samples.map((s, i) => compact({
+    id: base + i, stationId: r.station_id as string, evseId: Number(r.evse_id), transactionId: (r.transaction_id as string) || undefined,
+    timestamp: r.timestamp as string, measurand: s.measurand, phase: s.phase || undefined, location: s.location || undefined,
+    context: s.context || undefined, unit: s.unit ?? undefined, multiplier: s.multiplier ?? undefined, value: Number(s.value),
+    signedMeterValue: s.signedMeterValue ?? undefined,
+  }));
+}
+
+/**
+ * listMeterValues: readings in (timestamp, id) order, filtered by row (station, transaction, evse, time) in
+ * SQL and by measurand here, fetched page by page (keyset) until `limit` samples are found.
+ */
+export async function listSamples(read: SqlConn, conds: [string, ...unknown[]][], measurand: string | undefined, limit: number): Promise<R.MeterValueRow[]> {
+  const out: R.MeterValueRow[] = [];
+  const page = Math.min(Math.max(limit, 16), 1000);
+  let after: [string, number] | undefined;
+  for (;;) {
+    const all: [string, ...unknown[]][] = after ? [...conds, ['(timestamp > ? OR (timestamp = ? AND id > ?))', after[0], after[0], after[1]]] : conds;
+    const rows = await read.all(`SELECT * FROM meter_readings WHERE ${all.map((c) => c[0]).join(' AND ')} ORDER BY timestamp, id LIMIT ?`, [...all.flatMap((c) => c.slice(1)), page]);
+    for (const r of rows) {
+      for (const s of samplesOf(r)) {
+        if (measurand !== undefined && s.measurand !== measurand) continue;
+        out.push(s);
+        if (out.length >= limit) return out;
+      }
+    }
+    if (rows.length < page) return out;
+    const last = rows.at(-1)!;
+    after = [last.timestamp as string, Number(last.id)];
+  }
+}
+
+/** Energy register readings (Wh) stored for a transaction before its first event arrived. */
+export async function earlyRegisterWh(db: SqlConn, stationId: string, transactionId: string): Promise<number[]> {
+  const rows = await db.all('SELECT id, station_id, evse_id, transaction_id, timestamp, samples FROM meter_readings WHERE station_id = ? AND transaction_id = ?', [stationId, transactionId]);
+  return rows.flatMap(samplesOf).filter((s) => s.measurand === ENERGY_REGISTER).map(registerWh).filter((x): x is number => x !== undefined);
+}
