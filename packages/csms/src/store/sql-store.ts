@@ -2,12 +2,13 @@
 // rewritten to $n for PostgreSQL), same fold logic. Every write runs as an op of the group commit.
 import type { AuthorizationData } from '@chargewire/ocpp/types';
 import { Coalescer, type GroupCommit } from './group-commit.ts';
-import { checkTransactionEvent, compact, eventFingerprint, flattenMeterValues, foldTransaction, int, iso, limitOf, registerWh, str, tokenKey, withEnergy, type FoldState } from './logic.ts';
+import { checkTransactionEvent, compact, flattenMeterValues, int, iso, limitOf, str, tokenKey, type FoldState } from './logic.ts';
 import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
 import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
-import { EVENT_IF_NEW, foldUpdate, insertMany, pgEventWrite, touchMany, txColumns } from './sql-writes.ts';
-import { earlyRegisterWh, insertReadings, listSamples, mergeReading, readingParams, readingsOf } from './sql-meter.ts';
+import { insertMany, touchMany } from './sql-writes.ts';
+import { insertReadings, listSamples, readingsOf } from './sql-meter.ts';
+import { addEnergy, FoldCache, transactionEventWriter } from './sql-transactions.ts';
 import type * as R from './records.ts';
 
 /** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
@@ -87,24 +88,11 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
   const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
     insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
 
-  /** Stores the readings (sql-meter.ts) and returns the energy register values among them (Wh). */
-  const insertMeterRows = async (db: SqlConn, stationId: string, evseId: number, rows: ReturnType<typeof flattenMeterValues>, transactionId?: string) => {
-    await insertReadings(db, stationId, evseId, readingsOf(rows), transactionId);
-    return rows.map(registerWh).filter((x): x is number => x !== undefined);
-  };
-  const loadFold = async (db: SqlConn, stationId: string, transactionId: string, lock = false): Promise<FoldState | undefined> => {
-    const rows = await db.all(`SELECT fold FROM transactions WHERE station_id = ? AND transaction_id = ?${lock ? forUpdate : ''}`, [stationId, transactionId]);
+  /** Folds this instance wrote last (sql-transactions.ts): the next event of a transaction reads none. */
+  const folds = new FoldCache();
+  const loadFold = async (db: SqlConn, stationId: string, transactionId: string): Promise<FoldState | undefined> => {
+    const rows = await db.all('SELECT fold FROM transactions WHERE station_id = ? AND transaction_id = ?', [stationId, transactionId]);
     return rows[0] ? p<FoldState>(rows[0].fold) : undefined;
-  };
-  const saveFold = (db: SqlConn, s: FoldState, prev?: FoldState) => {
-    if (prev) {
-      const u = foldUpdate(s, prev);
-      return db.run(`UPDATE transactions SET ${u.set} WHERE station_id = ? AND transaction_id = ?`, [...u.params, s.tx.stationId, s.tx.transactionId]);
-    }
-    return db.run(`INSERT INTO transactions (station_id, transaction_id, state, id_token_lower, started_at, ended_at, remote_start_id, fold) VALUES (?,?,?,?,?,?,?,?)
-      ON CONFLICT (station_id, transaction_id) DO UPDATE SET state = excluded.state, id_token_lower = excluded.id_token_lower,
-      started_at = excluded.started_at, ended_at = excluded.ended_at, remote_start_id = excluded.remote_start_id, fold = excluded.fold`,
-    [s.tx.stationId, s.tx.transactionId, ...txColumns(s), JSON.stringify(s)]);
   };
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
@@ -139,6 +127,7 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
     },
     deleteStation: (id) => writeAt(id)(async (db) => {
       await mustStation(db, id);
+      folds.clear();
       for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_readings', 'remote_starts', 'transaction_limits', 'stations']) {
         await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
       }
@@ -339,43 +328,13 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
       });
     },
 
-    applyTransactionEvent: async (stationId, req, meta) => {
-      checkTransactionEvent(req);
-      const receivedAt = iso(meta.receivedAt, 'receivedAt');
-      const fingerprint = eventFingerprint(req);
-      const id = req.transactionInfo.transactionId;
-      return writeAt(stationId)(async (db) => {
-        const prev = await loadFold(db, stationId, id, true);
-        const rec: Omit<R.TransactionEventRecord, 'id'> = {
-          stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'),
-          offline: !!req.offline, receivedAt, messageId: meta.messageId, request: req,
-        };
-        const row = [stationId, id, req.seqNo, meta.messageId, fingerprint, rec.timestamp, j(rec)];
-        if (prev && kind === 'postgres') {
-          // one round trip: event (unless a duplicate), then its meter rows and the new fold (see sql-writes.ts)
-          const s = foldTransaction(prev, stationId, req, receivedAt);
-          const evseId = req.evse?.id ?? s.tx.evseId ?? 0;
-          const readings = readingsOf(flattenMeterValues(req.meterValue ?? []));
-          const w = pgEventWrite(row, readingParams(stationId, evseId, readings, id), foldUpdate(s, prev));
-          const out = (await db.all(w.sql, w.params))[0];
-          if (!Number(out?.n)) return { duplicate: true, transaction: prev.tx };
-          // a reading whose timestamp was already stored (not inserted by the statement) gets its new samples added
-          if (Number(out?.m) < readings.length) for (const g of readings) await mergeReading(db, stationId, evseId, g, id);
-          return { duplicate: false, transaction: s.tx };
-        }
-        if (prev) {
-          // the event row is inserted first; nothing inserted = a duplicate (same content, or same seqNo + messageId)
-          if (!(await db.run(EVENT_IF_NEW, row))) return { duplicate: true, transaction: prev.tx };
-        } else {
-          await db.run('INSERT INTO transaction_events (station_id, transaction_id, seq_no, message_id, fingerprint, timestamp, data) VALUES (?,?,?,?,?,?,?)', row);
-        }
-        let s = foldTransaction(prev, stationId, req, receivedAt);
-        if (!prev) s = { ...s, tx: withEnergy(s.tx, await earlyRegisterWh(db, stationId, id)) };
-        await insertMeterRows(db, stationId, req.evse?.id ?? s.tx.evseId ?? 0, flattenMeterValues(req.meterValue ?? []), id);
-        await saveFold(db, s, prev);
-        return { duplicate: false, transaction: s.tx };
-      }, false);
-    },
+    applyTransactionEvent: (() => {
+      const apply = transactionEventWriter({ kind, cache: folds, writeAt });
+      return async (stationId, req, meta) => {
+        checkTransactionEvent(req);
+        return apply(stationId, req, meta);
+      };
+    })(),
     getTransaction: async (stationId, transactionId) => (await loadFold(read, stationId, transactionId))?.tx,
     listTransactionEvents: async (stationId, transactionId) =>
       (await read.all('SELECT id, data FROM transaction_events WHERE station_id = ? AND transaction_id = ? ORDER BY timestamp, seq_no, id', [stationId, transactionId]))
@@ -400,10 +359,8 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
       int(evseId, 'evseId');
       const rows = flattenMeterValues(mvs);
       await writeAt(stationId)(async (db) => {
-        const readings = await insertMeterRows(db, stationId, evseId, rows, transactionId);
-        if (transactionId === undefined || !readings.length) return;
-        const s = await loadFold(db, stationId, transactionId, true);
-        if (s) await saveFold(db, { ...s, tx: withEnergy(s.tx, readings) }, s);
+        await insertReadings(db, stationId, evseId, readingsOf(rows), transactionId);
+        if (transactionId !== undefined) await addEnergy(db, kind, folds, stationId, transactionId, rows);
       }, false);
     },
     listMeterValues: async (f) => {

@@ -50,14 +50,14 @@ export function txColumns(s: FoldState): unknown[] {
 }
 
 /**
- * SET clause for a stored transaction: the fold and only those indexed columns whose value changed (most
- * events change none), so unchanged index entries are not rewritten.
+ * SET clause for a stored transaction: the fold (`text`, its JSON) and only those indexed columns whose value
+ * changed (most events change none), so unchanged index entries are not rewritten.
  */
-export function foldUpdate(s: FoldState, prev: FoldState): { set: string; params: unknown[] } {
+export function foldUpdate(s: FoldState, prev: FoldState, text = JSON.stringify(s)): { set: string; params: unknown[] } {
   const now = txColumns(s);
   const old = txColumns(prev);
   let set = 'fold = ?';
-  const params: unknown[] = [JSON.stringify(s)];
+  const params: unknown[] = [text];
   TX_COLUMNS.forEach((c, i) => {
     if (now[i] !== old[i]) {
       set += `, ${c} = ?`;
@@ -78,14 +78,23 @@ export const EVENT_IF_NEW = `INSERT INTO transaction_events (${EVENT_COLUMNS}) V
 
 /**
  * PostgreSQL: a later event of a stored transaction in one statement (one round trip): EVENT_IF_NEW, and
- * only if it inserted, the meter readings (sql-meter.ts) and the fold update. Returns one row: `n` = 1
- * (stored) or 0 (duplicate), `m` = readings inserted (fewer than given: some timestamp was already stored,
- * and the caller merges those samples).
+ * only if it inserted, the meter readings (sql-meter.ts) and the fold update. With `expect` (the fold text
+ * the caller has cached), nothing is written unless the stored fold is still that text (its row is locked
+ * as SELECT … FOR UPDATE would). Returns one row: `c` = 1 when the stored fold matched `expect` (always 1
+ * without it), `n` = 1 (stored) or 0 (duplicate), `m` = readings inserted (fewer than given: a timestamp
+ * was already stored, and the caller merges those samples).
  */
-export function pgEventWrite(row: unknown[], readings: unknown[][], fold: { set: string; params: unknown[] }): { sql: string; params: unknown[] } {
+export function pgEventWrite(row: unknown[], readings: unknown[][], fold: { set: string; params: unknown[] }, expect?: string): { sql: string; params: unknown[] } {
   const [stationId, transactionId] = [row[0], row[1]];
-  let sql = `WITH ev AS (${EVENT_IF_NEW} RETURNING 1)`;
-  const params: unknown[] = [...row];
+  const params: unknown[] = [];
+  let sql = 'WITH ';
+  if (expect !== undefined) {
+    sql += 'cur AS (SELECT 1 FROM transactions WHERE station_id = ? AND transaction_id = ? AND fold = ? FOR UPDATE), ';
+    params.push(stationId, transactionId, expect);
+    sql += `ev AS (INSERT INTO transaction_events (${EVENT_COLUMNS}) SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cur)
+      ON CONFLICT DO NOTHING RETURNING 1)`;
+  } else sql += `ev AS (${EVENT_IF_NEW} RETURNING 1)`;
+  params.push(...row);
   if (readings.length) {
     const ph = '(?, CAST(? AS INTEGER), ?, ?, ?)';
     sql += `, mv AS (INSERT INTO meter_readings (${READING_COLUMNS}) SELECT * FROM (VALUES ${readings.map(() => ph).join(',')}) AS v
@@ -93,7 +102,7 @@ export function pgEventWrite(row: unknown[], readings: unknown[][], fold: { set:
     for (const r of readings) params.push(...r);
   }
   sql += `, up AS (UPDATE transactions SET ${fold.set} WHERE station_id = ? AND transaction_id = ? AND EXISTS (SELECT 1 FROM ev))
-    SELECT count(*) AS n, ${readings.length ? '(SELECT count(*) FROM mv)' : '0'} AS m FROM ev`;
+    SELECT ${expect !== undefined ? '(SELECT count(*) FROM cur)' : '1'} AS c, count(*) AS n, ${readings.length ? '(SELECT count(*) FROM mv)' : '0'} AS m FROM ev`;
   params.push(...fold.params, stationId, transactionId);
   return { sql, params };
 }
