@@ -21,8 +21,11 @@ export interface CachedFold {
   state: FoldState;
 }
 
-/** Most folds kept (≈ 1 KB each): the open transactions of a large fleet. */
-const FOLD_CACHE_SIZE = 20_000;
+/**
+ * Most folds kept (≈ 2 KB each with the parsed copy, so ≤ 20 MB): the open transactions of a large fleet.
+ * Ended transactions are dropped at once (their late events are rare and simply read the stored fold).
+ */
+const FOLD_CACHE_SIZE = 10_000;
 
 /** Least recently used folds, by station and transaction id. */
 export class FoldCache {
@@ -107,6 +110,11 @@ export function transactionEventWriter({ kind, cache, writeAt }: TransactionWrit
     const flat = flattenMeterValues(req.meterValue ?? []);
     const readings = readingsOf(flat);
 
+    const remember = (s: FoldState, text: string) => {
+      if (s.tx.state === 'Ended') cache.delete(key);
+      else cache.set(key, { text, state: s });
+    };
+
     const write = (useCache: boolean) => writeAt(stationId)(async (db): Promise<R.ApplyTransactionResult> => {
       const hit = useCache ? cache.get(key) : undefined;
       if (kind === 'postgres') {
@@ -133,7 +141,7 @@ export function transactionEventWriter({ kind, cache, writeAt }: TransactionWrit
       await insertReadings(db, stationId, req.evse?.id ?? s.tx.evseId ?? 0, readings, id);
       const text = JSON.stringify(s);
       if (!(await saveFold(db, s, text, prev, hit ? prevText : undefined)) && hit) throw new StaleFold('cached fold out of date');
-      cache.set(key, { text, state: s });
+      remember(s, text);
       return { duplicate: false, transaction: s.tx };
     }, false);
 
@@ -145,7 +153,7 @@ export function transactionEventWriter({ kind, cache, writeAt }: TransactionWrit
       await insertReadings(db, stationId, req.evse?.id ?? s.tx.evseId ?? 0, readings, id);
       const text = JSON.stringify(s);
       await saveFold(db, s, text);
-      cache.set(key, { text, state: s });
+      remember(s, text);
       return { duplicate: false, transaction: s.tx };
     };
 
@@ -163,7 +171,7 @@ export function transactionEventWriter({ kind, cache, writeAt }: TransactionWrit
       if (!Number(out?.n)) return { duplicate: true, transaction: prev.state.tx };
       // a reading whose timestamp was already stored (not inserted by the statement) gets its new samples added
       if (Number(out?.m) < readings.length) for (const g of readings) await mergeReading(db, stationId, evseId, g, id);
-      cache.set(key, { text, state: s });
+      remember(s, text);
       return { duplicate: false, transaction: s.tx };
     };
 
