@@ -54,6 +54,11 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     db.pragma('busy_timeout = 5000');
     // 32 MB page cache (default 2 MB): the hot index pages of a few thousand stations stay in memory
     db.pragma('cache_size = -32768');
+    // Temporary files in memory, the savepoints' statement journal among them: a batch's savepoints (one per
+    // write) journal the pages they change, and past 64 KB SQLite spilled that journal to a temp file on disk
+    // (seen with strace under load: 60 KB writes to an unnamed file in every large batch). A batch's journal
+    // is a few hundred KB at most; no disk I/O is needed for it.
+    db.pragma('temp_store = MEMORY');
     migrateSqlite(db);
   } catch (err) {
     throw mapSqliteError(err);
