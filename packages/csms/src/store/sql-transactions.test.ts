@@ -86,3 +86,18 @@ test('FoldCache: least recently used entries leave first', () => {
   c.set('c', f(3));
   assert.deepEqual([c.get('a')?.text, c.get('b'), c.get('c')?.text, c.size], ['1', undefined, '3', 2]);
 });
+
+test('FoldCache: a fold unused for longer than the idle time is dropped (a transaction its station abandoned)', () => {
+  let now = 0;
+  const c = new FoldCache(100, 1000, () => now);
+  const f = (n: number) => ({ text: String(n), state: {} as never });
+  c.set('old', f(1));
+  now = 600;
+  c.set('recent', f(2));
+  now = 1500; // 'old' is 1,500 ms unused, 'recent' 900 ms
+  c.set('new', f(3));
+  assert.deepEqual([c.size, c.get('old'), c.get('recent')?.text, c.get('new')?.text], [2, undefined, '2', '3']);
+  now = 3000;
+  assert.equal(c.get('recent'), undefined, 'read after its idle time: a miss, and gone');
+  assert.equal(c.size, 1);
+});

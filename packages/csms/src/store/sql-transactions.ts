@@ -26,11 +26,21 @@ export interface CachedFold {
  * Ended transactions are dropped at once (their late events are rare and simply read the stored fold).
  */
 const FOLD_CACHE_SIZE = 10_000;
+/**
+ * A fold not used for this long is dropped: a transaction whose station went away without ending it would
+ * otherwise stay until the size limit pushed it out (the soak benchmark showed the heap growing by it). A
+ * transaction whose events are further apart simply reads its stored fold.
+ */
+const FOLD_IDLE_MS = 5 * 60_000;
 
-/** Least recently used folds, by station and transaction id. */
+/** Least recently used folds, by station and transaction id, each dropped after `maxIdleMs` unused. */
 export class FoldCache {
-  private readonly map = new Map<string, CachedFold>();
-  constructor(private readonly max = FOLD_CACHE_SIZE) {}
+  private readonly map = new Map<string, CachedFold & { usedAt: number }>();
+  constructor(
+    private readonly max = FOLD_CACHE_SIZE,
+    private readonly maxIdleMs = FOLD_IDLE_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   static key(stationId: string, transactionId: string): string {
     return `${stationId}\u001f${transactionId}`;
@@ -38,17 +48,24 @@ export class FoldCache {
 
   get(key: string): CachedFold | undefined {
     const v = this.map.get(key);
-    if (v) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
+    if (!v) return undefined;
+    this.map.delete(key);
+    const t = this.now();
+    if (t - v.usedAt > this.maxIdleMs) return undefined;
+    v.usedAt = t;
+    this.map.set(key, v);
     return v;
   }
 
   set(key: string, v: CachedFold): void {
+    const t = this.now();
     this.map.delete(key);
-    this.map.set(key, v);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, { text: v.text, state: v.state, usedAt: t });
+    // the map is in order of use: drop from the oldest end what is over the size or unused for too long
+    for (const [k, old] of this.map) {
+      if (this.map.size <= this.max && t - old.usedAt <= this.maxIdleMs) break;
+      this.map.delete(k);
+    }
   }
 
   delete(key: string): void {
