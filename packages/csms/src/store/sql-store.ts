@@ -8,7 +8,7 @@ import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
 import { insertMany, touchMany } from './sql-writes.ts';
 import { insertReadings, listSamples, readingsOf } from './sql-meter.ts';
-import { addEnergy, FoldCache, transactionEventWriter } from './sql-transactions.ts';
+import { addEnergy, FoldCache, loadFoldText, transactionEventWriter } from './sql-transactions.ts';
 import type * as R from './records.ts';
 
 /** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
@@ -90,10 +90,6 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
 
   /** Folds this instance wrote last (sql-transactions.ts): the next event of a transaction reads none. */
   const folds = new FoldCache();
-  const loadFold = async (db: SqlConn, stationId: string, transactionId: string): Promise<FoldState | undefined> => {
-    const rows = await db.all('SELECT fold FROM transactions WHERE station_id = ? AND transaction_id = ?', [stationId, transactionId]);
-    return rows[0] ? p<FoldState>(rows[0].fold) : undefined;
-  };
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
       ON CONFLICT (station_id, key) DO UPDATE SET value = excluded.value, data = excluded.data`, [stationId, key, rec.component, rec.variable, rec.value ?? null, j(rec)]);
@@ -335,7 +331,10 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
         return apply(stationId, req, meta);
       };
     })(),
-    getTransaction: async (stationId, transactionId) => (await loadFold(read, stationId, transactionId))?.tx,
+    getTransaction: async (stationId, transactionId) => {
+      const text = await loadFoldText(read, kind, stationId, transactionId);
+      return text === undefined ? undefined : p<FoldState>(text).tx;
+    },
     listTransactionEvents: async (stationId, transactionId) =>
       (await read.all('SELECT id, data FROM transaction_events WHERE station_id = ? AND transaction_id = ? ORDER BY timestamp, seq_no, id', [stationId, transactionId]))
         .map((r) => ({ id: Number(r.id), ...p<Omit<R.TransactionEventRecord, 'id'>>(r.data) })),
