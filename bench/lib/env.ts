@@ -1,4 +1,6 @@
 // What every stored figure carries: the exact command, the Node version, the CPU, the time.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 
 export interface RunMeta {
@@ -10,6 +12,79 @@ export interface RunMeta {
   memoryMB: number;
   os: string;
   startedAt: string;
+  /** The host's speed when the run started (hostProbe): runs compare only at similar values. */
+  hostProbe?: HostProbe;
+}
+
+/**
+ * This machine's speed drifts (up to 1.6× within an hour, and the CPU model changes between sessions), so
+ * every run records two fixed workloads timed at its start: the CPU work of a CALL (JSON.parse, JSON.stringify
+ * and sha256 of a TransactionEvent frame) and a write syscall (64 bytes to /dev/null). Lower is faster.
+ */
+export interface HostProbe {
+  /** µs per JSON.parse + JSON.stringify + sha256 of a 700-byte TransactionEvent frame (median of 5 rounds). */
+  jsMicros: number;
+  /** µs per 64-byte write(2) to /dev/null (median of 5 rounds). */
+  syscallMicros: number;
+}
+
+const PROBE_FRAME = JSON.stringify([2, 'probe-0001', 'TransactionEvent', {
+  eventType: 'Updated', timestamp: '2026-11-29T04:00:00.000Z', triggerReason: 'MeterValuePeriodic', seqNo: 12,
+  transactionInfo: { transactionId: 'TX-000123', chargingState: 'Charging' }, evse: { id: 1, connectorId: 1 },
+  meterValue: [{ timestamp: '2026-11-29T04:00:00.000Z', sampledValue: [
+    { value: 12345.6, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+    { value: 7200, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
+    { value: 32, measurand: 'Current.Import', phase: 'L1', unitOfMeasure: { unit: 'A' } },
+    { value: 32, measurand: 'Current.Import', phase: 'L2', unitOfMeasure: { unit: 'A' } },
+    { value: 231.5, measurand: 'Voltage', phase: 'L1-N', unitOfMeasure: { unit: 'V' } },
+    { value: 64.5, measurand: 'SoC', location: 'EV', unitOfMeasure: { unit: 'Percent' } },
+  ] }],
+}]);
+
+/** Median µs per call of `fn` over 5 rounds of `n` calls. */
+function medianMicros(n: number, fn: () => void): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    rounds.push(((performance.now() - t0) * 1000) / n);
+  }
+  return rounds.sort((a, b) => a - b)[2]!;
+}
+
+/** Times the two fixed workloads of HostProbe (≈ 0.3 s). */
+export function hostProbe(): HostProbe {
+  let sink = 0;
+  const jsMicros = medianMicros(4000, () => {
+    const v = JSON.parse(PROBE_FRAME) as unknown[];
+    sink += createHash('sha256').update(JSON.stringify(v)).digest().length;
+  });
+  const fd = openSync('/dev/null', 'w');
+  const buf = Buffer.alloc(64);
+  let syscallMicros: number;
+  try {
+    syscallMicros = medianMicros(20_000, () => { sink += writeSync(fd, buf); });
+  } finally {
+    closeSync(fd);
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return { jsMicros: Math.round(jsMicros * 100) / 100, syscallMicros: Math.round(syscallMicros * 1000) / 1000 };
+}
+
+/** Time the hypervisor gave the other guests (`steal` in /proc/stat), cumulative; undefined off Linux. */
+export function cpuSteal(): { steal: number; total: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { steal: f[7] ?? 0, total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** % of the machine's CPU time stolen by the hypervisor between two cpuSteal() samples. */
+export function stealPct(a: ReturnType<typeof cpuSteal>, b: ReturnType<typeof cpuSteal>): number | undefined {
+  if (!a || !b || b.total <= a.total) return undefined;
+  return (100 * (b.steal - a.steal)) / (b.total - a.total);
 }
 
 /** Reconstruct the command as the user typed it: `npm run bench -- …` under npm, else the node command. */
@@ -29,6 +104,7 @@ export function runMeta(args: readonly string[]): RunMeta {
     memoryMB: Math.round(totalmem() / 1048576),
     os: `${platform()} ${release()}`,
     startedAt: new Date().toISOString(),
+    hostProbe: hostProbe(),
   };
 }
 

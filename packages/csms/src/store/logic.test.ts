@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { canonicalJson, eventFingerprint } from './logic.ts';
+import { canonicalJson, eventFingerprint, iso, isCanonicalIso } from './logic.ts';
 
 /** The first implementation (map/join), kept as the reference for the output format. */
 function reference(v: unknown): string {
@@ -53,4 +53,39 @@ test('eventFingerprint: a known TransactionEvent keeps its fingerprint (stored o
   const { seqNo: _s, offline: _o, ...rest } = req;
   assert.equal(fp, createHash('sha256').update(reference(rest)).digest('base64url'));
   assert.match(fp, /^[A-Za-z0-9_-]{43}$/);
+});
+
+/** What iso() returned before its fast path: the Date round trip, or STORE_ERR_INVALID. */
+function isoByDate(t: string): string | 'invalid' {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? 'invalid' : d.toISOString();
+}
+
+test('iso: the canonical-form fast path returns what the Date round trip returns (calendar edges, 20,000 random strings)', () => {
+  const edges = [
+    '2026-11-29T03:50:00.000Z', '2024-02-29T23:59:59.999Z', '2023-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z',
+    '2000-02-29T12:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-12-31T23:59:59.999Z', '2026-13-01T00:00:00.000Z',
+    '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T23:60:00.000Z',
+    '2026-01-01T23:59:60.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2026-01-01T00:00:00Z',
+    '2026-01-01T00:00:00.000+00:00', '2026-01-01 00:00:00.000Z', '2026-1-01T00:00:00.000Z', 'x026-01-01T00:00:00.000Z',
+  ];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const two = (n: number) => String(Math.floor(rnd() * n)).padStart(2, '0');
+  const random = Array.from({ length: 20_000 }, () =>
+    `${String(Math.floor(rnd() * 10_000)).padStart(4, '0')}-${two(14)}-${two(33)}T${two(26)}:${two(62)}:${two(62)}.${String(Math.floor(rnd() * 1000)).padStart(3, '0')}Z`);
+  let fast = 0;
+  for (const t of [...edges, ...random]) {
+    const want = isoByDate(t);
+    if (isCanonicalIso(t)) {
+      fast++;
+      assert.equal(t, want, `fast path taken for ${t}`);
+    }
+    if (want === 'invalid') assert.throws(() => iso(t, 'timestamp'), /STORE_ERR_INVALID|not a valid timestamp/, t);
+    else assert.equal(iso(t, 'timestamp'), want, t);
+  }
+  // the random strings are about half valid: both paths were exercised
+  assert.ok(fast > 5_000 && fast < 15_000, `fast path taken ${fast} times`);
+  assert.equal(isCanonicalIso('2024-02-29T23:59:59.999Z'), true);
+  assert.equal(isCanonicalIso('2023-02-29T00:00:00.000Z'), false);
 });

@@ -15,6 +15,8 @@ let lastIsoOut = '';
 export function iso(t: Timestamp, field: string): string {
   // one message normalizes the same timestamp string several times (check, fold, rows): remember the last one
   if (typeof t === 'string' && t === lastIsoIn) return lastIsoOut;
+  // most timestamps already are in that form (stations and our own Dates write it): checked without a Date
+  if (typeof t === 'string' && isCanonicalIso(t)) return t;
   const d = t instanceof Date ? t : typeof t === 'string' ? new Date(t) : new Date(Number.NaN);
   if (Number.isNaN(d.getTime())) throw invalid(field, `not a valid timestamp (${String(t)})`);
   const out = d.toISOString();
@@ -23,6 +25,29 @@ export function iso(t: Timestamp, field: string): string {
     lastIsoOut = out;
   }
   return out;
+}
+
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const num = (s: string, from: number, len: number): number => {
+  let n = 0;
+  for (let i = from; i < from + len; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return n;
+};
+
+/**
+ * True when `t` is exactly what `new Date(t).toISOString()` returns (YYYY-MM-DDTHH:MM:SS.sssZ with a real
+ * calendar date and time of day), so iso() can return it unchanged. Anything else takes the Date path.
+ */
+export function isCanonicalIso(t: string): boolean {
+  if (t.length !== 24 || !CANONICAL_ISO.test(t)) return false;
+  const y = num(t, 0, 4);
+  const m = num(t, 5, 2);
+  const d = num(t, 8, 2);
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!)) return false;
+  return num(t, 11, 2) < 24 && num(t, 14, 2) < 60 && num(t, 17, 2) < 60;
 }
 
 export function isoOpt(t: Timestamp | undefined, field: string): string | undefined {
