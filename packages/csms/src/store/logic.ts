@@ -182,6 +182,16 @@ export function registerWh(r: { measurand: string; phase?: string; location?: st
   return Math.round(r.value * factor * 10 ** (r.multiplier ?? 0) * 1000) / 1000;
 }
 
+/** The energy register readings (Wh) among `rows`: registerWh of each, those that are one. */
+export function registerReadings(rows: readonly Parameters<typeof registerWh>[0][]): number[] {
+  const out: number[] = [];
+  for (const r of rows) {
+    const wh = registerWh(r);
+    if (wh !== undefined) out.push(wh);
+  }
+  return out;
+}
+
 /** Raises/lowers energyWh/meterStartWh with new readings (max/min: replays cannot double anything). */
 export function withEnergy(tx: TransactionRecord, readings: number[]): TransactionRecord {
   if (!readings.length) return tx;
@@ -275,7 +285,7 @@ export function foldTransaction(prev: FoldState | undefined, stationId: string, 
     s.latestAt = key;
   }
   if (info.stoppedReason !== undefined && (req.eventType === 'Ended' || tx.stoppedReason === undefined)) tx.stoppedReason = info.stoppedReason;
-  const readings = flattenMeterValues(req.meterValue ?? []).map(registerWh).filter((x): x is number => x !== undefined);
+  const readings = registerReadings(flattenMeterValues(req.meterValue ?? []));
   s.tx = withEnergy(tx, readings);
   return s;
 }

@@ -2,7 +2,7 @@
 // shared fold/key logic from logic.ts); every op validates before it mutates, so a failing op changes nothing.
 import type { AuthorizationData } from '@chargewire/ocpp/types';
 import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.ts';
-import { checkTransactionEvent, eventFingerprint, flattenMeterValues, foldTransaction, iso, isoOpt, limitOf, int, registerWh, str, tokenKey, variableKey, withEnergy, type FoldState } from './logic.ts';
+import { checkTransactionEvent, eventFingerprint, flattenMeterValues, foldTransaction, iso, isoOpt, limitOf, int, registerReadings, registerWh, str, tokenKey, variableKey, withEnergy, type FoldState } from './logic.ts';
 import { StoreError, type Store } from './store.ts';
 import type * as R from './records.ts';
 import { checkIdToken, checkStation, idTokenRecord, reportRows, setValueRow, applyLocalEntries, matchesSearch, checkJournal, withoutValue } from './common.ts';
@@ -270,7 +270,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
         const evseId = req.evse?.id ?? s.tx.evseId ?? 0;
         if (!prev) {
           // meter values that arrived (MeterValues) before the transaction's first event
-          const early = meter.filter((m) => m.stationId === stationId && m.transactionId === id).map(registerWh).filter((x): x is number => x !== undefined);
+          const early = registerReadings(meter.filter((m) => m.stationId === stationId && m.transactionId === id));
           s = { ...s, tx: withEnergy(s.tx, early) };
         }
         txEvents.push({ id: nextId++, stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'), offline: !!req.offline, receivedAt, messageId: meta.messageId, request: clone(req), fingerprint });

@@ -6,7 +6,7 @@
 // is unchanged: listMeterValues still returns one MeterValueRow per sampled value, and idempotency is still
 // per sampled value (station, evse, transaction, timestamp, measurand, phase, location, context).
 import type { flattenMeterValues } from './logic.ts';
-import { ENERGY_REGISTER, compact, registerWh } from './logic.ts';
+import { ENERGY_REGISTER, compact, registerReadings } from './logic.ts';
 import type { SqlConn } from './sql-store.ts';
 import type * as R from './records.ts';
 
@@ -130,5 +130,5 @@ export async function listSamples(read: SqlConn, conds: [string, ...unknown[]][]
 /** Energy register readings (Wh) stored for a transaction before its first event arrived. */
 export async function earlyRegisterWh(db: SqlConn, stationId: string, transactionId: string): Promise<number[]> {
   const rows = await db.all('SELECT id, station_id, evse_id, transaction_id, timestamp, samples FROM meter_readings WHERE station_id = ? AND transaction_id = ?', [stationId, transactionId]);
-  return rows.flatMap(samplesOf).filter((s) => s.measurand === ENERGY_REGISTER).map(registerWh).filter((x): x is number => x !== undefined);
+  return registerReadings(rows.flatMap(samplesOf).filter((s) => s.measurand === ENERGY_REGISTER));
 }

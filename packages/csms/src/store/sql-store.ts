@@ -123,7 +123,7 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
     },
     deleteStation: (id) => writeAt(id)(async (db) => {
       await mustStation(db, id);
-      folds.clear();
+      folds.deleteStation(id);
       for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_readings', 'remote_starts', 'transaction_limits', 'stations']) {
         await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
       }

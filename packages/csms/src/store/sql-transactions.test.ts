@@ -87,6 +87,17 @@ test('FoldCache: least recently used entries leave first', () => {
   assert.deepEqual([c.get('a')?.text, c.get('b'), c.get('c')?.text, c.size], ['1', undefined, '3', 2]);
 });
 
+test('FoldCache: deleting a station drops its folds only', () => {
+  const c = new FoldCache();
+  const f = (n: number) => ({ text: String(n), state: {} as never });
+  c.set(FoldCache.key('CS-1', 'T1'), f(1));
+  c.set(FoldCache.key('CS-1', 'T2'), f(2));
+  c.set(FoldCache.key('CS-10', 'T1'), f(3)); // a station id with CS-1 as a prefix keeps its fold
+  c.set(FoldCache.key('CS-2', 'T1'), f(4));
+  c.deleteStation('CS-1');
+  assert.deepEqual([c.size, c.get(FoldCache.key('CS-1', 'T1')), c.get(FoldCache.key('CS-10', 'T1'))?.text, c.get(FoldCache.key('CS-2', 'T1'))?.text], [2, undefined, '3', '4']);
+});
+
 test('FoldCache: a fold unused for longer than the idle time is dropped (a transaction its station abandoned)', () => {
   let now = 0;
   const c = new FoldCache(100, 1000, () => now);

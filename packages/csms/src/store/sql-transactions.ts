@@ -9,7 +9,7 @@
 // differs, and the write is redone uncached); SQLite checks it in the fold UPDATE and, when it differs,
 // rolls the write back and redoes it uncached.
 import type { TransactionEventRequest } from '@chargewire/ocpp/types';
-import { eventFingerprint, flattenMeterValues, foldTransaction, iso, registerWh, withEnergy, type FoldState } from './logic.ts';
+import { eventFingerprint, flattenMeterValues, foldTransaction, iso, registerReadings, withEnergy, type FoldState } from './logic.ts';
 import { earlyRegisterWh, insertReadings, mergeReading, readingParams, readingsOf } from './sql-meter.ts';
 import type { SqlConn } from './sql-store.ts';
 import { EVENT_IF_NEW, foldUpdate, pgEventWrite, txColumns } from './sql-writes.ts';
@@ -72,8 +72,10 @@ export class FoldCache {
     this.map.delete(key);
   }
 
-  clear(): void {
-    this.map.clear();
+  /** Drops the folds of one station (the station was deleted). */
+  deleteStation(stationId: string): void {
+    const prefix = FoldCache.key(stationId, '');
+    for (const k of this.map.keys()) if (k.startsWith(prefix)) this.map.delete(k);
   }
 
   get size(): number {
@@ -205,7 +207,7 @@ export function transactionEventWriter({ kind, cache, writeAt }: TransactionWrit
 
 /** Store.appendMeterValues' fold part: raises the transaction's energy with the new register readings. */
 export async function addEnergy(db: SqlConn, kind: 'sqlite' | 'postgres', cache: FoldCache, stationId: string, transactionId: string, flat: ReturnType<typeof flattenMeterValues>): Promise<void> {
-  const readings = flat.map(registerWh).filter((x): x is number => x !== undefined);
+  const readings = registerReadings(flat);
   if (!readings.length) return;
   const key = FoldCache.key(stationId, transactionId);
   cache.delete(key); // the next event reads the fold written here
