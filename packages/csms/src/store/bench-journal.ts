@@ -5,8 +5,13 @@
 // CALLRESULT out), a touchStation, and the handler's write: 88% TransactionEvent Updated with 3 sampled
 // values, 4% Started, 4% Ended, 4% StatusNotification (count default 20,000 CALLs over 2,000 stations).
 // Reports CALLs/s, store writes/s and the latency of each CALL's writes before its answer (enqueue → committed).
+// mode `wal` (SQLite only): the mix's WAL frames per CALL by table and index, after a warm-up (WARM CALLs, default
+// 30,000, so that the indexes have the size of a running fleet's): which b-trees a CALL's commit writes, the
+// I/O that bounds the SQLite store (docs/performance.md). Checkpoints are held back while it counts (WAL read
+// at the end, pages named with SQLite's dbstat table). Deterministic enough to compare changes (count default 1,000: the WAL must stay under the writer's 10,000-page limit, or the count is refused).
 // Runs SQLite (temp file, WAL, synchronous=NORMAL) and PostgreSQL (127.0.0.1:5432/test, throwaway schema).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,7 +21,7 @@ import type { Store } from './store.ts';
 
 const args = process.argv.slice(2);
 const mode = /^\d/.test(args[0] ?? '') ? 'journal' : (args.shift() ?? 'mix');
-const count = Number(args[0] ?? (mode === 'journal' ? 50_000 : 20_000));
+const count = Number(args[0] ?? (mode === 'journal' ? 50_000 : mode === 'wal' ? 1000 : 20_000));
 const concurrency = Number(args[1] ?? 1000);
 const which = args[2] ?? 'both';
 const STATIONS = 2000;
@@ -37,7 +42,7 @@ async function runJournal(name: string, s: Store): Promise<void> {
   console.log(`${name}: ${count} appends in ${ms.toFixed(0)} ms = ${Math.round((count / ms) * 1000)}/s (${st.batches} batches, max ${st.maxBatch} ops/batch)`);
 }
 
-async function runMix(name: string, s: Store): Promise<void> {
+async function runMix(name: string, s: Store, afterWarmUp?: () => void): Promise<void> {
   for (let k = 0; k < STATIONS; k++) await s.registerStation({ id: `CS-${k}`, securityProfile: 1 });
   await s.flush();
   const before = s.stats();
@@ -88,10 +93,12 @@ async function runMix(name: string, s: Store): Promise<void> {
     void s.appendJournal([{ stationId, direction: 'out', messageType: 3, messageId: msgId, action, payload: `[3,"${msgId}",{}]`, at: new Date() }]);
   };
   // warm-up (JIT, statement caches), not measured
-  const warm = Math.min(2000, count);
+  const warm = mode === 'wal' ? Number(process.env.WARM ?? 30_000) : Math.min(2000, count);
   const worker = async (n: number) => { while (next < n) await oneCall(next++); };
   await Promise.all(Array.from({ length: concurrency }, () => worker(warm)));
   lat.length = 0;
+  await s.flush();
+  afterWarmUp?.();
   const mid = s.stats();
   base += warm;
   const t0 = performance.now();
@@ -112,7 +119,58 @@ async function runMix(name: string, s: Store): Promise<void> {
 
 const run = mode === 'journal' ? runJournal : runMix;
 
-if (which !== 'postgres') {
+/** WAL frames per CALL by b-tree (mode `wal`): frames are read from the WAL file, pages named by dbstat. */
+async function runWal(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
+  const path = join(dir, 'bench.db');
+  // the checkpoint worker is parked (an interval longer than the run); the writer's own limit is 10,000 pages
+  const s = await createStore({ kind: 'sqlite', path, checkpointIntervalMs: 3_600_000 });
+  const side = new Database(path);
+  try {
+    await runMix('sqlite', s, () => {
+      const [r] = side.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+      if (r?.busy || statSync(`${path}-wal`).size) throw new Error(`the WAL could not be emptied after the warm-up: ${JSON.stringify(r)}`);
+    });
+    await s.flush();
+    const wal = readFileSync(`${path}-wal`);
+    const pageSize = wal.readUInt32BE(8);
+    const perPage = new Map<number, number>();
+    let frames = 0;
+    // only frames of the WAL's current generation (their salts match the header's): older ones are stale
+    const salt1 = wal.readUInt32BE(16);
+    const salt2 = wal.readUInt32BE(20);
+    for (let off = 32; off + 24 + pageSize <= wal.length; off += 24 + pageSize, frames++) {
+      if (wal.readUInt32BE(off + 8) !== salt1 || wal.readUInt32BE(off + 12) !== salt2) break;
+      const page = wal.readUInt32BE(off);
+      perPage.set(page, (perPage.get(page) ?? 0) + 1);
+    }
+    // the writer checkpoints by itself at 10,000 pages and then writes the WAL from its start again
+    if (frames >= 9_900 || wal.length > 32 + frames * (24 + pageSize)) throw new Error(`the WAL was checkpointed during the count (${frames} frames); use a smaller count`);
+    const owner = new Map<number, string>();
+    for (const r of side.prepare('SELECT name, pageno, pagetype FROM dbstat').all() as { name: string; pageno: number; pagetype: string }[]) {
+      owner.set(r.pageno, r.pagetype === 'leaf' || r.pagetype === 'overflow' ? r.name : `${r.name} (interior)`);
+    }
+    const by = new Map<string, { frames: number; pages: number }>();
+    for (const [page, n] of perPage) {
+      const k = owner.get(page) ?? '(freed or new)';
+      const v = by.get(k) ?? { frames: 0, pages: 0 };
+      v.frames += n;
+      v.pages++;
+      by.set(k, v);
+    }
+    console.log(`WAL: ${frames} frames for ${count} CALLs = ${(frames / count).toFixed(2)} frames (${((frames * (pageSize + 24)) / 1024 / count).toFixed(1)} KB) per CALL`);
+    for (const [k, v] of [...by].sort((a, b) => b[1].frames - a[1].frames)) {
+      console.log(`  ${k.padEnd(44)} ${(v.frames / count).toFixed(2).padStart(6)} frames/CALL  (${v.pages} distinct pages)`);
+    }
+  } finally {
+    side.close();
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (mode === 'wal') await runWal();
+else if (which !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
   const sqlite = await createStore({ kind: 'sqlite', path: join(dir, 'bench.db') });
   await run('sqlite', sqlite);
@@ -121,7 +179,7 @@ if (which !== 'postgres') {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (which !== 'sqlite') {
+if (mode !== 'wal' && which !== 'sqlite') {
   const url = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `cw_bench_${process.pid}`;
   const pgStore = await createStore({ kind: 'postgres', url, schema });
