@@ -10,7 +10,7 @@ import { frames } from './rpc/frames.ts';
 import { runRpcBench, type RpcBenchResult } from './rpc/rpc-bench.ts';
 import { runIdleBench } from './csms/idle-bench.ts';
 import { runStormBench } from './csms/storm-bench.ts';
-import { runSteadyBench } from './csms/steady-bench.ts';
+import { measureAgainUnderSteal, runSteadyBench, type SteadyStep } from './csms/steady-bench.ts';
 import { runCeilingBench } from './csms/ceiling-bench.ts';
 import { runSoakBench, slope } from './csms/soak-bench.ts';
 import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './csms/fleet-frames.ts';
@@ -163,4 +163,21 @@ test('bench/run.ts: ceiling and soak print their options; unknown names exit 1',
   }
   const u = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'nope'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
   assert.equal(u.status, 1);
+});
+
+test('steady: a step that fails while the hypervisor steals over 5% of the CPU is measured again, at most twice, every attempt kept', async () => {
+  const attempt = (ok: boolean, stealPct: number | undefined, p99Ms: number) => ({ label: 'step', ok, stealPct, p99Ms }) as SteadyStep;
+  const runner = (xs: SteadyStep[]) => { let i = 0; return { run: async () => xs[i++]!, get calls() { return i; } }; };
+
+  const passes = runner([attempt(true, 30, 10)]);
+  assert.equal((await measureAgainUnderSteal(passes.run)).stolenAttempts, undefined, 'a passing step is not repeated, whatever the steal');
+  const quiet = runner([attempt(false, 1.2, 70)]);
+  assert.equal((await measureAgainUnderSteal(quiet.run)).ok, false, 'a failure on a quiet host stands');
+  assert.equal(quiet.calls, 1);
+  const noisy = runner([attempt(false, 15.7, 80), attempt(true, 0.5, 30)]);
+  const r = await measureAgainUnderSteal(noisy.run);
+  assert.deepEqual([r.ok, r.p99Ms, r.stolenAttempts?.map((a) => a.p99Ms)], [true, 30, [80]]);
+  const always = runner([attempt(false, 20, 90), attempt(false, 19, 91), attempt(false, 18, 92), attempt(true, 0, 1)]);
+  const last = await measureAgainUnderSteal(always.run);
+  assert.deepEqual([always.calls, last.ok, last.p99Ms, last.stolenAttempts?.length], [3, false, 92, 2]);
 });

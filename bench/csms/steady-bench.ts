@@ -30,6 +30,26 @@ export interface SteadyOptions {
 }
 export const defaultSteadyOptions = { stations: 2000, stepMs: 10_000, rates: [500, 1000, 1500, 2000, 2500, 3000, 4000, 6000, 8000, 10_000, 12_000], runs: 3 };
 const p99LimitMs = 50;
+/**
+ * A step that fails while the hypervisor stole more than this share of the machine's CPU (other guests on the
+ * host: seen up to 20% here) is measured again, at most `stealRetries` more times; every attempt is kept.
+ */
+const stealLimitPct = 5;
+const stealRetries = 2;
+
+/**
+ * Runs a step, and again (at most stealRetries more times) while it fails with over stealLimitPct of the CPU
+ * stolen by the hypervisor; the last attempt is the step's result, the failed ones are kept in stolenAttempts.
+ */
+export async function measureAgainUnderSteal(run: () => Promise<SteadyStep>, log: (s: string) => void = () => {}): Promise<SteadyStep> {
+  const stolen: SteadyStep[] = [];
+  for (;;) {
+    const r = await run();
+    if (r.ok || (r.stealPct ?? 0) <= stealLimitPct || stolen.length >= stealRetries) return stolen.length ? { ...r, stolenAttempts: stolen } : r;
+    log(`steady ${r.label}: failed with ${r.stealPct!.toFixed(1)}% of the CPU stolen by the hypervisor: measuring it again`);
+    stolen.push(r);
+  }
+}
 
 export interface SteadyPass { run: number; steps: SteadyStep[]; sustained?: SteadyStep; half?: SteadyStep }
 
@@ -56,6 +76,8 @@ export interface SteadyStep {
   /** Share of the step the CSMS's event loop (main thread) was busy, %. */
   loopBusyPct: number;
   queued: number; errors: number; firstError?: string;
+  /** Earlier attempts of this step that failed under CPU steal over the limit (then the step was repeated). */
+  stolenAttempts?: Omit<SteadyStep, 'stolenAttempts'>[];
   byAction: Record<string, number>;
   ok: boolean;
 }
@@ -148,6 +170,8 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
   let half: SteadyStep | undefined;
   const compressionOf = (rate: number): number => rate / (o.stations * mixRatePerStation);
 
+  const measured = (label: string, offered: number) => measureAgainUnderSteal(() => step(label, offered), log);
+
   async function step(label: string, offered: number): Promise<SteadyStep> {
     const compression = compressionOf(offered);
     await fleet.request('mixSet', { compression });
@@ -190,7 +214,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // running fleet never has, whose cycles are spread over their idle periods.
     await sleep(Math.min(30_000, (60 / compressionOf(o.rates[0]!)) * 1000));
     for (const rate of o.rates) {
-      const r = await step(`step`, rate);
+      const r = await measured('step', rate);
       steps.push(r);
       if (!r.ok) break;
     }
@@ -199,7 +223,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
       // Let a backlog of the failed step drain before measuring at half load.
       await fleet.request('mixSet', { compression: compressionOf(best.callsPerS / 4) });
       await sleep(3000);
-      half = await step('half', Math.round(best.callsPerS / 2));
+      half = await measured('half', Math.round(best.callsPerS / 2));
     }
     await fleet.request('mixStop');
   } finally {
@@ -217,7 +241,8 @@ export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
     String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
-    `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit',
+    `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
+      + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
   ];
   const lines = [
     `# Steady state: realistic fleet mix on the CSMS (validation on, ${r.options.store === 'postgres' ? 'PostgreSQL' : 'SQLite'})`,
@@ -226,7 +251,7 @@ export function renderSteady(r: SteadyResult): string {
       Stations: r.options.stations,
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',
-      Measure: `${r.options.stepMs / 1000} s per step after a settling period (and, before the first step, a warm-up while every station starts its first charging cycle: 60 s of mix time); latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error`,
+      Measure: `${r.options.stepMs / 1000} s per step after a settling period (and, before the first step, a warm-up while every station starts its first charging cycle: 60 s of mix time); latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error; a step that fails while the hypervisor stole over ${stealLimitPct}% of the machine's CPU is measured again (at most ${stealRetries} times, every attempt listed)`,
       Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
