@@ -65,6 +65,8 @@ export interface SteadyStep {
   duePerS: number;
   /** Items the store committed per second (journal entries, last-seen touches, transactions, meter values). */
   storeItemsPerS: number;
+  /** Store commits (group-commit batches) per second: answered CALLs per commit = callsPerS / this. */
+  storeBatchesPerS?: number;
   p50Ms: number; p99Ms: number; maxMs: number;
   /** % of the machine's CPU time the hypervisor gave other guests during the step (noise indicator). */
   stealPct?: number;
@@ -191,6 +193,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     const duePerS = (m1.due - m0.due) / s;
     const r: SteadyStep = {
       run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
+      storeBatchesPerS: (u1.storeBatches - u0.storeBatches) / ((u1.at - u0.at) / 1000),
       p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs,
       csmsCpuPct: (u1.cpuMicros - u0.cpuMicros) / (u1.at - u0.at) / 10, fleetCpuPct: (m1.cpuMicros - m0.cpuMicros) / (m1.at - m0.at) / 10,
       loopBusyPct: (100 * (u1.loopActiveMs - u0.loopActiveMs)) / (u1.loopActiveMs - u0.loopActiveMs + u1.loopIdleMs - u0.loopIdleMs),
@@ -201,7 +204,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
     return r;
   }
 
@@ -239,7 +242,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
 
 export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
-    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), ms(x.p50Ms), ms(x.p99Ms),
+    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? fmt(x.storeBatchesPerS) : '—', ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
       + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
@@ -257,7 +260,7 @@ export function renderSteady(r: SteadyResult): string {
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
