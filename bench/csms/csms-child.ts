@@ -33,6 +33,8 @@ export interface CsmsChildConfig {
   sqliteThread?: 'worker' | 'main';
   /** store.batchIntervalMs of the CSMS (group-commit gathering under load). */
   batchIntervalMs?: number;
+  /** store.sqliteCheckpointMs of the CSMS (the checkpoint thread's interval). */
+  sqliteCheckpointMs?: number;
   /** store.postgresWriteLanes of the CSMS. */
   postgresWriteLanes?: number;
   /**
@@ -87,7 +89,7 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },

@@ -25,6 +25,8 @@ export interface SteadyOptions {
   sqliteThread?: 'main' | 'worker';
   /** store.batchIntervalMs of the CSMS (default: the CSMS default). */
   batchIntervalMs?: number;
+  /** store.sqliteCheckpointMs of the CSMS (default: the CSMS default, 20 ms). */
+  sqliteCheckpointMs?: number;
   /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
   postgresWriteLanes?: number;
 }
@@ -94,8 +96,8 @@ export interface SteadyResult {
 }
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
-async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
-  const batching = o.batchIntervalMs !== undefined ? { batchIntervalMs: o.batchIntervalMs } : {};
+async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
+  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }) };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `cw_bench_steady_${process.pid}`;
@@ -256,7 +258,8 @@ export function renderSteady(r: SteadyResult): string {
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',
       Measure: `${r.options.stepMs / 1000} s per step after a settling period (and, before the first step, a warm-up while every station starts its first charging cycle: 60 s of mix time); latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error; a step that fails while the hypervisor stole over ${stealLimitPct}% of the machine's CPU is measured again (at most ${stealRetries} times, every attempt listed)`,
       Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
-        + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : ''),
+        + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
+        + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
