@@ -181,3 +181,16 @@ test('steady: a step that fails while the hypervisor steals over 5% of the CPU i
   const last = await measureAgainUnderSteal(always.run);
   assert.deepEqual([always.calls, last.ok, last.p99Ms, last.stolenAttempts?.length], [3, false, 92, 2]);
 });
+
+test('store bench-journal `wal` mode: counts the WAL frames of a small mix by table (a tiny warm-up)', { timeout: 60_000 }, () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'packages/csms/src/store/bench-journal.ts', 'wal', '200', '2'],
+    { cwd: root, encoding: 'utf8', timeout: 55_000, env: { ...process.env, WARM: '400' } });
+  assert.equal(r.status, 0, r.stderr);
+  const m = /WAL: (\d+) frames for 200 CALLs = ([\d.]+) frames/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.ok(Number(m[1]) > 200, 'every CALL writes at least one page');
+  // the journal's station index and the transaction events are among the named b-trees
+  assert.match(r.stdout, /\n {2}journal_station +[\d.]+ frames\/CALL/);
+  assert.match(r.stdout, /\n {2}transaction_events +[\d.]+ frames\/CALL/);
+});
