@@ -21,7 +21,7 @@ export function benchBlocks(): Block[] {
   return out;
 }
 import { serveOps } from '../lib/ipc.ts';
-import { peakRssOf } from './peak-rss.ts';
+import { ioOf, peakRssOf } from './peak-rss.ts';
 
 export interface CsmsChildConfig {
   dataDir: string;
@@ -35,6 +35,8 @@ export interface CsmsChildConfig {
   batchIntervalMs?: number;
   /** store.sqliteCheckpointMs of the CSMS (the checkpoint thread's interval). */
   sqliteCheckpointMs?: number;
+  /** store.touchIntervalMs of the CSMS (how often a connected station's last-seen time is persisted). */
+  touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS. */
   postgresWriteLanes?: number;
   /**
@@ -62,6 +64,9 @@ export interface CsmsUsage {
   /** Items the store has committed through group commit (journal entries, touches, transactions…). */
   storeItems: number;
   storeBatches: number;
+  /** Cumulative bytes written and write syscalls of the process (/proc/self/io: WAL, checkpoints, sockets). */
+  writeBytes: number;
+  writeCalls: number;
   /** Cumulative event-loop time of the main thread: busy (active) and idle, ms (performance.eventLoopUtilization). */
   loopActiveMs: number;
   loopIdleMs: number;
@@ -89,7 +94,7 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.touchIntervalMs !== undefined ? { touchIntervalMs: c.touchIntervalMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },
@@ -120,6 +125,7 @@ serveOps({
       sessions: csms?.runtime.sessions.size ?? 0,
       storeItems: st?.items ?? 0,
       storeBatches: st?.batches ?? 0,
+      ...ioOf('self'),
       loopActiveMs: performance.eventLoopUtilization().active,
       loopIdleMs: performance.eventLoopUtilization().idle,
       ...takeLoopDelay(),

@@ -9,3 +9,17 @@ export function peakRssOf(pid: number | 'self'): number {
     return NaN;
   }
 }
+
+/**
+ * The process's cumulative I/O counters (/proc/<pid>/io; Linux): bytes passed to write-type syscalls (wchar,
+ * sockets included) and their count (syscw); NaN elsewhere.
+ */
+export function ioOf(pid: number | 'self'): { writeBytes: number; writeCalls: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (k: string) => Number(new RegExp(`^${k}: (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { writeBytes: field('wchar'), writeCalls: field('syscw') };
+  } catch {
+    return { writeBytes: NaN, writeCalls: NaN };
+  }
+}

@@ -27,6 +27,8 @@ export interface SteadyOptions {
   batchIntervalMs?: number;
   /** store.sqliteCheckpointMs of the CSMS (default: the CSMS default, 20 ms). */
   sqliteCheckpointMs?: number;
+  /** store.touchIntervalMs of the CSMS (default: the CSMS default). */
+  touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
   postgresWriteLanes?: number;
 }
@@ -69,6 +71,10 @@ export interface SteadyStep {
   storeItemsPerS: number;
   /** Store commits (group-commit batches) per second: answered CALLs per commit = callsPerS / this. */
   storeBatchesPerS?: number;
+  /** KB the CSMS process wrote per answered CALL (/proc io wchar: WAL appends, checkpoint copies, socket sends). */
+  writtenKBPerCall?: number;
+  /** Write-type syscalls of the CSMS process per answered CALL. */
+  writeCallsPerCall?: number;
   p50Ms: number; p99Ms: number; maxMs: number;
   /** % of the machine's CPU time the hypervisor gave other guests during the step (noise indicator). */
   stealPct?: number;
@@ -96,8 +102,8 @@ export interface SteadyResult {
 }
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
-async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
-  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }) };
+async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
+  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }) };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `cw_bench_steady_${process.pid}`;
@@ -196,6 +202,10 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     const r: SteadyStep = {
       run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
       storeBatchesPerS: (u1.storeBatches - u0.storeBatches) / ((u1.at - u0.at) / 1000),
+      ...(Number.isFinite(u1.writeBytes - u0.writeBytes) && m1.completed > m0.completed && {
+        writtenKBPerCall: (u1.writeBytes - u0.writeBytes) / 1024 / (m1.completed - m0.completed),
+        writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
+      }),
       p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs,
       csmsCpuPct: (u1.cpuMicros - u0.cpuMicros) / (u1.at - u0.at) / 10, fleetCpuPct: (m1.cpuMicros - m0.cpuMicros) / (m1.at - m0.at) / 10,
       loopBusyPct: (100 * (u1.loopActiveMs - u0.loopActiveMs)) / (u1.loopActiveMs - u0.loopActiveMs + u1.loopIdleMs - u0.loopIdleMs),
@@ -206,7 +216,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
     return r;
   }
 
@@ -244,7 +254,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
 
 export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
-    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? fmt(x.storeBatchesPerS) : '—', ms(x.p50Ms), ms(x.p99Ms),
+    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? fmt(x.storeBatchesPerS) : '—', x.writtenKBPerCall === undefined ? '—' : `${x.writtenKBPerCall.toFixed(1)} / ${x.writeCallsPerCall!.toFixed(1)}`, ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
       + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
@@ -259,11 +269,12 @@ export function renderSteady(r: SteadyResult): string {
       Measure: `${r.options.stepMs / 1000} s per step after a settling period (and, before the first step, a warm-up while every station starts its first charging cycle: 60 s of mix time); latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error; a step that fails while the hypervisor stole over ${stealLimitPct}% of the machine's CPU is measured again (at most ${stealRetries} times, every attempt listed)`,
       Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
-        + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : ''),
+        + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : '')
+        + (r.options.touchIntervalMs !== undefined ? `; last-seen persisted at most every ${r.options.touchIntervalMs} ms per station` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained

@@ -10,7 +10,7 @@ import { aBootNotification, aDataTransfer, aLockFailureEvent, aNotifyEvent, anEv
 for (const version of ['2.0.1', '2.1'] as OcppVersion[]) {
   describe(`blocks G and P over WebSocket, OCPP ${version}`, () => {
     let t: TestCsms;
-    // last-seen persisted at most once a second (store.touchIntervalMs, the default), so the test can step past it
+    // last-seen persisted at most once a second (store.touchIntervalMs; the default is 10 s), so the test can step past it
     before(async () => { t = await startTestCsms({ store: { touchIntervalMs: 1000 } }); });
     after(async () => { await t.stop(); });
     let n = 0;

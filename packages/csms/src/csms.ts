@@ -73,7 +73,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   const sessions = new Map<string, LiveSession>();
   const inboundInflight = new Set<Promise<unknown>>();
   const lastTouch = new Map<string, number>();
-  const touchEveryMs = config.store.touchIntervalMs ?? 1000;
+  const touchEveryMs = config.store.touchIntervalMs ?? 10_000;
   let store: Store | undefined = opts.store;
   let ocpp: OcppServer | undefined;
   let listeners: Listener[] = [];
