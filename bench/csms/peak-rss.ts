@@ -1,4 +1,4 @@
-// Peak resident set size of a process (VmHWM of /proc/<pid>/status; Linux), in bytes; NaN elsewhere.
+// Per-process counters from /proc (Linux; NaN elsewhere): peak resident set size (VmHWM) and write I/O.
 import { readFileSync } from 'node:fs';
 
 export function peakRssOf(pid: number | 'self'): number {

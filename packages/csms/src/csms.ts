@@ -6,7 +6,7 @@ import { createOcppServer, OcppError, type Action, type ActionMap, type CallEven
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import type { CsmsConfig } from './config.ts';
+import { defaultConfig, type CsmsConfig } from './config.ts';
 import type { Block, CsmsRuntime } from './runtime.ts';
 import type { JournalInput, Store } from './store/store.ts';
 import type { EventBus } from './bus/bus.ts';
@@ -73,7 +73,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
   const sessions = new Map<string, LiveSession>();
   const inboundInflight = new Set<Promise<unknown>>();
   const lastTouch = new Map<string, number>();
-  const touchEveryMs = config.store.touchIntervalMs ?? 10_000;
+  const touchEveryMs = config.store.touchIntervalMs ?? defaultConfig.store.touchIntervalMs;
   let store: Store | undefined = opts.store;
   let ocpp: OcppServer | undefined;
   let listeners: Listener[] = [];
