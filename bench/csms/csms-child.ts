@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { blocks as registeredBlocks, createCsms, loadConfig, type Block, type Csms } from '@chargewire/csms';
 import { transactions } from '../../packages/csms/src/blocks/transactions.ts';
@@ -35,6 +35,8 @@ export interface CsmsChildConfig {
   batchIntervalMs?: number;
   /** store.sqliteCheckpointMs of the CSMS (the checkpoint thread's interval). */
   sqliteCheckpointMs?: number;
+  /** store.sqliteWalRestartPages of the CSMS (WAL pages between two restart points). */
+  sqliteWalRestartPages?: number;
   /** store.touchIntervalMs of the CSMS (how often a connected station's last-seen time is persisted). */
   touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS. */
@@ -73,11 +75,29 @@ export interface CsmsUsage {
   /** Event-loop delay since the previous `usage` call (monitorEventLoopDelay, 10 ms resolution): p99 and max, ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** GC pauses of the main thread since the previous `usage` call (PerformanceObserver 'gc'): count, sum and longest, ms; major = mark-compact. */
+  gcPauses: number; gcPauseMs: number; gcMaxPauseMs: number; gcMajorPauseMs: number;
 }
 
 // stalls of the event loop (a long GC, a checkpoint, a large batch) show here, whatever the load generator sees
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+
+// GC pauses: whether a loop stall is the collector's
+let gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcMajorPauseMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.gcPauses++;
+    gc.gcPauseMs += e.duration;
+    if (e.duration > gc.gcMaxPauseMs) gc.gcMaxPauseMs = e.duration;
+    if (((e as { detail?: { kind?: number } }).detail)?.kind === 2 /* NODE_PERFORMANCE_GC_MAJOR */) gc.gcMajorPauseMs += e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+function takeGc(): typeof gc {
+  const out = gc;
+  gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcMajorPauseMs: 0 };
+  return out;
+}
 
 let csms: Csms | undefined;
 
@@ -94,7 +114,7 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.touchIntervalMs !== undefined ? { touchIntervalMs: c.touchIntervalMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.sqliteWalRestartPages !== undefined ? { sqliteWalRestartPages: c.sqliteWalRestartPages } : {}), ...(c.touchIntervalMs !== undefined ? { touchIntervalMs: c.touchIntervalMs } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },
@@ -129,6 +149,7 @@ serveOps({
       loopActiveMs: performance.eventLoopUtilization().active,
       loopIdleMs: performance.eventLoopUtilization().idle,
       ...takeLoopDelay(),
+      ...takeGc(),
     };
   },
   /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */

@@ -27,6 +27,8 @@ export interface SteadyOptions {
   batchIntervalMs?: number;
   /** store.sqliteCheckpointMs of the CSMS (default: the CSMS default, 20 ms). */
   sqliteCheckpointMs?: number;
+  /** store.sqliteWalRestartPages of the CSMS (default: the CSMS default, 16,000). */
+  sqliteWalRestartPages?: number;
   /** store.touchIntervalMs of the CSMS (default: the CSMS default). */
   touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
@@ -82,6 +84,8 @@ export interface SteadyStep {
   csmsHeapMB?: number;
   /** The CSMS's event-loop delay in the window (p99 and max, ms): its own stalls, apart from queueing. */
   loopDelayP99Ms?: number; loopDelayMaxMs?: number;
+  /** GC pauses of the CSMS's main thread during the step: ms per second in all, and the longest, ms. */
+  gcMsPerS?: number; gcMaxPauseMs?: number;
   csmsCpuPct: number; fleetCpuPct: number; csmsRssMB: number;
   /** Share of the step the CSMS's event loop (main thread) was busy, %. */
   loopBusyPct: number;
@@ -102,8 +106,8 @@ export interface SteadyResult {
 }
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
-async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
-  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }) };
+async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
+  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }) };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `cw_bench_steady_${process.pid}`;
@@ -206,7 +210,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
         writtenKBPerCall: (u1.writeBytes - u0.writeBytes) / 1024 / (m1.completed - m0.completed),
         writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
       }),
-      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs,
+      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: u1.gcPauseMs / ((u1.at - u0.at) / 1000), gcMaxPauseMs: u1.gcMaxPauseMs,
       csmsCpuPct: (u1.cpuMicros - u0.cpuMicros) / (u1.at - u0.at) / 10, fleetCpuPct: (m1.cpuMicros - m0.cpuMicros) / (m1.at - m0.at) / 10,
       loopBusyPct: (100 * (u1.loopActiveMs - u0.loopActiveMs)) / (u1.loopActiveMs - u0.loopActiveMs + u1.loopIdleMs - u0.loopIdleMs),
       csmsRssMB: u1.rss / 1048576, csmsHeapMB: u1.heapUsed / 1048576, ...(steal !== undefined && { stealPct: steal }), queued: m1.queued, errors: m1.errors - m0.errors, firstError: m1.firstError, byAction,
@@ -216,7 +220,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
     return r;
   }
 
@@ -256,6 +260,7 @@ export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
     String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? fmt(x.storeBatchesPerS) : '—', x.writtenKBPerCall === undefined ? '—' : `${x.writtenKBPerCall.toFixed(1)} / ${x.writeCallsPerCall!.toFixed(1)}`, ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
+    x.gcMsPerS === undefined ? '—' : `${ms(x.gcMsPerS)} / ${ms(x.gcMaxPauseMs!)}`,
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
       + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
   ];
@@ -270,11 +275,12 @@ export function renderSteady(r: SteadyResult): string {
       Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
         + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : '')
+        + (r.options.sqliteWalRestartPages !== undefined ? (r.options.sqliteWalRestartPages ? `; a WAL restart point every ${r.options.sqliteWalRestartPages} pages` : '; no WAL restart points (the writer checkpoints itself at 10,000 pages)') : '')
         + (r.options.touchIntervalMs !== undefined ? `; last-seen persisted at most every ${r.options.touchIntervalMs} ms per station` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained

@@ -63,3 +63,9 @@ test('journal: frame headers are parsed, garbage is kept as type 0', () => {
   assert.deepEqual(frameHeader('[3,"m1",{}]'), { messageType: 3, messageId: 'm1' });
   assert.deepEqual(frameHeader('{not json'), { messageType: 0, messageId: '' });
 });
+
+test('config: store.sqliteWalRestartPages defaults to 16,000 pages, 0 turns restart points off, negatives are refused', () => {
+  assert.equal(loadConfig({ env: {} }).store.sqliteWalRestartPages, 16_000);
+  assert.equal(loadConfig({ env: { CHARGEWIRE_SQLITE_WAL_RESTART_PAGES: '0' } }).store.sqliteWalRestartPages, 0);
+  assert.throws(() => loadConfig({ env: { CHARGEWIRE_SQLITE_WAL_RESTART_PAGES: '-5' } }), /CHARGEWIRE_SQLITE_WAL_RESTART_PAGES|sqliteWalRestartPages/);
+});

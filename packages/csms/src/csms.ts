@@ -62,7 +62,7 @@ export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
   if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
   if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl, writeLanes: cfg.store.postgresWriteLanes, ...batching });
   mkdirSync(cfg.dataDir, { recursive: true });
-  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread, checkpointIntervalMs: cfg.store.sqliteCheckpointMs, ...batching });
+  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread, checkpointIntervalMs: cfg.store.sqliteCheckpointMs, walRestartPages: cfg.store.sqliteWalRestartPages, ...batching });
 }
 
 export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Csms {
@@ -294,4 +294,7 @@ function registerStoreMetrics(m: CsmsMetrics, store: Store): void {
   new Gauge({ name: 'chargewire_store_batches_total', help: 'Group-commit batches committed', registers: [m.registry], collect() { this.set(store.stats().batches); } });
   new Gauge({ name: 'chargewire_store_batch_items_total', help: 'Items written through group commit', registers: [m.registry], collect() { this.set(store.stats().items); } });
   new Gauge({ name: 'chargewire_store_batch_max', help: 'Largest group-commit batch', registers: [m.registry], collect() { this.set(store.stats().maxBatch); } });
+  if (store.kind !== 'sqlite') return;
+  new Gauge({ name: 'chargewire_store_wal_restarts_total', help: 'SQLite WAL restart points (the writer paused between two batches while the checkpoint thread caught up)', registers: [m.registry], collect() { this.set(store.stats().walRestarts ?? 0); } });
+  new Gauge({ name: 'chargewire_store_wal_restart_wait_seconds_total', help: 'Time writes waited at SQLite WAL restart points', registers: [m.registry], collect() { this.set((store.stats().walRestartWaitMs ?? 0) / 1000); } });
 }

@@ -123,8 +123,9 @@ const run = mode === 'journal' ? runJournal : runMix;
 async function runWal(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
   const path = join(dir, 'bench.db');
-  // the checkpoint worker is parked (an interval longer than the run); the writer's own limit is 10,000 pages
-  const s = await createStore({ kind: 'sqlite', path, checkpointIntervalMs: 3_600_000 });
+  // the checkpoint worker is parked (an interval longer than the run, so it asks for no restart point either);
+  // the writer's own limit is 10,000 pages (twice walRestartPages)
+  const s = await createStore({ kind: 'sqlite', path, checkpointIntervalMs: 3_600_000, walRestartPages: 5_000 });
   const side = new Database(path);
   try {
     await runMix('sqlite', s, () => {
@@ -172,7 +173,8 @@ async function runWal(): Promise<void> {
 if (mode === 'wal') await runWal();
 else if (which !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
-  const sqlite = await createStore({ kind: 'sqlite', path: join(dir, 'bench.db') });
+  // WAL_RESTART_PAGES=N: store.sqliteWalRestartPages (0: no restart points, the writer checkpoints itself)
+  const sqlite = await createStore({ kind: 'sqlite', path: join(dir, 'bench.db'), ...(process.env.WAL_RESTART_PAGES !== undefined && { walRestartPages: Number(process.env.WAL_RESTART_PAGES) }) });
   await run('sqlite', sqlite);
   console.log(`sqlite WAL file at the end: ${(statSync(join(dir, 'bench.db-wal'), { throwIfNoEntry: false })?.size ?? 0) >> 10} KB`);
   await sqlite.close();

@@ -110,3 +110,26 @@ test('group commit: lazy writes ride along in the next batch a normal write star
   assert.deepEqual(db.batches, [1, 2, 1, 1], 'flush commits lazy writes at once');
   assert.deepEqual(db.rows, [1, 2, 3, 4, 5]);
 });
+
+test('group commit: a promise returned by beforeBatch holds the next batch; writes queued meanwhile join it, in order', async () => {
+  const db = fakeDb();
+  let release!: () => void;
+  let holds = 0;
+  const gc = new GroupCommit<number[]>(db.execute, {
+    maxDelayMs: 1,
+    beforeBatch: () => {
+      if (holds++ > 0) return undefined; // only the first batch waits
+      return new Promise<void>((resolve) => (release = resolve));
+    },
+  });
+  const first = gc.enqueue((rows) => rows.push(1));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(db.batches, [], 'nothing is written while the hold is pending');
+  const later = [2, 3].map((n) => gc.enqueue((rows) => rows.push(n)));
+  release();
+  await Promise.all([first, ...later]);
+  assert.deepEqual(db.rows, [1, 2, 3]);
+  assert.deepEqual(db.batches, [3], 'the writes that arrived during the hold share the held batch');
+  await gc.enqueue((rows) => rows.push(4));
+  assert.deepEqual(db.batches, [3, 1], 'later batches are not held');
+});

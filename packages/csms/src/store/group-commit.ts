@@ -26,6 +26,11 @@ export interface GroupCommitOptions {
    * Under load lazy writes ride along in the batches of the others and cost no commit of their own.
    */
   lazyDelayMs?: number;
+  /**
+   * Called before each batch starts; a returned promise holds the batch (and all later ones) until it
+   * settles: the SQLite checkpointer's restart point, where the writer must not write (sqlite-checkpointer.ts).
+   */
+  beforeBatch?: () => Promise<void> | undefined;
   /** Called after each committed batch (metrics). */
   onBatch?: (size: number, ms: number) => void;
   /** Maps a thrown error to the one the caller sees (e.g. to a StoreError). */
@@ -152,6 +157,8 @@ export class GroupCommit<Tx> {
       }
       this.lazyDue = false;
       ran = true;
+      const hold = this.opts.beforeBatch?.();
+      if (hold) await hold.catch(() => undefined);
       const batch = this.queue.splice(0, this.maxBatch);
       for (const p of batch) if (!p.lazy) this.eager--;
       const t0 = performance.now();

@@ -425,4 +425,7 @@ export interface StoreStats {
   batches: number;
   items: number;
   maxBatch: number;
+  /** SQLite: WAL restart points so far, and how long the writer waited at them in all, ms (sqlite-checkpointer.ts). */
+  walRestarts?: number;
+  walRestartWaitMs?: number;
 }

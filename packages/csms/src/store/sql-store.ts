@@ -29,6 +29,8 @@ export interface SqlStoreParts {
   lanes: GroupCommit<SqlConn>[];
   /** Releases the database after the final flush. */
   release: () => Promise<void>;
+  /** Adapter counters added to stats() (SQLite: the WAL restart points). */
+  moreStats?: () => Partial<R.StoreStats>;
 }
 
 type Row = Record<string, unknown>;
@@ -51,7 +53,7 @@ function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[
   return { sql: conds.length ? ` WHERE ${conds.map((c) => c[0]).join(' AND ')}` : '', params: conds.flatMap((c) => c.slice(1)) };
 }
 
-export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): Store {
+export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlStoreParts): Store {
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
   const forShare = kind === 'postgres' ? ' FOR SHARE' : '';
@@ -374,8 +376,11 @@ export function createSqlStore({ kind, read, lanes, release }: SqlStoreParts): S
     flush: async () => {
       await Promise.all(lanes.map((gc) => gc.flush()));
     },
-    stats: () => lanes.reduce((a, gc) => ({ batches: a.batches + gc.stats.batches, items: a.items + gc.stats.items, maxBatch: Math.max(a.maxBatch, gc.stats.maxBatch) }),
-      { batches: 0, items: 0, maxBatch: 0 }),
+    stats: () => ({
+      ...lanes.reduce((a, gc) => ({ batches: a.batches + gc.stats.batches, items: a.items + gc.stats.items, maxBatch: Math.max(a.maxBatch, gc.stats.maxBatch) }),
+        { batches: 0, items: 0, maxBatch: 0 }),
+      ...moreStats?.(),
+    }),
     close: async () => {
       if (closed) return;
       await Promise.all(lanes.map((gc) => gc.flush()));

@@ -3,8 +3,20 @@
 // file there: the CSMS's event loop stood still for milliseconds every few batches. Here a worker thread
 // with its own connection to the same file runs `wal_checkpoint(PASSIVE)` every `intervalMs` (20 ms by
 // default: small checkpoints, small fsyncs, which would otherwise stall the writer's WAL appends; it never
-// blocks the writer); the writer keeps a high automatic threshold only as a safety net should the worker
-// fall behind. The worker's code is plain JS passed with `eval`, so it also runs from a bundle.
+// blocks the writer).
+//
+// The WAL only starts again from its beginning when a write transaction begins with every frame already
+// checkpointed. When commits come every millisecond or faster, the worker's checkpoints never catch up
+// between two of them, so the WAL grew until the writer's own automatic checkpoint ran on the event loop:
+// the rest of the copying, two fsyncs, and the new WAL header's fsync in the next COMMIT — commits of up to
+// 15 ms where they otherwise take 1 ms (docs/performance.md, session 6). So once the WAL holds
+// `restartFrames` frames the worker asks the writer for a **restart point**: the writer finishes its batch
+// and starts no other (the event loop keeps running: sockets, validation, queueing) until the worker has
+// checkpointed everything and made the first write of the new WAL generation itself (the header's fsync
+// happens in that write: in the worker, not on the event loop). At lower commit rates the checkpoints catch
+// up by themselves and the writer's next commit starts the new generation as before (one small fsync).
+// The writer's automatic checkpoint stays as a safety net, at twice that size, should the worker be gone.
+// The worker's code is plain JS passed with `eval`, so it also runs from a bundle.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -13,10 +25,27 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+let asked = false;
+const checkpoint = () => {
+  try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch { return undefined; /* busy or closing: the next tick retries */ }
+};
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next tick retries */ }
+  const r = checkpoint();
+  if (r && r.log >= workerData.restartFrames && !asked) { asked = true; parentPort.postMessage('restart'); }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
+  if (typeof m === 'number') {
+    // restart point number m: the writer waits between two batches, so this checkpoint reaches the WAL's end
+    const r = checkpoint();
+    asked = false;
+    const done = !!r && r.busy === 0 && r.checkpointed === r.log;
+    // ...and a one-page write of this connection starts the WAL again from its beginning: the new WAL
+    // header is written and fsynced here (synchronous=NORMAL syncs it), not in the writer's next commit
+    // on the event loop. user_version is not used otherwise; any change would do.
+    if (done) try { db.pragma('user_version = ' + (m % 1000000 + 1)); } catch { /* busy: the writer restarts the WAL itself */ }
+    parentPort.postMessage({ point: m, done });
+    return;
+  }
   if (m !== 'close') return;
   clearInterval(timer);
   try { db.close(); } catch { /* already gone */ }
@@ -24,24 +53,90 @@ parentPort.on('message', (m) => {
 });
 `;
 
+export interface CheckpointerOptions {
+  /** Interval of the PASSIVE checkpoints (default 20 ms). */
+  intervalMs?: number;
+  /** WAL frames (pages) after which the writer is asked for a restart point (default 16,000 ≈ 64 MB; 0: never). */
+  restartFrames?: number;
+  /** Longest the writer waits for the worker at a restart point (default 2,000 ms); then it goes on. */
+  restartTimeoutMs?: number;
+}
+
 export interface Checkpointer {
+  /** The worker asked for a restart point: the writer should call `restartPoint()` before its next batch. */
+  readonly wantsRestart: boolean;
+  /** Resolves once the worker has checkpointed the whole WAL (or after restartTimeoutMs). The writer must not write meanwhile. */
+  restartPoint(): Promise<void>;
+  /** Restart points so far, and how long the writer waited at them in all (ms). */
+  readonly stats: { restarts: number; waitedMs: number };
   /** Stops the worker and closes its connection (before the writer closes, so it can clean up the WAL). */
   stop(): Promise<void>;
 }
 
+/**
+ * The writer's own automatic checkpoint, in pages, when the worker runs: a safety net at twice restartFrames;
+ * without restart points (restartFrames 0) 10,000 pages, where the writer checkpoints itself as before session 6.
+ */
+export function writerAutocheckpointPages(opts: CheckpointerOptions = {}): number {
+  const frames = opts.restartFrames ?? DEFAULT_RESTART_FRAMES;
+  return frames > 0 ? 2 * frames : 10_000;
+}
+
+const DEFAULT_RESTART_FRAMES = 16_000;
+
 /** Starts the checkpoint worker for the database file at `path`; undefined when it cannot run. */
-export function startCheckpointer(path: string, intervalMs = 20): Checkpointer | undefined {
+export function startCheckpointer(path: string, opts: CheckpointerOptions = {}): Checkpointer | undefined {
+  const intervalMs = opts.intervalMs ?? 20;
+  const restartFrames = opts.restartFrames ?? DEFAULT_RESTART_FRAMES;
+  const restartTimeoutMs = opts.restartTimeoutMs ?? 2000;
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs, restartFrames: restartFrames > 0 ? restartFrames : Infinity } });
   } catch {
     return undefined;
   }
   worker.unref();
-  worker.on('error', () => undefined); // a failed worker only means the writer's own checkpoints take over
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let alive = true;
+  let wantsRestart = false;
+  let waiting: (() => void) | undefined;
+  let point = 0;
+  const stats = { restarts: 0, waitedMs: 0 };
+  worker.on('message', (m: unknown) => {
+    if (m === 'restart') wantsRestart = true;
+    else if ((m as { point?: number }).point === point) waiting?.(); // a late answer to a timed-out point is dropped
+  });
+  const gone = () => {
+    alive = false;
+    wantsRestart = false;
+    waiting?.(); // a writer waiting at a restart point goes on; its own checkpoints take over
+  };
+  worker.on('error', gone);
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => {
+    gone();
+    resolve();
+  }));
   return {
+    get wantsRestart() {
+      return wantsRestart;
+    },
+    stats,
+    restartPoint: () => {
+      wantsRestart = false;
+      if (!alive) return Promise.resolve();
+      const t0 = performance.now();
+      return new Promise<void>((resolve) => {
+        const timeout = setTimeout(() => waiting?.(), restartTimeoutMs);
+        waiting = () => {
+          waiting = undefined;
+          clearTimeout(timeout);
+          stats.restarts++;
+          stats.waitedMs += performance.now() - t0;
+          resolve();
+        };
+        worker.postMessage(++point);
+      });
+    },
     stop: async () => {
       worker.postMessage('close');
       const timeout = setTimeout(() => void worker.terminate(), 2000);

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.ts';
 import { migrations, render, SCHEMA_VERSION_DDL } from './migrations.ts';
-import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { startCheckpointer, writerAutocheckpointPages } from './sqlite-checkpointer.ts';
 import { createSqlStore, type SqlConn } from './sql-store.ts';
 import { StoreError, type Store } from './store.ts';
 
@@ -21,6 +21,8 @@ export interface SqliteStoreOptions extends GroupCommitOptions {
    * 10–20 ms at a time under load (docs/performance.md).
    */
   checkpointIntervalMs?: number;
+  /** WAL pages after which the writer pauses between two batches for a full checkpoint (default 16,000; 0: none, the writer checkpoints itself at 10,000 pages; sqlite-checkpointer.ts). */
+  walRestartPages?: number;
 }
 
 export function mapSqliteError(err: unknown): unknown {
@@ -63,10 +65,12 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   } catch (err) {
     throw mapSqliteError(err);
   }
-  // WAL checkpoints (and their fsyncs) run in a worker thread; the writer checkpoints itself only if the
-  // WAL passes ~40 MB (the worker fell behind). See sqlite-checkpointer.ts.
-  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path, opts.checkpointIntervalMs);
-  if (checkpointer) db.pragma('wal_autocheckpoint = 10000');
+  // WAL checkpoints (and their fsyncs) run in a worker thread; at a restart point (every walRestartPages)
+  // the writer waits between two batches until the worker caught up, so the WAL starts again from its
+  // beginning. The writer checkpoints itself only if the worker is gone. See sqlite-checkpointer.ts.
+  const ckptOpts = { intervalMs: opts.checkpointIntervalMs, restartFrames: opts.walRestartPages };
+  const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path, ckptOpts);
+  if (checkpointer) db.pragma(`wal_autocheckpoint = ${writerAutocheckpointPages(ckptOpts)}`);
   const stmts = new Map<string, Database.Statement>();
   const prep = (sql: string) => {
     let s = stmts.get(sql);
@@ -116,8 +120,13 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       throw err;
     }
     return out;
-  }, { ...opts, mapError: mapSqliteError });
-  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], release: async () => {
+  }, {
+    ...opts,
+    mapError: mapSqliteError,
+    beforeBatch: checkpointer ? () => (checkpointer.wantsRestart ? checkpointer.restartPoint() : undefined) : undefined,
+  });
+  const moreStats = checkpointer && (() => ({ walRestarts: checkpointer.stats.restarts, walRestartWaitMs: checkpointer.stats.waitedMs }));
+  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], ...(moreStats && { moreStats }), release: async () => {
     await checkpointer?.stop();
     db.close();
   } });

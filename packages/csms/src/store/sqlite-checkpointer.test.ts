@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCheckpointer, writerAutocheckpointPages } from './sqlite-checkpointer.ts';
+
+/** A WAL database with one table, written the way the store writes: one BEGIN IMMEDIATE … COMMIT per batch. */
+function openWriter(dir: string, autocheckpoint: number) {
+  const path = join(dir, 'w.db');
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+  const ins = db.prepare('INSERT INTO t (v) VALUES (?)');
+  const batch = db.transaction((n: number) => {
+    for (let i = 0; i < n; i++) ins.run('x'.repeat(900));
+  });
+  return { path, db, batch };
+}
+
+const walSalt = (path: string) => readFileSync(`${path}-wal`).subarray(16, 24).toString('hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('sqlite checkpointer: at a restart point the worker checkpoints the whole WAL and writes the new WAL generation\'s first frame itself', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-ckpt-'));
+  const restartFrames = 1000;
+  const w = openWriter(dir, writerAutocheckpointPages({ restartFrames }));
+  const ck = startCheckpointer(w.path, { intervalMs: 5, restartFrames });
+  assert.ok(ck, 'the worker starts');
+  try {
+    let points = 0;
+    // a writer that never pauses on its own (a batch per turn of the event loop, 3,000 batches): the
+    // worker's checkpoints rarely catch up between two commits, so the WAL does not restart by itself
+    for (let b = 0; b < 3000; b++) {
+      if (ck.wantsRestart) {
+        const before = walSalt(w.path);
+        await ck.restartPoint();
+        points++;
+        // the worker restarted the WAL (new salts in its header) and wrote the new generation's one frame:
+        // the writer's next commit appends to it instead of writing and fsyncing a new header
+        assert.notEqual(walSalt(w.path), before, 'a new WAL generation began at the restart point');
+        const [r] = w.db.pragma('wal_checkpoint(NOOP)') as { log: number }[];
+        assert.equal(r?.log, 1, 'the new generation holds the worker\'s single frame');
+      }
+      w.batch(3);
+      await new Promise(setImmediate);
+    }
+    assert.ok(points >= 1, `restart points were asked for and taken (${points})`);
+    assert.equal(ck.stats.restarts, points);
+    assert.equal((w.db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 9000, 'no write lost');
+  } finally {
+    await ck.stop();
+    w.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite checkpointer: a restart point never holds the writer for long: a reader blocks the checkpoint, the worker hangs, the worker is gone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-ckpt-'));
+  const w = openWriter(dir, 1000);
+  const ck = startCheckpointer(w.path, { intervalMs: 60_000, restartTimeoutMs: 300 })!;
+  try {
+    // a reader on an old snapshot: the checkpoint cannot reach the WAL's end; the worker answers "not done" at once
+    w.batch(50);
+    const reader = new Database(w.path);
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM t').get();
+    w.batch(50);
+    let t0 = performance.now();
+    await ck.restartPoint();
+    assert.ok(performance.now() - t0 < 250, 'answered without waiting for the reader');
+    const [r] = w.db.pragma('wal_checkpoint(NOOP)') as { log: number }[];
+    assert.ok((r?.log ?? 0) > 1, 'the WAL was not restarted under the reader');
+    reader.prepare('COMMIT').run();
+    reader.close();
+
+    // the worker hangs (its one-frame write waits for the write lock this test holds): the writer goes on after restartTimeoutMs
+    w.db.prepare('BEGIN IMMEDIATE').run();
+    t0 = performance.now();
+    await ck.restartPoint();
+    const waited = performance.now() - t0;
+    assert.ok(waited >= 290 && waited < 900, `went on after the timeout (${waited.toFixed(0)} ms)`);
+    w.db.prepare('COMMIT').run();
+    // the late answer to that point is not taken for the answer to the next one
+    await sleep(100);
+    w.batch(5);
+    t0 = performance.now();
+    await ck.restartPoint();
+    assert.ok(performance.now() - t0 < 250);
+    assert.equal(ck.stats.restarts, 3);
+
+    await ck.stop();
+    t0 = performance.now();
+    await ck.restartPoint();
+    assert.ok(performance.now() - t0 < 50, 'a stopped worker does not hold the writer');
+    w.batch(10);
+    assert.equal((w.db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 115, 'no write lost');
+  } finally {
+    await ck.stop();
+    w.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite store: under a steady stream of commits the store takes restart points (in its stats) and loses no write', async () => {
+  const { createStore } = await import('./index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'cw-ckpt-'));
+  const s = await createStore({ kind: 'sqlite', path: join(dir, 's.db'), checkpointIntervalMs: 5, walRestartPages: 300, maxDelayMs: 0 });
+  try {
+    await s.registerStation({ id: 'CS-1', securityProfile: 1 });
+    const payload = JSON.stringify([2, 'm', 'Heartbeat', { pad: 'x'.repeat(2000) }]);
+    for (let i = 0; i < 3000; i++) {
+      // one awaited write at a time: a commit per write, as a lightly loaded CSMS makes them
+      await s.appendJournal([{ stationId: 'CS-1', direction: 'in', messageType: 2, messageId: `m${i}`, action: 'Heartbeat', payload, at: new Date() }]);
+      if ((s.stats().walRestarts ?? 0) >= 2) break;
+    }
+    const st = s.stats();
+    assert.ok((st.walRestarts ?? 0) >= 1, `restart points taken: ${JSON.stringify(st)}`);
+    assert.ok((st.walRestartWaitMs ?? -1) >= 0);
+    const n = st.items - 1; // all but the registration
+    const rows = await s.listJournal('CS-1', { limit: 10_000 });
+    assert.equal(rows.length, n, 'every journaled frame is there');
+  } finally {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
