@@ -100,11 +100,14 @@ test('storm benchmark smoke run: 20 stations all booted again after a CSMS kill 
 }));
 
 test('steady benchmark smoke run: 20 stations run the fleet mix with persistence, no CALL fails', { timeout: 30_000 }, () => withDir(async (dir) => {
-  const r = await runSteadyBench({ stations: 20, stepMs: 600, rates: [40], runs: 1, profile: false, outDir: dir, args: ['--smoke'], quiet: true });
+  const r = await runSteadyBench({ stations: 20, stepMs: 600, rates: [40], runs: 1, profile: false, allocProfile: true, outDir: dir, args: ['--smoke'], quiet: true });
   assert.equal(r.errors, 0, r.steps[0]?.firstError);
   const s = r.steps[0]!;
   assert.ok(s.callsPerS > 0, `answered ${s.callsPerS}/s`);
   assert.ok(s.storeItemsPerS > 0, 'the store committed items');
+  // --alloc-profile: the CSMS's allocations per CALL, by function; GC pauses are always counted
+  assert.ok((s.allocKBPerCall ?? 0) > 0 && (s.allocTop?.length ?? 0) > 0, `allocations sampled: ${s.allocKBPerCall}`);
+  assert.ok(s.gcMsPerS !== undefined && s.gcMsPerS >= 0);
   assert.ok((s.byAction['TransactionEvent'] ?? 0) > 0, 'transactions were part of the mix');
   assert.ok(readdirSync(dir).includes('steady-latest.md'));
 }));

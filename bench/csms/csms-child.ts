@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { blocks as registeredBlocks, createCsms, loadConfig, type Block, type Csms } from '@chargewire/csms';
@@ -101,6 +102,14 @@ function takeGc(): typeof gc {
 
 let csms: Csms | undefined;
 
+// allocation sampling (steady --alloc-profile)
+interface AllocNode { callFrame: { functionName: string; url: string }; selfSize: number; children: AllocNode[] }
+export interface AllocSummary { bytes: number; top: Array<[string, number]> }
+let allocSession: Session | undefined;
+function post<T = unknown>(s: Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) => s.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
+}
+
 function takeLoopDelay(): { loopDelayP99Ms: number; loopDelayMaxMs: number } {
   const out = { loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
   loopDelay.reset();
@@ -153,6 +162,30 @@ serveOps({
     };
   },
   /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */
+  /** Starts V8's sampling heap profiler, counting objects the GC already collected too (what was allocated). */
+  async allocStart(): Promise<void> {
+    allocSession ??= new Session();
+    allocSession.connect();
+    await post(allocSession, 'HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  },
+  /** Stops it: bytes allocated since allocStart (sampled), and the functions that allocated most (self). */
+  async allocStop(args?: { top?: number }): Promise<AllocSummary> {
+    if (!allocSession) throw new Error('allocStart first');
+    const { profile } = await post<{ profile: { head: AllocNode } }>(allocSession, 'HeapProfiler.stopSampling');
+    allocSession.disconnect();
+    const by = new Map<string, number>();
+    let bytes = 0;
+    const walk = (n: AllocNode) => {
+      if (n.selfSize) {
+        const name = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/') || '(native)'}`;
+        by.set(name, (by.get(name) ?? 0) + n.selfSize);
+        bytes += n.selfSize;
+      }
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    return { bytes, top: [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, args?.top ?? 10) };
+  },
   heapTop(args?: { top?: number }): Array<{ name: string; count: number; bytes: number }> {
     globalThis.gc?.();
     const file = writeHeapSnapshot(join(tmpdir(), `cw-csms-${process.pid}.heapsnapshot`));

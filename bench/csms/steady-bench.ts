@@ -10,7 +10,7 @@ import { cpuSteal, runMeta, stealPct } from '../lib/env.ts';
 import { fmt, ms } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
-import type { CsmsUsage } from './csms-child.ts';
+import type { AllocSummary, CsmsUsage } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-child.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import pg from 'pg';
@@ -19,6 +19,8 @@ import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir } from './c
 
 export interface SteadyOptions {
   stations: number; stepMs: number; rates: number[]; runs: number; profile: boolean; outDir: string; args: string[]; quiet?: boolean;
+  /** Sample the CSMS's allocations in every step (V8 sampling heap profiler, collected objects included): KB per CALL and the top allocators. */
+  allocProfile?: boolean;
   /** Store of the CSMS (default sqlite); postgres uses the local server, a throwaway schema. */
   store?: 'sqlite' | 'postgres';
   /** SQLite on the event loop (main, the CSMS default) or on its own thread (worker). */
@@ -86,6 +88,8 @@ export interface SteadyStep {
   loopDelayP99Ms?: number; loopDelayMaxMs?: number;
   /** GC pauses of the CSMS's main thread during the step: ms per second in all, and the longest, ms. */
   gcMsPerS?: number; gcMaxPauseMs?: number;
+  /** With allocProfile: KB the CSMS allocated per answered CALL, and the functions that allocated most (KB per CALL). */
+  allocKBPerCall?: number; allocTop?: Array<[string, number]>;
   csmsCpuPct: number; fleetCpuPct: number; csmsRssMB: number;
   /** Share of the step the CSMS's event loop (main thread) was busy, %. */
   loopBusyPct: number;
@@ -194,7 +198,9 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     const m0 = await fleet.request<SteadyMark>('mark');
     const u0 = await csms.child.request<CsmsUsage>('usage'); // (also resets the loop-delay histogram)
     const k0 = cpuSteal();
+    if (o.allocProfile) await csms.child.request('allocStart');
     await sleep(o.stepMs);
+    const alloc = o.allocProfile ? await csms.child.request<AllocSummary>('allocStop') : undefined;
     const steal = stealPct(k0, cpuSteal());
     const m1 = await fleet.request<SteadyMark>('mark');
     const u1 = await csms.child.request<CsmsUsage>('usage');
@@ -211,6 +217,10 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
         writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
       }),
       p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: u1.gcPauseMs / ((u1.at - u0.at) / 1000), gcMaxPauseMs: u1.gcMaxPauseMs,
+      ...(alloc && m1.completed > m0.completed && {
+        allocKBPerCall: alloc.bytes / 1024 / (m1.completed - m0.completed),
+        allocTop: alloc.top.map(([k, v]): [string, number] => [k, v / 1024 / (m1.completed - m0.completed)]),
+      }),
       csmsCpuPct: (u1.cpuMicros - u0.cpuMicros) / (u1.at - u0.at) / 10, fleetCpuPct: (m1.cpuMicros - m0.cpuMicros) / (m1.at - m0.at) / 10,
       loopBusyPct: (100 * (u1.loopActiveMs - u0.loopActiveMs)) / (u1.loopActiveMs - u0.loopActiveMs + u1.loopIdleMs - u0.loopIdleMs),
       csmsRssMB: u1.rss / 1048576, csmsHeapMB: u1.heapUsed / 1048576, ...(steal !== undefined && { stealPct: steal }), queued: m1.queued, errors: m1.errors - m0.errors, firstError: m1.firstError, byAction,
@@ -220,7 +230,8 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`);
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+      + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
 

@@ -36,6 +36,18 @@ test('canonicalJson: same output as the reference implementation for 2,000 rando
   }
 });
 
+test('canonicalJson: objects with many keys (over 32: sorted another way) and integer-like keys match the reference', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (const n of [2, 31, 32, 33, 60]) {
+    const names = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? String(i * 7) : `k${Math.floor(rnd() * 1000)}_${i}`));
+    const shuffled = [...names].sort(() => rnd() - 0.5);
+    const o: Record<string, unknown> = {};
+    for (const k of shuffled) o[k] = { [shuffled[0]!]: k, b: [1, { y: 1, x: 2 }] };
+    assert.equal(canonicalJson(o), reference(o), `${n} keys`);
+  }
+});
+
 test('canonicalJson: key order and undefined members do not change the text', () => {
   assert.equal(canonicalJson({ b: 1, a: [{ y: 2, x: undefined, w: null }] }), '{"a":[{"w":null,"y":2}],"b":1}');
   assert.equal(canonicalJson({ a: [{ w: null, y: 2 }], b: 1, c: undefined }), canonicalJson({ b: 1, a: [{ y: 2, w: null }] }));
