@@ -161,7 +161,6 @@ serveOps({
       ...takeGc(),
     };
   },
-  /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */
   /** Starts V8's sampling heap profiler, counting objects the GC already collected too (what was allocated). */
   async allocStart(): Promise<void> {
     allocSession ??= new Session();
@@ -186,6 +185,7 @@ serveOps({
     walk(profile.head);
     return { bytes, top: [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, args?.top ?? 10) };
   },
+  /** Self size per constructor in a heap snapshot (after GC): where the memory of N connections goes. */
   heapTop(args?: { top?: number }): Array<{ name: string; count: number; bytes: number }> {
     globalThis.gc?.();
     const file = writeHeapSnapshot(join(tmpdir(), `cw-csms-${process.pid}.heapsnapshot`));
