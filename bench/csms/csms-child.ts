@@ -76,8 +76,8 @@ export interface CsmsUsage {
   /** Event-loop delay since the previous `usage` call (monitorEventLoopDelay, 10 ms resolution): p99 and max, ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  /** GC pauses of the main thread since the previous `usage` call (PerformanceObserver 'gc'): count, sum and longest, ms; major = mark-compact. */
-  gcPauses: number; gcPauseMs: number; gcMaxPauseMs: number; gcMajorPauseMs: number;
+  /** GC pauses of the main thread since the previous `usage` call (PerformanceObserver 'gc'): count, sum and longest, ms. */
+  gcPauses: number; gcPauseMs: number; gcMaxPauseMs: number;
 }
 
 // stalls of the event loop (a long GC, a checkpoint, a large batch) show here, whatever the load generator sees
@@ -85,18 +85,17 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 
 // GC pauses: whether a loop stall is the collector's
-let gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcMajorPauseMs: 0 };
+let gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0 };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gc.gcPauses++;
     gc.gcPauseMs += e.duration;
     if (e.duration > gc.gcMaxPauseMs) gc.gcMaxPauseMs = e.duration;
-    if (((e as { detail?: { kind?: number } }).detail)?.kind === 2 /* NODE_PERFORMANCE_GC_MAJOR */) gc.gcMajorPauseMs += e.duration;
   }
 }).observe({ entryTypes: ['gc'] });
 function takeGc(): typeof gc {
   const out = gc;
-  gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcMajorPauseMs: 0 };
+  gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0 };
   return out;
 }
 

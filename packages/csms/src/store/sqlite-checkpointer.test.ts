@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createStore } from './index.ts';
 import { startCheckpointer, writerAutocheckpointPages } from './sqlite-checkpointer.ts';
 
 /** A WAL database with one table, written the way the store writes: one BEGIN IMMEDIATE … COMMIT per batch. */
@@ -106,7 +107,6 @@ test('sqlite checkpointer: a restart point never holds the writer for long: a re
 });
 
 test('sqlite store: under a steady stream of commits the store takes restart points (in its stats) and loses no write', async () => {
-  const { createStore } = await import('./index.ts');
   const dir = mkdtempSync(join(tmpdir(), 'cw-ckpt-'));
   const s = await createStore({ kind: 'sqlite', path: join(dir, 's.db'), checkpointIntervalMs: 5, walRestartPages: 300, maxDelayMs: 0 });
   try {
