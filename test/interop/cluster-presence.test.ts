@@ -3,7 +3,7 @@
 // and isolation of deployments by subject prefix. Real NATS (127.0.0.1:4222); unreachable = FAIL.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'nats';
+import { connect, ErrorCode, NatsError } from 'nats';
 import { OcppError } from '@chargewire/ocpp';
 import { loadConfig } from '@chargewire/csms';
 import { eventually } from '../fixtures/csms.ts';
@@ -11,9 +11,28 @@ import { aBootNotification } from '../fixtures/builders.ts';
 import type { NatsBus } from '../../packages/csms/src/bus/nats.ts';
 import { ClusterError } from '../../packages/csms/src/cluster/errors.ts';
 import { NATS_URL, startCluster, testPrefix } from '../../packages/csms/src/cluster/test-support.ts';
-import { encode, presenceSubject } from '../../packages/csms/src/cluster/protocol.ts';
+import { commandSubject, encode, presenceSubject } from '../../packages/csms/src/cluster/protocol.ts';
 
 const TIMEOUT = 900;
+
+/** Until the NATS server itself has dropped the subscriptions of a node whose connection closed: the
+ * client's close() returns before the server has processed it, and a request routed meanwhile to the
+ * dead subscription times out instead of failing with "no responders" (seen once in CI). */
+async function untilServerDropped(prefix: string, nodeId: string): Promise<void> {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    for (let i = 0; i < 50; i++) {
+      try {
+        await nc.request(commandSubject(prefix, nodeId), new Uint8Array(0), { timeout: 100 });
+      } catch (e) {
+        if (e instanceof NatsError && e.code === ErrorCode.NoResponders) return;
+      }
+    }
+    throw new Error(`the NATS server still routes to node ${nodeId} after 50 probes`);
+  } finally {
+    await nc.close();
+  }
+}
 
 describe('cluster presence', () => {
   test('graceful stop of node A: node B sees its stations offline at once ("bye")', async () => {
@@ -42,6 +61,7 @@ describe('cluster presence', () => {
       await eventually(() => b.csms.runtime.cluster!.isOnline('CRASH-CS'));
       const t0 = Date.now();
       await (a.csms.runtime.bus as NatsBus).connection!.close(); // node A goes silent
+      await untilServerDropped(cluster.prefix, 'node-a');
       // a command meanwhile: nobody serves node A's subject any more -> offline, caused by NO_RESPONDER
       await assert.rejects(b.csms.runtime.callStation('CRASH-CS', 'Reset', { type: 'Immediate' }), (e: unknown) => e instanceof OcppError && e.code === 'OCPP_ERR_CLOSED' && e.cause instanceof ClusterError && e.cause.code === 'CLUSTER_ERR_NO_RESPONDER');
       await eventually(() => !b.csms.runtime.cluster!.isOnline('CRASH-CS'), TIMEOUT * 2);
