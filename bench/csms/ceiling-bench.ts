@@ -4,6 +4,8 @@
 // server (raw-csms-child.ts: parse, answer, nothing else), both started once and measured in
 // interleaved runs (run 1 of both, run 2 of both, …, the order alternating). Reported: CALLs/s of each,
 // our throughput as a ratio of the raw one per run pair (target ≥ 0.5), p50/p99, CPU of server and fleet.
+// A third server, (c) the same CSMS on the in-memory store (nothing persisted), splits the gap between
+// the protocol stack and persistence.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { machineBusyMs, otherLoadPct, runMeta } from '../lib/env.ts';
 import { spread, fmt, fmtSpread, ms, type Spread } from '../lib/stats.ts';
@@ -17,7 +19,7 @@ export interface CeilingOptions { stations: number; warmupMs: number; durationMs
 export const defaultCeilingOptions = { stations: 200, warmupMs: 2000, durationMs: 10_000, runs: 3 };
 const targetRatio = 0.5;
 
-export type CeilingTarget = 'csms' | 'raw';
+export type CeilingTarget = 'csms' | 'memory' | 'raw';
 export interface CeilingSample {
   target: CeilingTarget;
   run: number;
@@ -48,11 +50,14 @@ export interface CeilingResult {
   sides: CeilingSide[];
   /** CSMS / raw per run pair, from CALLs/s and from CALLs per server CPU-second. */
   ratio: { values: number[]; value: Spread; valuesByCpu: number[]; valueByCpu: Spread; target: string; pass: boolean };
+  /** The same for the CSMS on the in-memory store (no persistence): what the protocol stack alone reaches. */
+  memoryRatio: { values: number[]; value: Spread; valuesByCpu: number[]; valueByCpu: Spread };
   errors: number; command: string; written?: Written;
 }
 
 const titles: Record<CeilingTarget, string> = {
   csms: 'CSMS (createCsms: validation on, SQLite persistence, sessions, journal)',
+  memory: 'CSMS on the in-memory store (the same, nothing persisted)',
   raw: 'raw `ws` server (JSON.parse + answer, no validation, no persistence)',
 };
 
@@ -102,17 +107,18 @@ export async function runCeilingBench(o: CeilingOptions): Promise<CeilingResult>
   const data = tempDataDir('ceiling');
   const servers: Partial<Record<CeilingTarget, RunningCsms>> = {};
   const fleet = startFleet();
-  const samples: Record<CeilingTarget, CeilingSample[]> = { csms: [], raw: [] };
+  const samples: Record<CeilingTarget, CeilingSample[]> = { csms: [], memory: [], raw: [] };
   try {
     servers.csms = await startCsms({ dataDir: data.dir, port: 0, store: 'sqlite' });
+    servers.memory = await startCsms({ dataDir: data.dir, port: 0, store: 'memory' });
     servers.raw = await startRawCsms();
     for (let run = 1; run <= o.runs; run++) {
       // Interleaved, the order alternating, so that drift on the shared machine hits both sides alike.
-      const order: CeilingTarget[] = run % 2 ? ['csms', 'raw'] : ['raw', 'csms'];
+      const order: CeilingTarget[] = run % 2 ? ['csms', 'memory', 'raw'] : ['raw', 'memory', 'csms'];
       for (const target of order) {
         const s = await measure(fleet, servers[target]!, target, run, o);
         samples[target].push(s);
-        log(`run ${run}/${o.runs} ceiling-${target.padEnd(4)} ${fmt(s.callsPerS).padStart(7)} CALLs/s  p50 ${ms(s.p50Ms)} ms  p99 ${ms(s.p99Ms)} ms  server ${s.serverCpuPct.toFixed(0)}% cpu (${fmt(s.perServerCpuSecond)}/cpu-s)  fleet ${s.fleetCpuPct.toFixed(0)}% cpu  other ${s.otherLoadPct.toFixed(0)}%${s.storeItemsPerS !== undefined ? `  store ${fmt(s.storeItemsPerS)} items/s` : ''}${s.errors ? `  ERRORS ${s.errors}: ${s.firstError}` : ''}`);
+        log(`run ${run}/${o.runs} ceiling-${target.padEnd(6)} ${fmt(s.callsPerS).padStart(7)} CALLs/s  p50 ${ms(s.p50Ms)} ms  p99 ${ms(s.p99Ms)} ms  server ${s.serverCpuPct.toFixed(0)}% cpu (${fmt(s.perServerCpuSecond)}/cpu-s)  fleet ${s.fleetCpuPct.toFixed(0)}% cpu  other ${s.otherLoadPct.toFixed(0)}%${s.storeItemsPerS !== undefined ? `  store ${fmt(s.storeItemsPerS)} items/s` : ''}${s.errors ? `  ERRORS ${s.errors}: ${s.firstError}` : ''}`);
         await sleep(200);
       }
     }
@@ -133,14 +139,18 @@ export async function runCeilingBench(o: CeilingOptions): Promise<CeilingResult>
       errors: xs.reduce((a, x) => a + x.errors, 0),
     };
   };
-  const sides = [side('csms'), side('raw')];
-  const values = samples.csms.map((x, i) => x.callsPerS / samples.raw[i]!.callsPerS);
-  const valuesByCpu = samples.csms.map((x, i) => x.perServerCpuSecond / samples.raw[i]!.perServerCpuSecond);
-  const value = spread(values);
+  const sides = [side('csms'), side('memory'), side('raw')];
+  const ratioOf = (t: CeilingTarget) => {
+    const values = samples[t].map((x, i) => x.callsPerS / samples.raw[i]!.callsPerS);
+    const valuesByCpu = samples[t].map((x, i) => x.perServerCpuSecond / samples.raw[i]!.perServerCpuSecond);
+    return { values, value: spread(values), valuesByCpu, valueByCpu: spread(valuesByCpu) };
+  };
+  const { values, value, valuesByCpu } = ratioOf('csms');
   const { outDir: _o, args: _a, quiet: _q, ...options } = o;
   const result: CeilingResult = {
     benchmark: 'ceiling', meta, options, sides,
     ratio: { values, value, valuesByCpu, valueByCpu: spread(valuesByCpu), target: `≥ ${targetRatio}`, pass: value.median >= targetRatio },
+    memoryRatio: ratioOf('memory'),
     errors: sides.reduce((a, s) => a + s.errors, 0), command: meta.command,
   };
   result.written = writeResults(o.outDir, result as never, renderCeiling(result));
@@ -158,13 +168,15 @@ export function renderCeiling(r: CeilingResult): string {
       Stations: `${o.stations}, each with one CALL outstanding: the next CALL of the fleet mix is sent as soon as the CALLRESULT arrives (no pacing); each station boots first (BootNotification Accepted) against the server under test`,
       Traffic: 'the fleet mix of `steady` without its waits: StatusNotification, TransactionEvent Started / 10–40 Updated with 6 sampled values / Ended, and a Heartbeat every 9th step (≈ 10% of CALLs)',
       Window: `${o.warmupMs} ms warm-up, then ${o.durationMs} ms measured; latency = CALL sent → CALLRESULT at the station`,
-      Runs: `${o.runs}, interleaved (run i of both servers back to back, the order alternating); ratio computed per run pair; figures are median (min–max)`,
-      Processes: 'CSMS, raw server and fleet each in their own process, 127.0.0.1 only; both servers started once for the whole run',
+      Runs: `${o.runs}, interleaved (run i of all servers back to back, the order alternating); ratio computed per run pair; figures are median (min–max)`,
+      Processes: 'the two CSMS (SQLite and in-memory store), the raw server and the fleet each in their own process, 127.0.0.1 only; all servers started once for the whole run',
       Noise: '"Other load %" is CPU used by the rest of the (shared, 2-core) machine during the window, % of one core; when it is high, trust the per-server-CPU-second ratio more',
     }),
     '',
     mdTable(['Figure', 'From CALLs/s: median (min–max)', 'From CALLs per server CPU-s', 'Target', 'Met (CALLs/s)'], [[
       'CSMS / raw ws server', fmtSpread(r.ratio.value, 2), fmtSpread(r.ratio.valueByCpu, 2), r.ratio.target, r.ratio.pass ? 'yes' : '**no**',
+    ], [
+      'CSMS on the in-memory store / raw ws server (nothing persisted: the protocol stack alone)', fmtSpread(r.memoryRatio.value, 2), fmtSpread(r.memoryRatio.valueByCpu, 2), '—', '—',
     ]]),
     '',
     mdTable(['Server', 'CALLs/s', 'Per server CPU-s', 'p50 ms', 'p99 ms', 'Server CPU %', 'Fleet CPU %', 'Other load %', 'Server RSS', 'Store items/s', 'Errors'],
@@ -174,7 +186,7 @@ export function renderCeiling(r: CeilingResult): string {
         s.storeItemsPerS ? fmtSpread(s.storeItemsPerS) : '—', String(s.errors),
       ])),
     '',
-    `Per-run ratios (CALLs/s): ${r.ratio.values.map((v) => v.toFixed(2)).join(', ')}; per server CPU-s: ${r.ratio.valuesByCpu.map((v) => v.toFixed(2)).join(', ')}.`,
+    `Per-run ratios (CALLs/s): ${r.ratio.values.map((v) => v.toFixed(2)).join(', ')}; per server CPU-s: ${r.ratio.valuesByCpu.map((v) => v.toFixed(2)).join(', ')}; in-memory store: ${r.memoryRatio.values.map((v) => v.toFixed(2)).join(', ')} and ${r.memoryRatio.valuesByCpu.map((v) => v.toFixed(2)).join(', ')}.`,
     mix ? `Mix answered by the CSMS in run 1 (CALLs/s): ${mix}.` : '',
     '',
     `Each figure above comes from \`${r.command}\`; the per-run samples are in the JSON next to this file.`,

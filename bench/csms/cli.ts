@@ -16,7 +16,7 @@ const help: Record<string, string> = {
     + '  the fleet mix, every station keeping one CALL outstanding, against the CSMS (validation, SQLite) and a raw ws server; interleaved runs, ratio per run pair\n',
   soak: `usage: npm run bench -- soak [--duration MS (default ${defaultSoakOptions.durationMs}, max 3600000)] [--stations N (default ${defaultSoakOptions.stations})] [--rate CALLs/s offered (default ${defaultSoakOptions.rate})] [--churn N stations closed per second (default ${defaultSoakOptions.churnPerS})] [--sample-ms MS (default ${defaultSoakOptions.sampleMs})] [--runs N (default ${defaultSoakOptions.runs}, max 3)] [--out DIR]\n`
     + '  CSMS RSS and heap after GC every sample, growth per minute over the second half, errors; one run by default (10 minutes)\n',
-  steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--store sqlite|postgres (default sqlite; postgres: 127.0.0.1:5432/test, throwaway schema)] [--sqlite-thread main|worker (default main)] [--batch-interval-ms N (store.batchIntervalMs)] [--checkpoint-ms N (store.sqliteCheckpointMs, 5–10000)] [--wal-restart-pages N (store.sqliteWalRestartPages, 0–1000000; 0: none)] [--touch-interval-ms N (store.touchIntervalMs, 0–300000)] [--pg-write-lanes N (store.postgresWriteLanes, 1–16)] [--profile] [--alloc-profile (the CSMS's allocations per CALL and by function, every step)] [--out DIR]\n`,
+  steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--store sqlite|postgres|memory (default sqlite; postgres: 127.0.0.1:5432/test, throwaway schema; memory: nothing persisted, a diagnosis)] [--sqlite-thread main|worker (default main)] [--batch-interval-ms N (store.batchIntervalMs)] [--checkpoint-ms N (store.sqliteCheckpointMs, 5–10000)] [--wal-restart-pages N (store.sqliteWalRestartPages, 0–1000000; 0: none)] [--touch-interval-ms N (store.touchIntervalMs, 0–300000)] [--pg-write-lanes N (store.postgresWriteLanes, 1–16)] [--profile] [--alloc-profile (the CSMS's allocations per CALL and by function, every step)] [--out DIR]\n`,
 };
 
 function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
@@ -105,7 +105,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
     runs: int('runs', values.runs, defaultSteadyOptions.runs, 1, 3),
     profile: values.profile ?? false, outDir, args: rest,
     ...(values['alloc-profile'] && { allocProfile: true }),
-    store: oneOf('store', values.store, ['sqlite', 'postgres'] as const, 'sqlite'),
+    store: oneOf('store', values.store, ['sqlite', 'postgres', 'memory'] as const, 'sqlite'),
     sqliteThread: oneOf('sqlite-thread', values['sqlite-thread'], ['main', 'worker'] as const, 'main'),
     ...(values['batch-interval-ms'] !== undefined ? { batchIntervalMs: int('batch-interval-ms', values['batch-interval-ms'], 0, 0, 50) } : {}),
     ...(values['checkpoint-ms'] !== undefined ? { sqliteCheckpointMs: int('checkpoint-ms', values['checkpoint-ms'], 20, 5, 10_000) } : {}),

@@ -22,7 +22,8 @@ export interface SteadyOptions {
   /** Sample the CSMS's allocations in every step (V8 sampling heap profiler, collected objects included): KB per CALL and the top allocators. */
   allocProfile?: boolean;
   /** Store of the CSMS (default sqlite); postgres uses the local server, a throwaway schema. */
-  store?: 'sqlite' | 'postgres';
+  /** memory: the in-memory store, nothing persisted (a diagnosis: what the protocol stack alone sustains). */
+  store?: 'sqlite' | 'postgres' | 'memory';
   /** SQLite on the event loop (main, the CSMS default) or on its own thread (worker). */
   sqliteThread?: 'main' | 'worker';
   /** store.batchIntervalMs of the CSMS (default: the CSMS default). */
@@ -112,6 +113,7 @@ export interface SteadyResult {
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
 async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
   const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }) };
+  if (o.store === 'memory') return { cfg: { store: 'memory' }, drop: async () => undefined };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `cw_bench_steady_${process.pid}`;
@@ -168,7 +170,7 @@ export async function runSteadyBench(o: SteadyOptions): Promise<SteadyResult> {
 
 /** Result file name: steady, steady-postgres, steady-worker (+ -profile), so variants keep their own -latest.md. */
 function steadyName(o: SteadyOptions): SteadyResult['benchmark'] {
-  const variant = o.store === 'postgres' ? '-postgres' : o.sqliteThread === 'worker' ? '-worker' : '';
+  const variant = o.store === 'postgres' ? '-postgres' : o.store === 'memory' ? '-memory' : o.sqliteThread === 'worker' ? '-worker' : '';
   return `steady${variant}${o.profile ? '-profile' : ''}` as SteadyResult['benchmark'];
 }
 
@@ -276,14 +278,14 @@ export function renderSteady(r: SteadyResult): string {
       + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
   ];
   const lines = [
-    `# Steady state: realistic fleet mix on the CSMS (validation on, ${r.options.store === 'postgres' ? 'PostgreSQL' : 'SQLite'})`,
+    `# Steady state: realistic fleet mix on the CSMS (validation on, ${r.options.store === 'postgres' ? 'PostgreSQL' : r.options.store === 'memory' ? 'in-memory store: nothing persisted' : 'SQLite'})`,
     '',
     mdMeta(r.meta, {
       Stations: r.options.stations,
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',
       Measure: `${r.options.stepMs / 1000} s per step after a settling period (and, before the first step, a warm-up while every station starts its first charging cycle: 60 s of mix time); latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error; a step that fails while the hypervisor stole over ${stealLimitPct}% of the machine's CPU is measured again (at most ${stealRetries} times, every attempt listed)`,
-      Store: (r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
+      Store: (r.options.store === 'memory' ? 'the in-memory store (nothing persisted; a diagnosis, not a deployment)' : r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
         + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : '')
         + (r.options.sqliteWalRestartPages !== undefined ? (r.options.sqliteWalRestartPages ? `; a WAL restart point every ${r.options.sqliteWalRestartPages} pages` : '; no WAL restart points (the writer checkpoints itself at 10,000 pages)') : '')

@@ -23,9 +23,13 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
   const idTokens = new Map<string, R.IdTokenRecord>();
   const localLists = new Map<string, { version: number; entries: Map<string, AuthorizationData>; updatedAt: string }>();
   const txs = new Map<string, FoldState>();
-  const txEvents: (R.TransactionEventRecord & { fingerprint: string })[] = [];
+  const txEvents: R.TransactionEventRecord[] = [];
   const meter: R.MeterValueRow[] = [];
   const meterKeys = new Set<string>();
+  // per transaction (txKey): the duplicate keys of its events (`f` + fingerprint, `m` + seqNo + messageId) and the
+  // meter rows stored for it, so that a TransactionEvent costs the same with a million stored rows as with ten
+  const txEventKeys = new Map<string, Set<string>>();
+  const meterByTx = new Map<string, R.MeterValueRow[]>();
   const remoteStarts = new Map<string, Omit<R.RemoteStartRecord, 'transactionId'>>();
   const txLimits = new Map<string, R.TransactionLimitRecord>();
   let nextId = 1;
@@ -55,7 +59,14 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
       const k = [stationId, evseId, transactionId ?? '', r.timestamp, r.measurand, r.phase ?? '', r.location ?? '', r.context ?? ''].join('\u001f');
       if (meterKeys.has(k)) continue;
       meterKeys.add(k);
-      meter.push({ id: nextId++, stationId, evseId, ...(transactionId !== undefined && { transactionId }), ...r });
+      const row: R.MeterValueRow = { id: nextId++, stationId, evseId, ...(transactionId !== undefined && { transactionId }), ...r };
+      meter.push(row);
+      if (transactionId !== undefined) {
+        const tk = txKey(stationId, transactionId);
+        const list = meterByTx.get(tk);
+        if (list) list.push(row);
+        else meterByTx.set(tk, [row]);
+      }
       const wh = registerWh(r);
       if (wh !== undefined) readings.push(wh);
     }
@@ -85,6 +96,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
       for (const [k, t] of txs) if (t.tx.stationId === id) txs.delete(k);
       for (const k of [...eventKeys]) if (k.startsWith(`${id}\u001f`)) eventKeys.delete(k);
       for (const k of [...meterKeys]) if (k.startsWith(`${id}\u001f`)) meterKeys.delete(k);
+      for (const m of [txEventKeys, meterByTx]) for (const k of [...m.keys()]) if (k.startsWith(`${id}\u001f`)) m.delete(k);
       for (const m of [remoteStarts, txLimits]) for (const [k, v] of m) if (v.stationId === id) m.delete(k);
       variables.delete(id);
       localLists.delete(id);
@@ -263,17 +275,20 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
         const id = req.transactionInfo.transactionId;
         const k = txKey(stationId, id);
         const prev = txs.get(k);
-        const dup = txEvents.some((e) => e.stationId === stationId && e.transactionId === id &&
-          (e.fingerprint === fingerprint || (e.seqNo === req.seqNo && e.messageId === meta.messageId)));
+        const keys = txEventKeys.get(k);
+        const byMessage = `m${req.seqNo}\u001f${meta.messageId}`;
+        const dup = keys !== undefined && (keys.has(`f${fingerprint}`) || keys.has(byMessage));
         if (dup && prev) return { duplicate: true, transaction: clone(prev.tx) };
         let s = foldTransaction(prev, stationId, req, receivedAt);
         const evseId = req.evse?.id ?? s.tx.evseId ?? 0;
         if (!prev) {
           // meter values that arrived (MeterValues) before the transaction's first event
-          const early = registerReadings(meter.filter((m) => m.stationId === stationId && m.transactionId === id));
+          const early = registerReadings(meterByTx.get(k) ?? []);
           s = { ...s, tx: withEnergy(s.tx, early) };
         }
-        txEvents.push({ id: nextId++, stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'), offline: !!req.offline, receivedAt, messageId: meta.messageId, request: clone(req), fingerprint });
+        if (keys) keys.add(`f${fingerprint}`).add(byMessage);
+        else txEventKeys.set(k, new Set([`f${fingerprint}`, byMessage]));
+        txEvents.push({ id: nextId++, stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'), offline: !!req.offline, receivedAt, messageId: meta.messageId, request: clone(req) });
         insertMeterRows(stationId, evseId, flattenMeterValues(req.meterValue ?? []), id);
         txs.set(k, s);
         return { duplicate: false, transaction: clone(s.tx) };
@@ -283,7 +298,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
     listTransactionEvents: async (stationId, transactionId) =>
       txEvents.filter((e) => e.stationId === stationId && e.transactionId === transactionId)
         .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.seqNo - b.seqNo || a.id - b.id))
-        .map(({ fingerprint: _f, ...e }) => clone(e)),
+        .map((e) => clone(e)),
     listTransactions: async (f) => {
       const since = isoOpt(f.since, 'since');
       const until = isoOpt(f.until, 'until');

@@ -496,11 +496,21 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
     test('deleteStation removes what was stored for it', async () => {
       const id = await newStation();
       await s.appendJournal([{ stationId: id, direction: 'in', messageType: 2, messageId: 'q', payload: '[]', at: at(0) }]);
-      await s.applyTransactionEvent(id, txEvent({ id: 'X1', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'CablePluggedIn', wh: 1 }), { receivedAt: at(0), messageId: 'x' });
+      const started = txEvent({ id: 'X1', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'CablePluggedIn', wh: 1 });
+      const updated = txEvent({ id: 'X1', seqNo: 1, t: 1, wh: 5 });
+      await s.applyTransactionEvent(id, started, { receivedAt: at(0), messageId: 'x' });
+      const first = await s.applyTransactionEvent(id, updated, { receivedAt: at(1), messageId: 'y' });
       await s.deleteStation(id);
       assert.equal((await s.listJournal(id, { limit: 10 })).length, 0);
       assert.equal(await s.getTransaction(id, 'X1'), undefined);
       assert.equal((await s.listMeterValues({ stationId: id, limit: 10 })).length, 0);
+      // the same id registered again starts from nothing: the old event is no duplicate, its readings count again
+      await newStation(id);
+      assert.equal((await s.applyTransactionEvent(id, started, { receivedAt: at(0), messageId: 'x' })).duplicate, false);
+      const again = await s.applyTransactionEvent(id, updated, { receivedAt: at(1), messageId: 'y' });
+      assert.deepEqual([again.duplicate, again.transaction.energyWh], [false, first.transaction.energyWh]);
+      assert.equal((await s.listTransactionEvents(id, 'X1')).length, 2);
+      assert.equal((await s.listMeterValues({ stationId: id, limit: 10 })).length, 2);
     });
 
     test('durability: data written before close is there after reopening', { skip: opts.reopen ? false : 'adapter keeps no data across instances (memory)' }, async () => {
