@@ -1,6 +1,6 @@
 // Pure helpers shared by every adapter: input checks, keys, the transaction fold and energy readings,
 // so that memory, SQLite and PostgreSQL derive exactly the same records.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { MeterValueType, TransactionEventRequest } from '@chargewire/ocpp/types';
 import { StoreError } from './store.ts';
 import type { MeterValueRow, Timestamp, TransactionRecord } from './records.ts';
@@ -138,7 +138,7 @@ export function canonicalJson(v: unknown): string {
 /** Identity of a TransactionEvent's content: everything but seqNo, offline and customData. */
 export function eventFingerprint(req: TransactionEventRequest): string {
   const { seqNo: _s, offline: _o, customData: _c, ...rest } = req;
-  return createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+  return hash('sha256', canonicalJson(rest), 'base64url'); // one-shot (Node ≥ 20.12): no Hash object per event
 }
 
 export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
