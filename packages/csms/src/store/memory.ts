@@ -286,10 +286,13 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
           const early = registerReadings(meterByTx.get(k) ?? []);
           s = { ...s, tx: withEnergy(s.tx, early) };
         }
+        const rows = flattenMeterValues(req.meterValue ?? []);
+        const timestamp = iso(req.timestamp, 'timestamp');
+        // nothing below throws: the op changes all or nothing
         if (keys) keys.add(`f${fingerprint}`).add(byMessage);
         else txEventKeys.set(k, new Set([`f${fingerprint}`, byMessage]));
-        txEvents.push({ id: nextId++, stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp: iso(req.timestamp, 'timestamp'), offline: !!req.offline, receivedAt, messageId: meta.messageId, request: clone(req) });
-        insertMeterRows(stationId, evseId, flattenMeterValues(req.meterValue ?? []), id);
+        txEvents.push({ id: nextId++, stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp, offline: !!req.offline, receivedAt, messageId: meta.messageId, request: clone(req) });
+        insertMeterRows(stationId, evseId, rows, id);
         txs.set(k, s);
         return { duplicate: false, transaction: clone(s.tx) };
       }, false);
