@@ -116,6 +116,11 @@ export async function runCeilingBench(o: CeilingOptions): Promise<CeilingResult>
       // Interleaved, the order alternating, so that drift on the shared machine hits both sides alike.
       const order: CeilingTarget[] = run % 2 ? ['csms', 'memory', 'raw'] : ['raw', 'memory', 'csms'];
       for (const target of order) {
+        if (target === 'memory' && run > 1) {
+          // the in-memory store keeps everything it is given: a fresh process per run bounds its heap to one run's traffic
+          await servers.memory!.child.stop();
+          servers.memory = await startCsms({ dataDir: data.dir, port: 0, store: 'memory' });
+        }
         const s = await measure(fleet, servers[target]!, target, run, o);
         samples[target].push(s);
         log(`run ${run}/${o.runs} ceiling-${target.padEnd(6)} ${fmt(s.callsPerS).padStart(7)} CALLs/s  p50 ${ms(s.p50Ms)} ms  p99 ${ms(s.p99Ms)} ms  server ${s.serverCpuPct.toFixed(0)}% cpu (${fmt(s.perServerCpuSecond)}/cpu-s)  fleet ${s.fleetCpuPct.toFixed(0)}% cpu  other ${s.otherLoadPct.toFixed(0)}%${s.storeItemsPerS !== undefined ? `  store ${fmt(s.storeItemsPerS)} items/s` : ''}${s.errors ? `  ERRORS ${s.errors}: ${s.firstError}` : ''}`);
@@ -169,7 +174,7 @@ export function renderCeiling(r: CeilingResult): string {
       Traffic: 'the fleet mix of `steady` without its waits: StatusNotification, TransactionEvent Started / 10–40 Updated with 6 sampled values / Ended, and a Heartbeat every 9th step (≈ 10% of CALLs)',
       Window: `${o.warmupMs} ms warm-up, then ${o.durationMs} ms measured; latency = CALL sent → CALLRESULT at the station`,
       Runs: `${o.runs}, interleaved (run i of all servers back to back, the order alternating); ratio computed per run pair; figures are median (min–max)`,
-      Processes: 'the two CSMS (SQLite and in-memory store), the raw server and the fleet each in their own process, 127.0.0.1 only; all servers started once for the whole run',
+      Processes: 'the two CSMS (SQLite and in-memory store), the raw server and the fleet each in their own process, 127.0.0.1 only; the servers started once for the whole run, except the in-memory CSMS: a fresh process per run (its store keeps everything)',
       Noise: '"Other load %" is CPU used by the rest of the (shared, 2-core) machine during the window, % of one core; when it is high, trust the per-server-CPU-second ratio more',
     }),
     '',
