@@ -76,6 +76,8 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+const DEFAULT_RESTART_FRAMES = 16_000;
+
 /**
  * The writer's own automatic checkpoint, in pages, when the worker runs: a safety net at twice restartFrames;
  * without restart points (restartFrames 0) 10,000 pages, where the writer checkpoints itself as before session 6.
@@ -84,8 +86,6 @@ export function writerAutocheckpointPages(opts: CheckpointerOptions = {}): numbe
   const frames = opts.restartFrames ?? DEFAULT_RESTART_FRAMES;
   return frames > 0 ? 2 * frames : 10_000;
 }
-
-const DEFAULT_RESTART_FRAMES = 16_000;
 
 /** Starts the checkpoint worker for the database file at `path`; undefined when it cannot run. */
 export function startCheckpointer(path: string, opts: CheckpointerOptions = {}): Checkpointer | undefined {
