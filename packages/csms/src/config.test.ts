@@ -41,6 +41,13 @@ test('config: every bad value is reported with its name and what was expected', 
   assert.throws(() => loadConfig({ file: join(dir, 'broken.json') }), { code: 'CSMS_ERR_CONFIG_FILE' });
 });
 
+test('config: journal retention is 7 days by default, 0 (forever) or more days from the env, never negative', () => {
+  assert.deepEqual(loadConfig().retention, { journalDays: 7, intervalS: 60 });
+  assert.deepEqual(loadConfig({ env: { CHARGEWIRE_JOURNAL_RETENTION_DAYS: '0', CHARGEWIRE_RETENTION_INTERVAL_S: '600' } }).retention, { journalDays: 0, intervalS: 600 });
+  assert.throws(() => loadConfig({ env: { CHARGEWIRE_JOURNAL_RETENTION_DAYS: '-1' } }), (err: Error & { details?: { problems: string[] } }) =>
+    /CHARGEWIRE_JOURNAL_RETENTION_DAYS: expected an integer from 0 to 36500/.test(err.details!.problems.join('\n')));
+});
+
 test('config: --help lists every env variable', () => {
   const h = helpText();
   for (const name of ['CHARGEWIRE_MODE', 'CHARGEWIRE_OCPP_PORT', 'CHARGEWIRE_MTLS_PORT', 'CHARGEWIRE_BOOT_STATUS']) assert.ok(h.includes(name));

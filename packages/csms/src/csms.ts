@@ -18,6 +18,7 @@ import { authenticateStation, type AuthContext } from './auth.ts';
 import { buildDispatchTable } from './dispatch.ts';
 import { createSession, sharedSessionHandlers, type LiveSession } from './station-session.ts';
 import { createJournal, type Journal } from './journal.ts';
+import { createRetention } from './retention.ts';
 import { closeServer, createListeners, listen, listenerProfile, type Listener } from './server.ts';
 import { createHttpApp } from './http.ts';
 import { CsmsError } from './errors.ts';
@@ -149,6 +150,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       : { type: 'message', stationId: e.stationId, direction: e.direction, at: new Date().toISOString() });
   };
   const hookEnv: HookEnv = { metrics, touch };
+  const retention = createRetention(config.retention ?? defaultConfig.retention, { store: () => runtime.store, log, pruned: metrics.journalPruned });
 
   function createServer(): OcppServer {
     return createOcppServer({
@@ -220,6 +222,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       await listen(l.server, l.port(), config.ocpp.host, `OCPP security profile ${l.profile} listener`, config.ocpp.listenBacklog);
     }
     accepting = true;
+    retention.start();
     for (const l of listeners) addresses[l.profile === 1 ? 'ocpp' : l.profile === 2 ? 'tls' : 'mtls'] = l.port();
     if (config.http.port >= 0) {
       app = await createHttpApp(runtime, { api: opts.api ?? true });
@@ -247,7 +250,8 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     await ocpp?.close();
     await Promise.all(closing);
     await app?.close();
-    // 4. flush and close the store, then the bus
+    // 4. flush and close the store (after a running retention pass), then the bus
+    await retention.stop();
     if (store) {
       await store.flush().catch((err: unknown) => log.error({ err }, 'store flush failed'));
       if (!opts.store) await store.close();

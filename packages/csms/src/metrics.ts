@@ -10,6 +10,8 @@ export interface CsmsMetrics {
   callLatency: Histogram;
   badMessages: Counter;
   connectAttempts: Counter;
+  /** Journal entries deleted by retention (retention.ts). */
+  journalPruned: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetrics {
@@ -41,6 +43,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetr
       labelNames: ['result'],
       registers: [registry],
     }),
+    journalPruned: new Counter({ name: 'chargewire_journal_pruned_total', help: 'Message-journal entries deleted by retention (retention.journalDays)', registers: [registry] }),
   };
 }
 

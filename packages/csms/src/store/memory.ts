@@ -233,6 +233,17 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
       return out;
     },
 
+    pruneJournal: async (before, limit) => {
+      const cutoff = iso(before, 'before');
+      const max = int(limit, 'limit', 1);
+      return write(() => {
+        let n = 0;
+        while (n < max && n < journal.length && journal[n]!.at < cutoff) n++;
+        journal.splice(0, n);
+        return n;
+      }, false);
+    },
+
     upsertIdToken: (t) => write(() => {
       const rec = idTokenRecord(checkIdToken(t), new Date().toISOString());
       idTokens.set(tokenKey(t.idToken, t.type), rec);

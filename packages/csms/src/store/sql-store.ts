@@ -283,6 +283,21 @@ export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlSto
       }));
     },
 
+    pruneJournal: async (before, limit) => {
+      const cutoff = iso(before, 'before');
+      const max = int(limit, 'limit', 1);
+      // The oldest `max` entries by id (the primary key: no scan), then the run of them that is due; the
+      // DELETE re-checks `at` (PostgreSQL lanes may commit an older id late).
+      return write(async (db) => {
+        let last: number | undefined;
+        for (const r of await db.all('SELECT id, at FROM journal ORDER BY id LIMIT ?', [max])) {
+          if ((r.at as string) >= cutoff) break;
+          last = Number(r.id);
+        }
+        return last === undefined ? 0 : db.run('DELETE FROM journal WHERE id <= ? AND at < ?', [last, cutoff]);
+      }, false);
+    },
+
     upsertIdToken: async (t) => {
       const rec = idTokenRecord(checkIdToken(t), new Date().toISOString());
       return write(async (db) => {

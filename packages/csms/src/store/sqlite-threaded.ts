@@ -19,7 +19,7 @@ import type { StoreStats } from './records.ts';
 const METHODS = [
   'registerStation', 'getStation', 'listStations', 'deleteStation', 'setStationPasswordHash', 'updateStation', 'touchStation',
   'recordBoot', 'listBoots', 'recordConnection', 'upsertConnectorStatus', 'listConnectors', 'applyReport', 'setVariableValues',
-  'listVariables', 'appendEvents', 'listEvents', 'appendSecurityEvent', 'listSecurityEvents', 'appendJournal', 'listJournal',
+  'listVariables', 'appendEvents', 'listEvents', 'appendSecurityEvent', 'listSecurityEvents', 'appendJournal', 'listJournal', 'pruneJournal',
   'upsertIdToken', 'findIdToken', 'listIdTokens', 'deleteIdToken', 'getLocalList', 'saveLocalList', 'applyTransactionEvent',
   'getTransaction', 'listTransactionEvents', 'listTransactions', 'activeTransactionCount', 'recordRemoteStart', 'findRemoteStart',
   'findTransactionByRemoteStart', 'setTransactionLimit', 'getTransactionLimit', 'markTransactionLimit', 'appendMeterValues',

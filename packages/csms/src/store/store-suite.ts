@@ -205,6 +205,40 @@ export function runStoreSuite(name: string, makeStore: () => Promise<Store>, cle
       await rejectsWith(s.appendJournal([{ ...frames[0]!, direction: 'sideways' as 'in' }]), 'STORE_ERR_INVALID');
     });
 
+    test('journal retention: pruneJournal deletes the oldest due entries of all stations, in batches', async () => {
+      // its own store: pruning is across stations, the shared store holds the other cases' entries
+      const t = await makeStore();
+      try {
+        const [a, b] = [sid(), sid()];
+        for (const id of [a, b]) await t.registerStation({ id, securityProfile: 1 });
+        const frame = (stationId: string, i: number, when: string) => ({ stationId, direction: 'in' as const, messageType: 2, messageId: `p${i}`, action: 'Heartbeat', payload: `[2,"p${i}","Heartbeat",{}]`, at: when });
+        // 7 entries of two stations at 0…6 s, then one recorded at 2 s after one at 100 s (appended out of time order)
+        for (let i = 0; i < 7; i++) await t.appendJournal([frame(i % 2 ? b : a, i, at(i))]);
+        await t.appendJournal([frame(a, 7, at(100)), frame(b, 8, at(2))]);
+        const ids = async (id: string) => (await t.listJournal(id, { limit: 100 })).map((j) => j.messageId);
+        assert.equal(await t.pruneJournal(at(0), 10), 0, 'nothing is older than the first entry');
+        assert.equal(await t.pruneJournal(at(5), 3), 3, 'at most `limit`');
+        assert.deepEqual([await ids(a), await ids(b)], [['p7', 'p6', 'p4'], ['p8', 'p5', 'p3']]);
+        assert.equal(await t.pruneJournal(new Date(T0 + 5000), 10), 2, 'up to the first entry not before the cut (a Date works too)');
+        assert.deepEqual([await ids(a), await ids(b)], [['p7', 'p6'], ['p8', 'p5']]);
+        // p8 (at 2 s) was appended after p7 (at 100 s): it waits until p7 is due
+        assert.equal(await t.pruneJournal(at(50), 10), 2);
+        assert.deepEqual([await ids(a), await ids(b)], [['p7'], ['p8']]);
+        assert.equal(await t.pruneJournal(at(101), 10), 2);
+        assert.deepEqual([await ids(a), await ids(b)], [[], []]);
+        assert.equal(await t.pruneJournal(at(101), 10), 0, 'an empty journal');
+        // new entries after a prune keep their order and paging
+        await t.appendJournal([frame(a, 9, at(200)), frame(a, 10, at(201))]);
+        const rows = await t.listJournal(a, { limit: 1 });
+        assert.deepEqual(rows.map((j) => j.messageId), ['p10']);
+        assert.deepEqual((await t.listJournal(a, { limit: 5, beforeId: rows[0]!.id })).map((j) => j.messageId), ['p9']);
+        await rejectsWith(t.pruneJournal('yesterday', 10), 'STORE_ERR_INVALID');
+        await rejectsWith(t.pruneJournal(at(0), 0), 'STORE_ERR_INVALID');
+      } finally {
+        await cleanup(t);
+      }
+    });
+
     test('group commit: concurrent hot writes share batches and all become durable', async () => {
       const id = await newStation();
       const before = s.stats();

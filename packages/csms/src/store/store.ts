@@ -128,6 +128,14 @@ export interface Store {
   appendJournal(entries: JournalInput[]): Promise<void>;
   /** Newest first (by id); page with `beforeId` = last id of the previous page. */
   listJournal(stationId: string, filter: JournalFilter): Promise<JournalRecord[]>;
+  /**
+   * Retention: deletes the oldest entries of all stations, in the order they were appended (by id), as long as
+   * their `at` is before `before`, at most `limit` of them; resolves with how many were deleted. The CSMS
+   * appends frames in the order it sees them, so this is "every entry older than `before`"; an entry appended
+   * after a newer one waits until the entries before it are due. Not hot: the retention job (retention.ts)
+   * calls it in small batches.
+   */
+  pruneJournal(before: Timestamp, limit: number): Promise<number>;
 
   // ---- id tokens (C01–C16) ----
   /** Insert or replace (key: idToken case-insensitively + type). */
