@@ -17,7 +17,7 @@ export interface RetentionOptions {
   journalDays: number;
   /** Seconds between pruning passes. */
   intervalS: number;
-  /** Entries per pruneJournal call (default 500: ≈ 6 ms of SQLite work on the event loop, see docs/performance.md). */
+  /** Entries per pruneJournal call (default 500: ≈ 2–6 ms of SQLite work on the event loop: `bench-journal.ts prune`, docs/performance.md). */
   batch?: number;
 }
 

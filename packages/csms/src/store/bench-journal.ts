@@ -9,6 +9,8 @@
 // 30,000, so that the indexes have the size of a running fleet's): which b-trees a CALL's commit writes, the
 // I/O that bounds the SQLite store (docs/performance.md). Checkpoints are held back while it counts (WAL read
 // at the end, pages named with SQLite's dbstat table). Deterministic enough to compare changes (count default 1,000: the WAL must stay under the writer's 10,000-page limit, or the count is refused).
+// mode `prune`: journal retention (Store.pruneJournal): `count` journal rows (default 200,000, ≈ 800 bytes each) of
+// 2,000 stations, then 10 prunes each of 250, 500, 1,000 and 4,000 of the oldest: time per batch and per row.
 // Runs SQLite (temp file, WAL, synchronous=NORMAL) and PostgreSQL (127.0.0.1:5432/test, throwaway schema).
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -21,7 +23,7 @@ import type { Store } from './store.ts';
 
 const args = process.argv.slice(2);
 const mode = /^\d/.test(args[0] ?? '') ? 'journal' : (args.shift() ?? 'mix');
-const count = Number(args[0] ?? (mode === 'journal' ? 50_000 : mode === 'wal' ? 1000 : 20_000));
+const count = Number(args[0] ?? (mode === 'journal' ? 50_000 : mode === 'wal' ? 1000 : mode === 'prune' ? 200_000 : 20_000));
 const concurrency = Number(args[1] ?? 1000);
 const which = args[2] ?? 'both';
 const STATIONS = 2000;
@@ -117,7 +119,30 @@ async function runMix(name: string, s: Store, afterWarmUp?: () => void): Promise
   void before;
 }
 
-const run = mode === 'journal' ? runJournal : runMix;
+async function runPrune(name: string, s: Store): Promise<void> {
+  const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+  const payload = JSON.stringify([2, 'x'.repeat(36), 'TransactionEvent', { pad: 'y'.repeat(700) }]);
+  for (let k = 0; k < STATIONS; k++) await s.registerStation({ id: `CS-${k}`, securityProfile: 1 });
+  for (let i = 0; i < count; i += 2000) {
+    await s.appendJournal(Array.from({ length: Math.min(2000, count - i) }, (_, j) => ({
+      stationId: `CS-${(i + j) % STATIONS}`, direction: 'in' as const, messageType: 2, messageId: `m${i + j}`, action: 'TransactionEvent', payload, at: new Date(t0 + (i + j) * 10),
+    })));
+  }
+  await s.flush();
+  const cut = new Date(t0 + count * 10);
+  for (const batch of [250, 500, 1000, 4000]) {
+    const ms: number[] = [];
+    for (let r = 0; r < 10; r++) {
+      const a = performance.now();
+      if ((await s.pruneJournal(cut, batch)) !== batch) throw new Error(`${name}: fewer than ${batch} rows left; use a larger count`);
+      ms.push(performance.now() - a);
+    }
+    ms.sort((x, y) => x - y);
+    console.log(`${name}: prune ${batch} of ${count} rows: median ${ms[5]!.toFixed(1)} ms (min ${ms[0]!.toFixed(1)}, max ${ms[9]!.toFixed(1)}), ${((ms[5]! / batch) * 1000).toFixed(1)} µs per row`);
+  }
+}
+
+const run = mode === 'journal' ? runJournal : mode === 'prune' ? runPrune : runMix;
 
 /** WAL frames per CALL by b-tree (mode `wal`): frames are read from the WAL file, pages named by dbstat. */
 async function runWal(): Promise<void> {
