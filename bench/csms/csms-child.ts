@@ -67,6 +67,9 @@ export interface CsmsUsage {
   /** Items the store has committed through group commit (journal entries, touches, transactions…). */
   storeItems: number;
   storeBatches: number;
+  /** SQLite WAL restart points taken and the time commits waited at them, cumulative (store.stats()). */
+  walRestarts: number;
+  walRestartWaitMs: number;
   /** Cumulative bytes written and write syscalls of the process (/proc/self/io: WAL, checkpoints, sockets). */
   writeBytes: number;
   writeCalls: number;
@@ -153,6 +156,8 @@ serveOps({
       sessions: csms?.runtime.sessions.size ?? 0,
       storeItems: st?.items ?? 0,
       storeBatches: st?.batches ?? 0,
+      walRestarts: st?.walRestarts ?? 0,
+      walRestartWaitMs: st?.walRestartWaitMs ?? 0,
       ...ioOf('self'),
       loopActiveMs: performance.eventLoopUtilization().active,
       loopIdleMs: performance.eventLoopUtilization().idle,

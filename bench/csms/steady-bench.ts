@@ -76,6 +76,9 @@ export interface SteadyStep {
   storeItemsPerS: number;
   /** Store commits (group-commit batches) per second: answered CALLs per commit = callsPerS / this. */
   storeBatchesPerS?: number;
+  /** SQLite: WAL restart points per second and the ms per second commits waited at them (the event loop runs on). */
+  walRestartsPerS?: number;
+  walRestartWaitMsPerS?: number;
   /** KB the CSMS process wrote per answered CALL (/proc io wchar: WAL appends, checkpoint copies, socket sends). */
   writtenKBPerCall?: number;
   /** Write-type syscalls of the CSMS process per answered CALL. */
@@ -214,6 +217,10 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     const r: SteadyStep = {
       run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
       storeBatchesPerS: (u1.storeBatches - u0.storeBatches) / ((u1.at - u0.at) / 1000),
+      ...(u1.walRestarts > 0 && {
+        walRestartsPerS: (u1.walRestarts - u0.walRestarts) / ((u1.at - u0.at) / 1000),
+        walRestartWaitMsPerS: (u1.walRestartWaitMs - u0.walRestartWaitMs) / ((u1.at - u0.at) / 1000),
+      }),
       ...(Number.isFinite(u1.writeBytes - u0.writeBytes) && m1.completed > m0.completed && {
         writtenKBPerCall: (u1.writeBytes - u0.writeBytes) / 1024 / (m1.completed - m0.completed),
         writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
@@ -232,7 +239,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
       + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
