@@ -74,7 +74,7 @@ export interface CsmsConfig {
 export const defaultConfig: CsmsConfig = {
   mode: 'quickstart',
   dataDir: './data',
-  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 0, postgresWriteLanes: 1, sqliteCheckpointMs: 20, sqliteWalRestartPages: 16_000, touchIntervalMs: 10_000 },
+  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 4, postgresWriteLanes: 1, sqliteCheckpointMs: 20, sqliteWalRestartPages: 16_000, touchIntervalMs: 10_000 },
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000, listenBacklog: 4096 },
@@ -110,7 +110,7 @@ export const options: readonly Option[] = [
   { path: 'store.kind', env: 'CHARGEWIRE_STORE', kind: { t: 'enum', values: ['sqlite', 'postgres', 'memory'] }, help: 'store adapter' },
   { path: 'store.sqlitePath', env: 'CHARGEWIRE_SQLITE_PATH', kind: { t: 'string' }, help: 'SQLite file (default <dataDir>/chargewire.db)' },
   { path: 'store.sqliteThread', env: 'CHARGEWIRE_SQLITE_THREAD', kind: { t: 'enum', values: ['worker', 'main'] }, help: 'main: SQLite runs on the event loop; worker: on its own thread (frees the event loop, costs ~15% more CPU per message: docs/performance.md)' },
-  { path: 'store.batchIntervalMs', env: 'CHARGEWIRE_STORE_BATCH_INTERVAL_MS', kind: { t: 'int', min: 0, max: 50 }, help: 'under load, commit the group-commit batch at most every N ms so more writes share one commit (throughput for latency; 0 = as soon as possible)' },
+  { path: 'store.batchIntervalMs', env: 'CHARGEWIRE_STORE_BATCH_INTERVAL_MS', kind: { t: 'int', min: 0, max: 50 }, help: 'under load, commit the group-commit batch at most every N ms so more writes share one commit: ≈ 10% less CPU per message for up to N ms more latency (0 = as soon as possible; docs/performance.md)' },
   { path: 'store.postgresUrl', env: 'CHARGEWIRE_POSTGRES_URL', kind: { t: 'string', nonEmpty: true }, help: 'PostgreSQL connection URL' },
   { path: 'store.touchIntervalMs', env: 'CHARGEWIRE_STORE_TOUCH_INTERVAL_MS', kind: { t: 'int', min: 0, max: 300000 }, help: 'persist a connected station\'s last-seen time at most this often (the live value is in its session; written at once on disconnect; shorter intervals rewrite a stations page in most commits under load)' },
   { path: 'store.sqliteCheckpointMs', env: 'CHARGEWIRE_SQLITE_CHECKPOINT_MS', kind: { t: 'int', min: 5, max: 10000 }, help: 'SQLite: WAL checkpoint interval of the checkpoint thread (short = small fsyncs, fewer write stalls)' },

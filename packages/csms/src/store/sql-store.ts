@@ -3,9 +3,10 @@
 import type { AuthorizationData } from '@chargewire/ocpp/types';
 import { Coalescer, type GroupCommit } from './group-commit.ts';
 import { checkTransactionEvent, compact, flattenMeterValues, int, iso, limitOf, str, tokenKey, type FoldState } from './logic.ts';
-import { applyLocalEntries, checkIdToken, checkJournal, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
+import { applyLocalEntries, checkIdToken, checkStation, idTokenRecord, likePattern, reportRows, setValueRow, withoutValue } from './common.ts';
 import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
+import { journalMethods } from './sql-journal.ts';
 import { insertMany, touchMany } from './sql-writes.ts';
 import { insertReadings, listSamples, readingsOf } from './sql-meter.ts';
 import { addEnergy, FoldCache, loadFoldText, transactionEventWriter } from './sql-transactions.ts';
@@ -83,12 +84,9 @@ export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlSto
     if (!rows[0]) throw new StoreError('STORE_ERR_NOT_FOUND', `station ${id} not found`, { stationId: id });
     return stationOf(rows[0]);
   };
-  // Journal frames and last-seen touches are lazy writes: nothing waits for them, so under load they ride
-  // along in the batches other writes start instead of paying a commit of their own. Batches commit in
-  // queue order, so a CALL's journal row is still durable no later than the handler's write that follows it.
+  // Last-seen touches (like journal frames, sql-journal.ts) are lazy writes: nothing waits for them, so under
+  // load they ride along in the batches other writes start instead of paying a commit of their own.
   const touches = lanes.map((gc) => new Coalescer<SqlConn, [string, string]>(gc, touchMany, true));
-  const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
-    insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
 
   /** Folds this instance wrote last (sql-transactions.ts): the next event of a transaction reads none. */
   const folds = new FoldCache();
@@ -254,49 +252,7 @@ export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlSto
       }));
     },
 
-    appendJournal: async (entries) => {
-      if (!Array.isArray(entries)) throw new StoreError('STORE_ERR_INVALID', 'entries: must be an array');
-      const rows = entries.map((e, i) => { const c = checkJournal(e, i); return [c.stationId, c.direction, c.messageType, c.messageId, c.action ?? null, c.payload, iso(e.at, `[${i}].at`)]; });
-      if (closed) throw new StoreError('STORE_ERR_CLOSED');
-      if (!rows.length) return;
-      if (lanes.length === 1) return journal[0]!.add(rows);
-      const byLane = new Map<number, unknown[][]>();
-      for (const r of rows) {
-        const k = laneIndex(r[0] as string);
-        const list = byLane.get(k);
-        if (list) list.push(r);
-        else byLane.set(k, [r]);
-      }
-      await Promise.all([...byLane].map(([k, list]) => journal[k]!.add(list)));
-    },
-    listJournal: async (stationId, f) => {
-      const conds: [string, ...unknown[]][] = [['station_id = ?', stationId]];
-      if (f.beforeId !== undefined) conds.push(['id < ?', int(f.beforeId, 'beforeId')]);
-      if (f.action) conds.push(['action = ?', f.action]);
-      if (f.direction) conds.push(['direction = ?', f.direction]);
-      if (f.since !== undefined) conds.push(['at >= ?', iso(f.since, 'since')]);
-      if (f.until !== undefined) conds.push(['at <= ?', iso(f.until, 'until')]);
-      const w = where(conds);
-      return (await read.all(`SELECT * FROM journal${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limitOf(f.limit)])).map((r) => compact({
-        id: Number(r.id), stationId, direction: r.direction as 'in' | 'out', messageType: Number(r.message_type), messageId: r.message_id as string,
-        action: opt<string>(r.action), payload: r.payload as string, at: r.at as string,
-      }));
-    },
-
-    pruneJournal: async (before, limit) => {
-      const cutoff = iso(before, 'before');
-      const max = int(limit, 'limit', 1);
-      // The oldest `max` entries by id (the primary key: no scan), then the run of them that is due; the
-      // DELETE re-checks `at` (PostgreSQL lanes may commit an older id late).
-      return write(async (db) => {
-        let last: number | undefined;
-        for (const r of await db.all('SELECT id, at FROM journal ORDER BY id LIMIT ?', [max])) {
-          if ((r.at as string) >= cutoff) break;
-          last = Number(r.id);
-        }
-        return last === undefined ? 0 : db.run('DELETE FROM journal WHERE id <= ? AND at < ?', [last, cutoff]);
-      }, false);
-    },
+    ...journalMethods({ read, lanes, laneIndex, write, isClosed: () => closed }),
 
     upsertIdToken: async (t) => {
       const rec = idTokenRecord(checkIdToken(t), new Date().toISOString());
