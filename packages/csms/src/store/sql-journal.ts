@@ -5,6 +5,7 @@ import { checkJournal } from './common.ts';
 import { compact, int, iso, limitOf } from './logic.ts';
 import { StoreError, type Store } from './store.ts';
 import { insertMany } from './sql-writes.ts';
+import { opt, where } from './sql-query.ts';
 import type { SqlConn } from './sql-store.ts';
 
 type Methods = Pick<Store, 'appendJournal' | 'listJournal' | 'pruneJournal'>;
@@ -18,8 +19,6 @@ export interface JournalParts {
   write: <T>(fn: (db: SqlConn) => Promise<T>, urgent?: boolean) => Promise<T>;
   isClosed: () => boolean;
 }
-
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 
 export function journalMethods({ read, lanes, laneIndex, write, isClosed }: JournalParts): Methods {
   // Journal frames are lazy writes: nothing waits for them, so under load they ride along in the batches other
@@ -46,14 +45,14 @@ export function journalMethods({ read, lanes, laneIndex, write, isClosed }: Jour
     },
 
     listJournal: async (stationId, f) => {
-      let sql = 'SELECT * FROM journal WHERE station_id = ?';
-      const params: unknown[] = [stationId];
-      if (f.beforeId !== undefined) { sql += ' AND id < ?'; params.push(int(f.beforeId, 'beforeId')); }
-      if (f.action) { sql += ' AND action = ?'; params.push(f.action); }
-      if (f.direction) { sql += ' AND direction = ?'; params.push(f.direction); }
-      if (f.since !== undefined) { sql += ' AND at >= ?'; params.push(iso(f.since, 'since')); }
-      if (f.until !== undefined) { sql += ' AND at <= ?'; params.push(iso(f.until, 'until')); }
-      return (await read.all(`${sql} ORDER BY id DESC LIMIT ?`, [...params, limitOf(f.limit)])).map((r) => compact({
+      const conds: [string, ...unknown[]][] = [['station_id = ?', stationId]];
+      if (f.beforeId !== undefined) conds.push(['id < ?', int(f.beforeId, 'beforeId')]);
+      if (f.action) conds.push(['action = ?', f.action]);
+      if (f.direction) conds.push(['direction = ?', f.direction]);
+      if (f.since !== undefined) conds.push(['at >= ?', iso(f.since, 'since')]);
+      if (f.until !== undefined) conds.push(['at <= ?', iso(f.until, 'until')]);
+      const w = where(conds);
+      return (await read.all(`SELECT * FROM journal${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limitOf(f.limit)])).map((r) => compact({
         id: Number(r.id), stationId, direction: r.direction as 'in' | 'out', messageType: Number(r.message_type), messageId: r.message_id as string,
         action: opt<string>(r.action), payload: r.payload as string, at: r.at as string,
       }));

@@ -7,6 +7,7 @@ import { applyLocalEntries, checkIdToken, checkStation, idTokenRecord, likePatte
 import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
 import { journalMethods } from './sql-journal.ts';
+import { opt, where } from './sql-query.ts';
 import { insertMany, touchMany } from './sql-writes.ts';
 import { insertReadings, listSamples, readingsOf } from './sql-meter.ts';
 import { addEnergy, FoldCache, loadFoldText, transactionEventWriter } from './sql-transactions.ts';
@@ -37,7 +38,6 @@ export interface SqlStoreParts {
 type Row = Record<string, unknown>;
 const j = (v: unknown) => JSON.stringify(v);
 const p = <T>(v: unknown): T => JSON.parse(v as string) as T;
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const LIKE = "LIKE ? ESCAPE '\\'";
 
 function stationOf(r: Row): R.StationRecord {
@@ -48,10 +48,6 @@ function stationOf(r: Row): R.StationRecord {
     lastConnectedAt: opt<string>(r.last_connected_at), lastDisconnectedAt: opt<string>(r.last_disconnected_at),
     lastBoot: r.last_boot ? p<R.BootInfo>(r.last_boot) : undefined,
   });
-}
-
-function where(conds: [string, ...unknown[]][]): { sql: string; params: unknown[] } {
-  return { sql: conds.length ? ` WHERE ${conds.map((c) => c[0]).join(' AND ')}` : '', params: conds.flatMap((c) => c.slice(1)) };
 }
 
 export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlStoreParts): Store {
