@@ -2,7 +2,7 @@
 // peer's CALLs and SENDs, `call(action, payload)` and `send(action, payload)` go the other way.
 // Transport-agnostic: feed it text with receive(), tell it about the close with closed().
 import { randomUUID } from 'node:crypto';
-import { actions, type Action, type ActionMap } from '../generated/actions.ts';
+import type { Action, ActionMap } from '../generated/actions.ts';
 import { OcppError, RpcError, isRpcErrorCode } from './errors.ts';
 import { CallQueue, type QueuedCall } from './call-queue.ts';
 import {
@@ -13,8 +13,10 @@ import {
 import { resolveLimits, type Limits } from './limits.ts';
 import { isActionOf, validatePayload } from './validate.ts';
 import type { EndpointHooks, LoggerLike } from './hooks.ts';
+import { checkHandler, maySend, meta, type CallContext, type Handler, type HandlerTable, type Role } from './handler-table.ts';
 
-export type Role = 'csms' | 'station';
+// the handler types and tables are part of the endpoint's API
+export { maySend, sharedHandlerTable, type CallContext, type Handler, type HandlerTable, type Role } from './handler-table.ts';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -23,23 +25,6 @@ export interface Transport {
   send(text: string): void;
   close(code?: number, reason?: string): void;
 }
-
-export interface CallContext {
-  action: string;
-  messageId: string;
-  version: OcppVersion;
-  identity: string;
-  endpoint: OcppEndpoint;
-  /** true for a SEND (no response will be sent, whatever the handler returns) */
-  isSend: boolean;
-}
-
-export type Handler<A extends Action = Action> = (
-  ctx: CallContext,
-  request: ActionMap[A]['request'],
-) => Promise<ActionMap[A]['response'] | void> | ActionMap[A]['response'] | void;
-
-export type HandlerTable = { [A in Action]?: Handler<A> };
 
 export interface EndpointOptions {
   version: OcppVersion;
@@ -63,33 +48,6 @@ export interface EndpointOptions {
 export interface CallOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-type ActionMeta = { direction: 'toCsms' | 'toStation' | 'both'; send: boolean; versions: readonly string[] };
-const meta = actions as unknown as Record<string, ActionMeta>;
-
-/** May `role` send `action` (as CALL or SEND)? From the generated registry. */
-export function maySend(role: Role, action: string): boolean {
-  const m = meta[action];
-  if (!m) return false;
-  return m.direction === 'both' || (m.direction === 'toCsms') === (role === 'station');
-}
-
-/**
- * A handler table to share between the endpoints of one role (EndpointOptions.handlers), with the
- * checks handle() makes (known action, right direction, one handler per action).
- */
-export function sharedHandlerTable(role: Role, entries: Iterable<readonly [string, Handler]>): ReadonlyMap<string, Handler> {
-  const table = new Map<string, Handler>();
-  for (const [action, fn] of entries) {
-    if (table.has(action)) throw new OcppError('OCPP_ERR_HANDLER_EXISTS', `handler for ${action} already registered`);
-    if (!meta[action]) throw new OcppError('OCPP_ERR_UNKNOWN_ACTION', `unknown action ${action}`);
-    if (maySend(role, action) && meta[action]?.direction !== 'both') {
-      throw new OcppError('OCPP_ERR_WRONG_DIRECTION', `a ${role} does not receive ${action}`);
-    }
-    table.set(action, fn);
-  }
-  return table;
 }
 
 export class OcppEndpoint {
@@ -145,11 +103,7 @@ export class OcppEndpoint {
 
   /** Register the handler for an inbound CALL or SEND action. */
   handle<A extends Action>(action: A, fn: Handler<A>): this {
-    if (this.handlers.has(action)) throw new OcppError('OCPP_ERR_HANDLER_EXISTS', `handler for ${action} already registered`);
-    if (!meta[action]) throw new OcppError('OCPP_ERR_UNKNOWN_ACTION', `unknown action ${action}`);
-    if (maySend(this.role, action) && meta[action]?.direction !== 'both') {
-      throw new OcppError('OCPP_ERR_WRONG_DIRECTION', `a ${this.role} does not receive ${action}`);
-    }
+    checkHandler(this.role, this.handlers, action);
     if (!this.ownHandlers) {
       this.handlers = new Map(this.handlers);
       this.ownHandlers = true;
