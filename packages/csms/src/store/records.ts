@@ -2,8 +2,6 @@
 // accept a string or a Date (see `Timestamp`). Optional fields are absent (never null) on output.
 import type {
   AttributeEnumType,
-  AuthorizationData,
-  AuthorizationStatusEnumType,
   ChargingProfileType,
   ChargingStateEnumType,
   ChargingStationType,
@@ -11,7 +9,6 @@ import type {
   ConnectorStatusEnumType,
   EventDataType,
   IdTokenType,
-  MessageContentType,
   MutabilityEnumType,
   ReasonEnumType,
   SetVariableStatusEnumType,
@@ -25,6 +22,8 @@ import type {
 } from '@chargewire/ocpp/types';
 
 export type Timestamp = string | Date;
+// id tokens and local lists (records-auth.ts)
+export type * from './records-auth.ts';
 export type BootPolicy = 'Accepted' | 'Pending' | 'Rejected';
 export type SecurityProfile = 0 | 1 | 2 | 3;
 
@@ -208,81 +207,6 @@ export interface JournalFilter {
   limit: number;
   /** Page backwards: only entries with id < beforeId. Results are newest first. */
   beforeId?: number;
-}
-
-// ---- id tokens and local lists -----------------------------------------------------------------
-
-export interface IdTokenInput {
-  idToken: string;
-  type: string;
-  status: AuthorizationStatusEnumType;
-  expiryDate?: Timestamp;
-  groupIdToken?: IdTokenType;
-  language1?: string;
-  language2?: string;
-  personalMessage?: MessageContentType;
-  /** Concurrent transactions allowed for this token (ConcurrentTx beyond it); absent = unlimited. */
-  maxActiveTransactions?: number;
-  /** Only valid on these EVSE ids (NotAllowedTypeEVSE elsewhere); absent = all. At a station named in `evses`, that entry wins. */
-  evseIds?: number[];
-  /** Only valid at these stations (NotAtThisLocation elsewhere); absent = every station, [] = none. */
-  stationIds?: string[];
-  /** Per-station EVSE subsets: at a station named here only its evseIds are allowed ([] = NotAtThisLocation there). */
-  evses?: IdTokenEvseRestriction[];
-  /** Not valid before this instant (ISO 8601 date-time): NotAtThisTime until then. */
-  validFrom?: string;
-  /** Weekly windows in an IANA time zone; outside every window the token is NotAtThisTime. */
-  schedule?: IdTokenSchedule;
-  chargingPriority?: number;
-  /** Master pass (C16). */
-  masterPass?: boolean;
-  /** Hash of the PIN for KeyCode tokens (C04), never the PIN itself. */
-  pinHash?: string;
-}
-
-export type Weekday = 'Sun' | 'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat';
-
-export interface IdTokenEvseRestriction {
-  stationId: string;
-  evseIds: number[];
-}
-
-/**
- * A weekly window in local wall-clock time: on each of `days`, from `from` (inclusive) to `to` (exclusive),
- * both "HH:MM"; `to` may be "24:00". A window with `to` before `from` is overnight: it starts on the listed
- * day and ends on the next one. `from` equal to `to` is refused (use 00:00–24:00 for a whole day).
- */
-export interface IdTokenTimeWindow {
-  days: Weekday[];
-  from: string;
-  to: string;
-}
-
-export interface IdTokenSchedule {
-  /** IANA time zone name, e.g. Europe/Amsterdam (anything Intl.DateTimeFormat accepts). */
-  timeZone: string;
-  windows: IdTokenTimeWindow[];
-}
-
-export interface IdTokenRecord extends Omit<IdTokenInput, 'expiryDate'> {
-  expiryDate?: string;
-  updatedAt: string;
-}
-
-export interface IdTokenFilter {
-  /** Case-insensitive substring of the token. */
-  search?: string;
-  type?: string;
-  status?: AuthorizationStatusEnumType;
-  limit: number;
-  offset: number;
-}
-
-export interface LocalList {
-  /** 0 when the station has no list. */
-  version: number;
-  entries: AuthorizationData[];
-  updatedAt?: string;
 }
 
 // ---- transactions ------------------------------------------------------------------------------
