@@ -13,6 +13,9 @@ export * from './ws/identity.ts';
 export * from './ws/subprotocol.ts';
 export * from './pem.ts';
 export * from './mask.ts';
+// Also published as the subpaths @chargewire/ocpp/local-time and @chargewire/ocpp/decimal.
+export * from './util/local-time.ts';
+export * as decimal from './util/decimal.ts';
 export { actions, blocks } from './generated/actions.ts';
 export type { Action, ActionMap, ActionRequest, ActionResponse, BlockId, Direction } from './generated/actions.ts';
 export type * as OcppTypes from './generated/types.ts';

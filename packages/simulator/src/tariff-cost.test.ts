@@ -4,8 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OcppTypes } from '@chargewire/ocpp';
 import { advanceCost, applyTax, changeTariff, checkTariff, costDetails, msUntilTotal, runningTotal, startCost, type CostContext, type Sample } from './tariff-cost.ts';
-import { dec, toNumber, toText } from './tariff-decimal.ts';
-import { localTime, nextLocalBoundary } from './tariff-local-time.ts';
+import { dec, toNumber, toText } from '@chargewire/ocpp/decimal';
+import { localTime, nextLocalBoundary } from '@chargewire/ocpp/local-time';
 
 type Tariff = OcppTypes.TariffType;
 const T = (iso: string): number => Date.parse(iso);

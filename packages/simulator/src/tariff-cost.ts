@@ -2,11 +2,13 @@
 // transaction feeds with meter samples. Between two samples the power is constant (energy grows linearly), so
 // the calculation splits time exactly at every moment a tariff condition can change (time of day, day, DST,
 // transaction/charging/idle durations, energy thresholds) and prices each piece with the "used element list"
-// in force at its start (I12.FR.33, I12.FR.34). Money is exact (tariff-decimal.ts); amounts are rounded only
-// when reported. Tariff validation for SetDefaultTariff / AuthorizeResponse / ChangeTransactionTariff is here too.
+// in force at its start (I12.FR.33, I12.FR.34). Money is exact (@chargewire/ocpp/decimal); amounts are rounded
+// only when reported. The tariff is parsed once (tariff-parse.ts: prices, conditions, what breaks depend on).
+// Tariff validation for SetDefaultTariff / AuthorizeResponse / ChangeTransactionTariff is here too.
 import type { OcppTypes } from '@chargewire/ocpp';
-import { dec, roundDiv, SCALE, toNumber, type Dec } from './tariff-decimal.ts';
-import { localTime, nextLocalBoundary, parseTimeOfDay, validDate, type LocalTime } from './tariff-local-time.ts';
+import { dec, roundDiv, SCALE, toNumber, type Dec } from '@chargewire/ocpp/decimal';
+import { localTime, parseTimeOfDay, validDate, type LocalTime } from '@chargewire/ocpp/local-time';
+import { firstFixed, firstMatch, nextBreak, parseTariff, taxStacks, type Env, type MatchContext, type ParsedList } from './tariff-parse.ts';
 
 type Tariff = OcppTypes.TariffType;
 type Conditions = OcppTypes.TariffConditionsType;
@@ -16,16 +18,15 @@ type Price = OcppTypes.PriceType;
 export type Part = 'fixed' | 'energy' | 'chargingTime' | 'idleTime' | 'reservationTime' | 'reservationFixed';
 const PARTS: readonly Part[] = ['fixed', 'energy', 'chargingTime', 'idleTime', 'reservationTime', 'reservationFixed'];
 
-/** What the tariff's conditions may refer to besides time and meter. */
-export interface CostContext {
+/**
+ * What the tariff's conditions may refer to besides time and meter: evseKind, and paymentBrand /
+ * paymentRecognition (idToken.additionalInfo of those types, fixed fee conditions).
+ */
+export interface CostContext extends MatchContext {
   /** Start of the transaction (ms): minTime / maxTime count from here. */
   txStart: number;
   /** IANA zone of local time (ClockCtrlr.TimeZone); UTC when absent. */
   timeZone?: string;
-  evseKind?: 'AC' | 'DC';
-  /** idToken.additionalInfo of type PaymentBrand / PaymentRecognition (fixed fee conditions). */
-  paymentBrand?: string;
-  paymentRecognition?: string;
   /** [I12.FR.06] authorized with a reservation: seconds from the ReserveNowRequest to the start of the transaction. */
   reservationS?: number;
 }
@@ -36,7 +37,7 @@ export interface Sample { at: number; energyWh: number; powerW: number; currentA
 interface Money { excl: Dec; incl: Dec }
 interface Period {
   tariffId: string; key: string; start: number; energy: Dec; chargingMs: number; idleMs: number;
-  dims: OcppTypes.CostDimensionEnumType[]; minP?: number; maxP?: number; minA?: number; maxA?: number;
+  dims: readonly OcppTypes.CostDimensionEnumType[]; minP?: number; maxP?: number; minA?: number; maxA?: number;
 }
 
 export interface CostState {
@@ -91,56 +92,11 @@ export function checkTariff(t: Tariff, opts: { maxElements?: number; conditionsS
 
 // ---- conditions ---------------------------------------------------------------------------------------------
 
-interface Env { t: number; local: () => LocalTime; energyWh: number; powerW: number; currentA: number; txS: number; chargingS: number; idleS: number }
-
-/** minXXX inclusive, maxXXX exclusive; for discharging (negative bounds) "min" is the one closest to zero. */
-function inRange(v: number, lo: number | undefined, hi: number | undefined): boolean {
-  if ((lo ?? 0) < 0 || (hi ?? 0) < 0) { v = -v; lo = lo === undefined ? undefined : -lo; hi = hi === undefined ? undefined : -hi; }
-  return (lo === undefined || v >= lo) && (hi === undefined || v < hi);
-}
-
-function clockMatches(c: FixedConditions, env: Env, ctx: CostContext): boolean {
-  if (c.startTimeOfDay !== undefined || c.endTimeOfDay !== undefined) {
-    const m = env.local().minutes;
-    const s = c.startTimeOfDay !== undefined ? parseTimeOfDay(c.startTimeOfDay)! : 0;
-    const e = c.endTimeOfDay !== undefined ? parseTimeOfDay(c.endTimeOfDay)! : 0;
-    // End before start wraps to the next day; end 00:00 is the end of the day.
-    const ok = s === e ? true : e === 0 ? m >= s : e > s ? m >= s && m < e : m >= s || m < e;
-    if (!ok) return false;
-  }
-  if (c.dayOfWeek && !c.dayOfWeek.includes(env.local().weekday as OcppTypes.DayOfWeekEnumType)) return false;
-  if (c.validFromDate !== undefined && env.local().date < c.validFromDate) return false; // inclusive
-  if (c.validToDate !== undefined && env.local().date >= c.validToDate) return false; // exclusive
-  if (c.evseKind !== undefined && c.evseKind !== (ctx.evseKind ?? 'AC')) return false;
-  return true;
-}
-
-function matches(c: Conditions | undefined, env: Env, ctx: CostContext): boolean {
-  if (!c) return true;
-  return clockMatches(c, env, ctx)
-    && inRange(env.energyWh, c.minEnergy, c.maxEnergy) && inRange(env.powerW, c.minPower, c.maxPower)
-    && inRange(env.currentA, c.minCurrent, c.maxCurrent) && inRange(env.txS, c.minTime, c.maxTime)
-    && inRange(env.chargingS, c.minChargingTime, c.maxChargingTime) && inRange(env.idleS, c.minIdleTime, c.maxIdleTime);
-}
-
-function fixedMatches(c: FixedConditions | undefined, env: Env, ctx: CostContext): boolean {
-  if (!c) return true;
-  if (c.paymentBrand !== undefined && c.paymentBrand !== ctx.paymentBrand) return false;
-  if (c.paymentRecognition !== undefined && c.paymentRecognition !== ctx.paymentRecognition) return false;
-  return clockMatches(c, env, ctx);
-}
-
-const first = <P extends { conditions?: Conditions }>(prices: P[] | undefined, env: Env, ctx: CostContext): number =>
-  prices ? prices.findIndex((p) => matches(p.conditions, env, ctx)) : -1;
-
 /** [I12.FR.33] [I12.FR.34] the "used element list": the first applicable energy, chargingTime and idleTime price. */
 function usedElements(s: CostState, env: Env): [number, number, number] {
-  const t = s.tariff;
-  return [first(t.energy?.prices, env, s.ctx), first(t.chargingTime?.prices, env, s.ctx), first(t.idleTime?.prices, env, s.ctx)];
+  const p = parseTariff(s.tariff);
+  return [firstMatch(p.energy, env, s.ctx), firstMatch(p.chargingTime, env, s.ctx), firstMatch(p.idleTime, env, s.ctx)];
 }
-
-const conditionsOf = (t: Tariff): Conditions[] =>
-  [t.energy, t.chargingTime, t.idleTime].flatMap((l) => (l?.prices ?? []).map((p) => p.conditions)).filter((c): c is Conditions => c !== undefined);
 
 function env(s: CostState, t: number, energy: Dec): Env {
   let lt: LocalTime | undefined;
@@ -150,38 +106,13 @@ function env(s: CostState, t: number, energy: Dec): Env {
   };
 }
 
-/** The next moment after `t` at which a condition may change, with the energy growing `whPerMs`. */
-function nextBreak(s: CostState, t: number, energyWh: number, whPerMs: number): number {
-  const conds = conditionsOf(s.tariff);
-  const boundaries = new Set<number>();
-  let next = Number.POSITIVE_INFINITY;
-  const at = (c: number): void => { if (c > t && c < next) next = c; };
-  const charging = s.powerW !== 0;
-  for (const c of conds) {
-    for (const k of ['startTimeOfDay', 'endTimeOfDay'] as const) if (c[k] !== undefined) boundaries.add(parseTimeOfDay(c[k]!)!);
-    if (c.dayOfWeek || c.validFromDate || c.validToDate) boundaries.add(0);
-    for (const v of [c.minTime, c.maxTime]) if (v !== undefined) at(s.ctx.txStart + v * 1000);
-    for (const v of [c.minChargingTime, c.maxChargingTime]) if (v !== undefined && charging) at(t + v * 1000 - s.chargingMs);
-    for (const v of [c.minIdleTime, c.maxIdleTime]) if (v !== undefined && !charging) at(t + v * 1000 - s.idleMs);
-    for (const v of [c.minEnergy, c.maxEnergy]) {
-      const ms = v !== undefined && whPerMs !== 0 ? (v - energyWh) / whPerMs : 0;
-      if (ms > 0) at(t + Math.ceil(ms)); // the first whole ms at or after the threshold
-    }
-  }
-  at(nextLocalBoundary(t, [...boundaries], s.ctx.timeZone));
-  return next;
-}
-
 // ---- money --------------------------------------------------------------------------------------------------
 
 /** [I12.FR.13] stack 0 on the net price, each higher stack on the result of the one below; equal stacks add up. */
 export function applyTax(excl: Dec, rates: TaxRate[] | undefined): Dec {
   if (!rates?.length) return excl;
   let base = excl;
-  for (const stack of [...new Set(rates.map((r) => r.stack ?? 0))].sort((a, b) => a - b)) {
-    const pct = rates.filter((r) => (r.stack ?? 0) === stack).reduce((sum, r) => sum + dec(r.tax), 0n);
-    base += roundDiv(base * pct, 100n * SCALE);
-  }
+  for (const pct of taxStacks(rates)) base += roundDiv(base * pct, 100n * SCALE);
   return base;
 }
 
@@ -199,9 +130,6 @@ export function runningTotal(s: CostState): Money {
   return { excl, incl };
 }
 
-const firstFixed = (list: OcppTypes.TariffFixedType | undefined, e: Env, ctx: CostContext) =>
-  list?.prices.find((p) => fixedMatches(p.conditions, e, ctx));
-
 // ---- the calculation ----------------------------------------------------------------------------------------
 
 /**
@@ -216,15 +144,16 @@ export function startCost(tariff: Tariff, ctx: CostContext, sample: Sample): Cos
   };
   for (const p of ['energy', 'chargingTime', 'idleTime'] as const) if (tariff[p]) s.parts[p] = { excl: 0n, incl: 0n };
   noteTaxes(s);
+  const p = parseTariff(tariff);
   const e = env(s, sample.at, energy);
-  const fee = firstFixed(tariff.fixedFee, e, ctx);
-  if (fee) add(s, 'fixed', money(dec(fee.priceFixed), tariff.fixedFee!.taxRates)); // [I12.FR.05]
+  const fee = firstFixed(p.fixedFee, e, ctx);
+  if (fee) add(s, 'fixed', money(fee.price, p.fixedFee!.taxRates)); // [I12.FR.05]
   if (ctx.reservationS !== undefined) {
-    const rt = first(tariff.reservationTime?.prices, e, ctx);
+    const rt = firstMatch(p.reservationTime, e, ctx);
     // [I12.FR.07] time from the ReserveNowRequest to the start of the transaction.
-    if (rt >= 0) add(s, 'reservationTime', money(roundDiv(dec(tariff.reservationTime!.prices[rt]!.priceMinute) * dec(ctx.reservationS), 60n * SCALE), tariff.reservationTime!.taxRates));
-    const rf = firstFixed(tariff.reservationFixed, e, ctx);
-    if (rf) add(s, 'reservationFixed', money(dec(rf.priceFixed), tariff.reservationFixed!.taxRates)); // [I12.FR.08]
+    if (rt >= 0) add(s, 'reservationTime', money(roundDiv(p.reservationTime!.prices[rt]!.price * dec(ctx.reservationS), 60n * SCALE), p.reservationTime!.taxRates));
+    const rf = firstFixed(p.reservationFixed, e, ctx);
+    if (rf) add(s, 'reservationFixed', money(rf.price, p.reservationFixed!.taxRates)); // [I12.FR.08]
   }
   freezeIfMax(s);
   return s;
@@ -245,6 +174,15 @@ export function advanceCost(s: CostState, sample: Sample): void {
   s.currentA = sample.currentA;
 }
 
+/**
+ * The calculation stands at `sample` (same time, energy, power and current): advancing to it again would price
+ * nothing and at most open the charging period that the next advance opens at the same moment in the same way.
+ * So a caller that only needs the totals up to date may skip that advance; one about to report charging periods
+ * (costDetails with `final`) must not.
+ */
+export const standsAt = (s: CostState, x: Sample): boolean =>
+  s.at === x.at && s.powerW === x.powerW && s.currentA === x.currentA && s.energy === dec(x.energyWh);
+
 /** [I11.FR.08] another tariff from now on (no retroactive calculation): a new charging period starts. */
 export function changeTariff(s: CostState, tariff: Tariff, sample: Sample): void {
   advanceCost(s, sample);
@@ -256,10 +194,10 @@ export function changeTariff(s: CostState, tariff: Tariff, sample: Sample): void
 }
 
 function freezeIfMax(s: CostState): void {
-  const cap = s.tariff.maxCost;
+  const cap = parseTariff(s.tariff).maxCost;
   if (!cap || s.frozen) return;
   const tot = runningTotal(s);
-  if ((cap.exclTax !== undefined && tot.excl >= dec(cap.exclTax)) || (cap.inclTax !== undefined && tot.incl >= dec(cap.inclTax))) s.frozen = true;
+  if ((cap.excl !== undefined && tot.excl >= cap.excl) || (cap.incl !== undefined && tot.incl >= cap.incl)) s.frozen = true;
 }
 
 /**
@@ -285,14 +223,15 @@ function integrate(s: CostState, to: number, energyTo: Dec, track: boolean, stop
   if (span < 0) return undefined;
   const energyAt = (x: number): Dec => (x >= to ? energyTo : e0 + roundDiv((energyTo - e0) * BigInt(x - t0), BigInt(span)));
   const whPerMs = span > 0 ? Number(energyTo - e0) / 1e12 / span : 0;
+  const p = parseTariff(s.tariff);
   let t = t0;
   do {
     const eT = t === t0 ? e0 : energyAt(t);
     const used = usedElements(s, env(s, t, eT));
     if (track) openPeriod(s, t, used);
-    const next = span === 0 ? t : Math.min(to, nextBreak(s, t, Number(eT) / 1e12, whPerMs));
-    const dE = energyAt(next) - eT, dt = next - t;
     const charging = s.powerW !== 0;
+    const next = span === 0 ? t : Math.min(to, nextBreak(p, { txStart: s.ctx.txStart, timeZone: s.ctx.timeZone, charging, chargingMs: s.chargingMs, idleMs: s.idleMs }, t, Number(eT) / 1e12, whPerMs));
+    const dE = energyAt(next) - eT, dt = next - t;
     const deltas = priced(s, used, dE, dt, charging);
     if (stop !== undefined && !s.frozen) {
       const before = runningTotal(s).incl;
@@ -310,29 +249,29 @@ function integrate(s: CostState, to: number, energyTo: Dec, track: boolean, stop
 }
 
 function priced(s: CostState, [ei, ci, ii]: [number, number, number], dE: Dec, dt: number, charging: boolean): [Part, Money][] {
-  const t = s.tariff, out: [Part, Money][] = [];
-  if (ei >= 0) out.push(['energy', money(roundDiv(dec(t.energy!.prices[ei]!.priceKwh) * dE, 1000n * SCALE), t.energy!.taxRates)]);
-  const time = charging ? (ci >= 0 ? t.chargingTime!.prices[ci] : undefined) : (ii >= 0 ? t.idleTime!.prices[ii] : undefined);
-  if (time) out.push([charging ? 'chargingTime' : 'idleTime', money(roundDiv(dec(time.priceMinute) * BigInt(dt), 60_000n), (charging ? t.chargingTime : t.idleTime)!.taxRates)]);
+  const p = parseTariff(s.tariff), out: [Part, Money][] = [];
+  if (ei >= 0) out.push(['energy', money(roundDiv(p.energy!.prices[ei]!.price * dE, 1000n * SCALE), p.energy!.taxRates)]);
+  const [list, i]: [ParsedList | undefined, number] = charging ? [p.chargingTime, ci] : [p.idleTime, ii];
+  if (i >= 0) out.push([charging ? 'chargingTime' : 'idleTime', money(roundDiv(list!.prices[i]!.price * BigInt(dt), 60_000n), list!.taxRates)]);
   return out;
 }
 
 /** Add the costs of a piece; [I12.FR.39] when the tariff's maxCost is reached within it, only up to that point, then freeze. */
 function book(s: CostState, deltas: [Part, Money][]): void {
   if (s.frozen || !deltas.length) return;
-  const cap = s.tariff.maxCost;
+  const cap = parseTariff(s.tariff).maxCost;
   if (cap) {
     const tot = runningTotal(s);
     const dEx = deltas.reduce((a, [, m]) => a + m.excl, 0n), dIn = deltas.reduce((a, [, m]) => a + m.incl, 0n);
     // The fraction of the piece after which a cap is reached: num/den, the smallest of the two.
     let f: [Dec, Dec] | undefined;
-    const consider = (capV: number | undefined, cur: Dec, d: Dec): void => {
-      if (capV === undefined || d <= 0n || cur + d < dec(capV)) return;
-      const g: [Dec, Dec] = [dec(capV) - cur, d];
+    const consider = (capV: Dec | undefined, cur: Dec, d: Dec): void => {
+      if (capV === undefined || d <= 0n || cur + d < capV) return;
+      const g: [Dec, Dec] = [capV - cur, d];
       if (!f || g[0] * f[1] < f[0] * g[1]) f = g;
     };
-    consider(cap.exclTax, tot.excl, dEx);
-    consider(cap.inclTax, tot.incl, dIn);
+    consider(cap.excl, tot.excl, dEx);
+    consider(cap.incl, tot.incl, dIn);
     if (f) {
       for (const [p, m] of deltas) add(s, p, { excl: roundDiv(m.excl * f[0], f[1]), incl: roundDiv(m.incl * f[0], f[1]) });
       s.frozen = true;
@@ -350,15 +289,7 @@ function openPeriod(s: CostState, t: number, used: [number, number, number]): vo
   if (cur?.key === key) return;
   // [I12.FR.35] [I12.FR.36] the used element list changed: the current period ends, a new one starts now.
   if (cur && cur.start === t && cur.energy === 0n) s.periods.pop(); // no time, no energy: nothing happened in it
-  const conds = conditionsOf(s.tariff);
-  const dims: OcppTypes.CostDimensionEnumType[] = [];
-  if (s.tariff.energy) dims.push('Energy');
-  if (s.tariff.chargingTime) dims.push('ChargingTime');
-  if (s.tariff.idleTime) dims.push('IdleTIme'); // sic: the 2.1 schema spells it so
-  if (conds.some((c) => c.minPower !== undefined || c.maxPower !== undefined)) dims.push('MinPower', 'MaxPower');
-  if (conds.some((c) => c.minCurrent !== undefined || c.maxCurrent !== undefined)) dims.push('MinCurrent', 'MaxCurrent');
-  if (!dims.length) dims.push('Energy');
-  s.periods.push({ tariffId: s.tariff.tariffId, key, start: t, energy: 0n, chargingMs: 0, idleMs: 0, dims });
+  s.periods.push({ tariffId: s.tariff.tariffId, key, start: t, energy: 0n, chargingMs: 0, idleMs: 0, dims: parseTariff(s.tariff).dims });
 }
 
 function trackPeriod(s: CostState, dE: Dec, dt: number, charging: boolean): void {

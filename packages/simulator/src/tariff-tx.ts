@@ -7,8 +7,8 @@ import type { OcppTypes } from '@chargewire/ocpp';
 import { every } from './clock.ts';
 import type { EvseState, IdToken, TxState } from './evse.ts';
 import type { Station } from './station.ts';
-import { advanceCost, changeTariff, costDetails, msUntilTotal, startCost, type CostContext, type CostState, type Sample } from './tariff-cost.ts';
-import { validTimeZone } from './tariff-local-time.ts';
+import { isTimeZone } from '@chargewire/ocpp/local-time';
+import { advanceCost, changeTariff, costDetails, msUntilTotal, standsAt, startCost, type CostContext, type CostState, type Sample } from './tariff-cost.ts';
 import { defaultTariffFor, driverTariffFor, localCostEnabled, releaseDriverTariff, reservedAt, setProblem, validate } from './blocks/tariffs.ts';
 import { sendTxEvent } from './tx-engine.ts';
 import { armLimits } from './tx-limits.ts';
@@ -40,10 +40,20 @@ function sample(st: Station, evse: EvseState): Sample {
   return { at: st.clock.now(), energyWh, powerW: r.powerW, currentA: Math.round(r.currentA * Math.max(1, r.phases) * 100) / 100 };
 }
 
-/** Bring the calculation up to now (the power of the last sample held until now) and take the present power. */
+/**
+ * Bring the calculation up to now (the power of the last sample held until now) and take the present power; once
+ * per moment: tx-engine evaluate calls trackCost and then (armLimits) localCostMs, and the second finds the
+ * calculation already there (standsAt), so it does not advance it again.
+ */
+function catchUp(st: Station, evse: EvseState, state: CostState): void {
+  const x = sample(st, evse);
+  if (!standsAt(state, x)) advanceCost(state, x);
+}
+
+/** Called by tx-engine evaluate: the power may have changed. */
 export function trackCost(st: Station, evse: EvseState): void {
   const c = evse.tx ? costs.get(evse.tx) : undefined;
-  if (c) advanceCost(c.state, sample(st, evse));
+  if (c) catchUp(st, evse, c.state);
 }
 
 /**
@@ -54,7 +64,7 @@ export function trackCost(st: Station, evse: EvseState): void {
 export function localCostMs(st: Station, evse: EvseState, max: number): number | undefined | null {
   const c = evse.tx ? costs.get(evse.tx) : undefined;
   if (!c) return null;
-  advanceCost(c.state, sample(st, evse));
+  catchUp(st, evse, c.state);
   return msUntilTotal(c.state, max);
 }
 
@@ -70,7 +80,7 @@ function context(st: Station, evse: EvseState, tx: TxState, idToken: IdToken | u
   const recognition = idToken && additional(idToken, 'PaymentRecognition');
   return {
     txStart: tx.startedAt, evseKind: connector && DC.test(connector.type) ? 'DC' : 'AC',
-    ...(validTimeZone(tz) ? { timeZone: tz } : {}),
+    ...(isTimeZone(tz) ? { timeZone: tz } : {}),
     ...(brand ? { paymentBrand: brand } : {}), ...(recognition ? { paymentRecognition: recognition } : {}),
     // [I12.FR.06] authorized with a reservation: its time counts from the ReserveNowRequest.
     ...(reserved !== undefined ? { reservationS: Math.max(0, (tx.startedAt - reserved) / 1000) } : {}),
@@ -119,6 +129,8 @@ export function onTxEvent(st: Station, evse: EvseState, ev: OcppTypes.Transactio
   if (!costs.has(tx) && ev.idToken && ev.idToken === tx.authorizedBy && ev.eventType !== 'Ended') associate(st, evse, tx, ev.idToken);
   const c = costs.get(tx);
   if (!c) return;
+  // Always advanced here (not catchUp): a charging period that starts at this very moment must be opened before
+  // costDetails reports the periods.
   advanceCost(c.state, sample(st, evse));
   // [I07.FR.32] [I08.FR.22] [I11.FR.07] the tariff in use, once, in the next TransactionEvent.
   if (c.report) { ev.transactionInfo.tariffId = c.state.tariff.tariffId; c.report = false; }

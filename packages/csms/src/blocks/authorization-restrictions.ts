@@ -1,52 +1,13 @@
 // Operator-defined restrictions of an id token, CSMS side: where it may be used (stationIds, per-station evses,
 // the older station-wide evseIds) and when (validFrom, a weekly schedule in an IANA time zone). authorization.ts
 // turns the verdicts into Authorize / TransactionEvent answers (C01, C10), local-auth-list.ts into local list
-// entries (D01). The zone math uses Intl only: wall-clock readings via formatToParts, no tz database of our own.
+// entries (D01). The zone math is @chargewire/ocpp/local-time's (Intl only, no tz database of our own).
+import { DAY_MS, MINUTE_MS, localTime, offsetChangeBetween, parseTimeOfDay, tzOffsetMs, wallClock, wallMidnight, type LocalTime } from '@chargewire/ocpp/local-time';
 import type { IdTokenInfoType } from '@chargewire/ocpp/types';
 import type { IdTokenRecord, IdTokenSchedule } from '../store/records.ts';
-import { WEEKDAYS, clockMinutes } from '../store/token-restrictions.ts';
+import { WEEKDAYS } from '../store/token-restrictions.ts';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-// ---- zone math ----------------------------------------------------------------------------------------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    if (formatters.size > 500) formatters.clear();
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading in `timeZone` at the instant `utc`, as the epoch ms of that same reading in UTC. */
-export function wallClock(utc: number, timeZone: string): number {
-  const n: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(utc))) if (p.type !== 'literal') n[p.type] = Number(p.value);
-  const ms = ((utc % 1000) + 1000) % 1000;
-  return Date.UTC(n['year']!, n['month']! - 1, n['day']!, n['hour']!, n['minute']!, n['second']!) + ms;
-}
-
-/** UTC offset (ms) of `timeZone` at the instant `utc`. */
-const offsetAt = (utc: number, timeZone: string) => wallClock(utc, timeZone) - utc;
-
-/** The first instant in (a, b] whose offset is that of b (one offset change between them), to the second. */
-function transitionBetween(a: number, b: number, timeZone: string): number {
-  const target = offsetAt(b, timeZone);
-  let lo = Math.floor(a / 1000);
-  let hi = Math.ceil(b / 1000);
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (offsetAt(mid * 1000, timeZone) === target) hi = mid;
-    else lo = mid;
-  }
-  return hi * 1000;
-}
+const HOUR = 60 * MINUTE_MS;
 
 // ---- weekly schedule ----------------------------------------------------------------------------------
 
@@ -57,11 +18,9 @@ interface Window {
 }
 
 const parse = (s: IdTokenSchedule): Window[] =>
-  s.windows.map((w) => ({ days: w.days.map((d) => WEEKDAYS.indexOf(d)), from: clockMinutes(w.from) ?? 0, to: clockMinutes(w.to, true) ?? 1440 }));
+  s.windows.map((w) => ({ days: w.days.map((d) => WEEKDAYS.indexOf(d)), from: parseTimeOfDay(w.from) ?? 0, to: parseTimeOfDay(w.to, true) ?? 1440 }));
 
-function insideWall(wall: number, windows: Window[]): boolean {
-  const dow = new Date(wall).getUTCDay();
-  const min = Math.floor((wall - Math.floor(wall / DAY) * DAY) / MINUTE);
+function inside({ day: dow, minutes: min }: LocalTime, windows: Window[]): boolean {
   return windows.some((w) => w.days.some((d) => (w.to > w.from
     ? d === dow && min >= w.from && min < w.to
     : (d === dow && min >= w.from) || ((d + 1) % 7 === dow && min < w.to))));
@@ -84,30 +43,30 @@ export interface ScheduleState {
 export function scheduleState(s: IdTokenSchedule, now: number): ScheduleState {
   const windows = parse(s);
   const tz = s.timeZone;
-  const inside = insideWall(wallClock(now, tz), windows);
+  const insideNow = inside(localTime(now, tz), windows);
   const offsets = new Set<number>();
   const candidates: number[] = [];
-  let prev = offsetAt(now - DAY, tz);
+  let prev = tzOffsetMs(now - DAY_MS, tz);
   offsets.add(prev);
-  for (let t = now - DAY + 6 * HOUR; t <= now + 10 * DAY; t += 6 * HOUR) {
-    const o = offsetAt(t, tz);
-    if (o !== prev) candidates.push(transitionBetween(t - 6 * HOUR, t, tz));
+  for (let t = now - DAY_MS + 6 * HOUR; t <= now + 10 * DAY_MS; t += 6 * HOUR) {
+    const o = tzOffsetMs(t, tz);
+    if (o !== prev) candidates.push(offsetChangeBetween(t - 6 * HOUR, t, tz));
     offsets.add(o);
     prev = o;
   }
-  const firstDay = Math.floor(wallClock(now, tz) / DAY) * DAY - DAY;
-  for (let day = firstDay; day <= firstDay + 10 * DAY; day += DAY) {
+  const firstDay = wallMidnight(wallClock(now, tz)) - DAY_MS;
+  for (let day = firstDay; day <= firstDay + 10 * DAY_MS; day += DAY_MS) {
     const dow = new Date(day).getUTCDay();
     for (const w of windows) {
       if (!w.days.includes(dow)) continue;
-      const start = day + w.from * MINUTE;
-      const end = day + (w.to > w.from ? w.to : w.to + 1440) * MINUTE;
+      const start = day + w.from * MINUTE_MS;
+      const end = day + (w.to > w.from ? w.to : w.to + 1440) * MINUTE_MS;
       for (const o of offsets) candidates.push(start - o, end - o);
     }
   }
   const ordered = [...new Set(candidates.filter((c) => c > now))].sort((a, b) => a - b);
-  const next = ordered.find((c) => insideWall(wallClock(c, tz), windows) !== inside);
-  return next === undefined ? { inside } : { inside, next };
+  const next = ordered.find((c) => inside(localTime(c, tz), windows) !== insideNow);
+  return next === undefined ? { inside: insideNow } : { inside: insideNow, next };
 }
 
 // ---- verdicts -----------------------------------------------------------------------------------------

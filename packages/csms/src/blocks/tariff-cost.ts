@@ -3,10 +3,11 @@
 // cost itself), I02 (running cost) and I03 (final cost). Pure functions, plus the hook transactions.ts calls
 // for every TransactionEvent and a helper that sends CostUpdated on demand.
 //
-// Money math: prices are parsed from their decimal text into integer millionths (BigInt), energy is taken in
-// integer mWh and time in whole seconds; the cost is one exact fraction, rounded once (half up) to the
-// currency's minor unit (ISO 4217 via Intl: EUR 2, JPY 0, KWD 3 decimal places). No float sums, no drift.
+// Money math: prices are parsed from their decimal text into integer millionths (BigInt, @chargewire/ocpp/decimal),
+// energy is taken in integer mWh and time in whole seconds; the cost is one exact fraction, rounded once (half up)
+// to the currency's minor unit (ISO 4217 via Intl: EUR 2, JPY 0, KWD 3 decimal places). No float sums, no drift.
 import { RpcError } from '@chargewire/ocpp';
+import { parseDecimal } from '@chargewire/ocpp/decimal';
 import type { CostUpdatedResponse, TransactionEventRequest, TransactionEventResponse } from '@chargewire/ocpp/types';
 import type { CsmsConfig } from '../config.ts';
 import type { BlockContext, CsmsRuntime } from '../runtime.ts';
@@ -39,12 +40,8 @@ export function minorUnitDigits(currency: string): number {
   return d;
 }
 
-/** A non-negative decimal with at most 6 places (as validated by config.ts) in integer millionths. */
-export function toMicros(v: number): bigint {
-  const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(String(v));
-  if (!m) throw new RangeError(`not a decimal with at most 6 places: ${v}`);
-  return BigInt(m[1]!) * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0'));
-}
+/** A non-negative decimal with at most 6 places (as validated by config.ts) in integer millionths; else RangeError. */
+export const toMicros = (v: number): bigint => parseDecimal(v, 6, { exact: true, negative: false, exponent: false });
 
 /**
  * Cost of `usage` in the currency's minor units (cents for EUR):

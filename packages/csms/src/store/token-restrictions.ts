@@ -1,29 +1,11 @@
 // Checks of an id token's location/time restrictions (stationIds, evses, validFrom, schedule), shared by the
-// Store (common.ts checkIdToken) and the REST API (api-charging/id-tokens.ts). Pure; Intl is the only zone source.
+// Store (common.ts checkIdToken) and the REST API (api-charging/id-tokens.ts). Pure; zone names and clock times
+// are checked by @chargewire/ocpp/local-time (Intl is the only zone source).
+import { isTimeZone, parseTimeOfDay } from '@chargewire/ocpp/local-time';
 import type { IdTokenInput, Weekday } from './records.ts';
 
 /** Day names in Date#getUTCDay order (0 = Sunday). */
 export const WEEKDAYS: readonly Weekday[] = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** "HH:MM" as minutes after midnight (24:00 = 1440 only when `allow24`), else undefined. */
-export function clockMinutes(hhmm: unknown, allow24 = false): number | undefined {
-  if (typeof hhmm !== 'string') return undefined;
-  const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(hhmm);
-  if (!m) return undefined;
-  const min = Number(m[1]) * 60 + Number(m[2]);
-  return min < 1440 || (allow24 && min === 1440) ? min : undefined;
-}
-
-/** True when Intl knows the time zone (IANA names and their aliases; case-insensitive). */
-export function isTimeZone(tz: unknown): tz is string {
-  if (typeof tz !== 'string' || tz.length === 0 || tz.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The first problem with a token's location/time restrictions (stationIds, evses, validFrom, schedule), as the
@@ -60,8 +42,8 @@ export function idTokenRestrictionIssue(t: Partial<IdTokenInput>): { field: stri
     for (const [i, w] of s.windows.entries()) {
       const f = `schedule.windows[${i}]`;
       if (!Array.isArray(w?.days) || w.days.length === 0 || w.days.some((d, k) => !WEEKDAYS.includes(d) || w.days.indexOf(d) !== k)) return bad(`${f}.days`, `must be a non-empty list of distinct days out of ${WEEKDAYS.join(', ')}`);
-      const from = clockMinutes(w.from);
-      const to = clockMinutes(w.to, true);
+      const from = parseTimeOfDay(w.from);
+      const to = parseTimeOfDay(w.to, true);
       if (from === undefined) return bad(`${f}.from`, 'must be a time HH:MM from 00:00 to 23:59');
       if (to === undefined) return bad(`${f}.to`, 'must be a time HH:MM from 00:00 to 24:00');
       if (from === to) return bad(`${f}.to`, 'must differ from from (00:00–24:00 is a whole day; to before from is overnight)');
