@@ -89,6 +89,17 @@ test('idle benchmark smoke run: 20 stations booted on the real CSMS, RSS per con
   assert.match(readFileSync(join(dir, 'idle-latest.md'), 'utf8'), /\| `idle-plain` \| 20 \|/);
 }));
 
+test('idle benchmark smoke run with --nodes 2: 10 stations over two cluster nodes (PostgreSQL + NATS), RSS summed', { timeout: 60_000 }, () => withDir(async (dir) => {
+  const r = await runIdleBench({ stations: 10, runs: 1, variants: ['plain'], outDir: dir, args: ['--smoke'], quiet: true, nodes: 2 });
+  assert.equal(r.benchmark, 'idle-cluster');
+  const s = r.variants[0]!.samples[0]!;
+  assert.equal(s.connections, 10);
+  assert.ok(s.heapPerConn > 0 && s.baseMB > 20, `heap per connection ${s.heapPerConn} > 0, two processes' base RSS ${s.baseMB} MB`);
+  const md = readFileSync(join(dir, 'idle-cluster-latest.md'), 'utf8');
+  assert.match(md, /\| `idle-plain` \| 10 \|/);
+  assert.match(md, /2 CSMS processes \(cluster nodes\) summed/);
+}));
+
 test('storm benchmark smoke run: 20 stations all booted again after a CSMS kill and restart, none lost', { timeout: 30_000 }, () => withDir(async (dir) => {
   const r = await runStormBench({ stations: 20, runs: 1, backoffMinMs: 50, backoffRangeMs: 100, outDir: dir, args: ['--smoke'], quiet: true, timeoutMs: 15_000 });
   const run = r.runs[0]!;

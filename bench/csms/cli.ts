@@ -9,7 +9,7 @@ import { runStormBench, defaultStormOptions } from './storm-bench.ts';
 import { runSteadyBench, defaultSteadyOptions } from './steady-bench.ts';
 
 const help: Record<string, string> = {
-  idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants ${idleVariants.join(',')} (default plain,deflate)] [--out DIR]\n`
+  idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants ${idleVariants.join(',')} (default plain,deflate)] [--nodes K (default 1; 2–8: K CSMS processes as cluster nodes on PostgreSQL 127.0.0.1:5432 and NATS 127.0.0.1:4222, N/K stations each)] [--out DIR]\n`
     + '  tls: wss:// on the security profile 2 listener, stations without credentials; tls-basic: with a Basic password (scrypt on every connect: slow)\n',
   storm: `usage: npm run bench -- storm [--stations N (default ${defaultStormOptions.stations})] [--runs N (default ${defaultStormOptions.runs})] [--backoff MIN,RANGE ms (default ${defaultStormOptions.backoffMinMs},${defaultStormOptions.backoffRangeMs})] [--tsx (run the CSMS through tsx instead of a precompiled bundle)] [--out DIR]\n`,
   ceiling: `usage: npm run bench -- ceiling [--stations N (default ${defaultCeilingOptions.stations}, max 10000)] [--warmup MS (default ${defaultCeilingOptions.warmupMs})] [--duration MS (default ${defaultCeilingOptions.durationMs}, max 60000)] [--runs N (default ${defaultCeilingOptions.runs}, max 10)] [--out DIR]\n`
@@ -45,7 +45,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
       stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' }, tsx: { type: 'boolean' },
       'step-ms': { type: 'string' }, rates: { type: 'string' }, profile: { type: 'boolean' }, 'alloc-profile': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       store: { type: 'string' }, 'sqlite-thread': { type: 'string' }, 'batch-interval-ms': { type: 'string' }, 'checkpoint-ms': { type: 'string' }, 'wal-restart-pages': { type: 'string' }, 'touch-interval-ms': { type: 'string' }, 'pg-write-lanes': { type: 'string' },
-      warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' },
+      nodes: { type: 'string' }, warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' },
     },
     strict: true,
   });
@@ -58,6 +58,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
       stations: int('stations', values.stations, defaultIdleOptions.stations, 1, 60_000),
       runs: int('runs', values.runs, defaultIdleOptions.runs, 1, 5),
       variants: variants as IdleVariantId[], outDir, args: rest,
+      nodes: int('nodes', values.nodes, defaultIdleOptions.nodes, 1, 8),
     });
     print(r.written);
     return 0;

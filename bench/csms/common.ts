@@ -1,5 +1,6 @@
 // Shared by the CSMS benchmarks: starting the CSMS and fleet processes, source addresses, fd limits.
 import { execFileSync } from 'node:child_process';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,4 +65,31 @@ export function checkFdLimit(stations: number): void {
   if (Number.isFinite(lim) && stations + 200 > lim) {
     throw new RangeError(`${stations} connections need ${stations + 200} file descriptors per process, the limit is ${lim} (ulimit -n; hard limit ulimit -Hn)`);
   }
+}
+
+/** A fresh database on the local PostgreSQL server (CW_TEST_PG_URL or 127.0.0.1:5432/test), dropped by `drop`. */
+export async function freshPgDatabase(tag: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `cw_bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }

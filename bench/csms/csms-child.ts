@@ -47,6 +47,8 @@ export interface CsmsChildConfig {
    * `port` of the reply is then the TLS port. PEM files (server certificate with the loopback address).
    */
   tls?: { certFile: string; keyFile: string };
+  /** A cluster node (cluster.enabled, the NATS bus at 127.0.0.1:4222 or natsUrl): needs store postgres shared by the nodes. */
+  cluster?: { nodeId: string; subjectPrefix: string; natsUrl?: string };
 }
 
 export interface CsmsUsage {
@@ -131,6 +133,10 @@ serveOps({
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },
         ...(c.tls ? { tls: { port: c.port, mtlsPort: -1, certFile: c.tls.certFile, keyFile: c.tls.keyFile } } : {}),
         boot: { fetchInventory: false },
+        ...(c.cluster ? {
+          bus: { kind: 'nats' as const, subjectPrefix: c.cluster.subjectPrefix, ...(c.cluster.natsUrl ? { natsUrl: c.cluster.natsUrl } : {}) },
+          cluster: { enabled: true, nodeId: c.cluster.nodeId },
+        } : {}),
       },
     });
     csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks() });

@@ -13,9 +13,8 @@ import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
 import type { AllocSummary, CsmsUsage } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-child.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
-import pg from 'pg';
 import type { CsmsChildConfig } from './csms-child.ts';
-import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir } from './common.ts';
+import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir } from './common.ts';
 
 export interface SteadyOptions {
   stations: number; stepMs: number; rates: number[]; runs: number; profile: boolean; outDir: string; args: string[]; quiet?: boolean;
@@ -118,22 +117,10 @@ async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, '
   const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }) };
   if (o.store === 'memory') return { cfg: { store: 'memory' }, drop: async () => undefined };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
-  const base = process.env.CW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `cw_bench_steady_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const db = await freshPgDatabase('steady');
   return {
-    cfg: { store: 'postgres', postgresUrl: url.toString(), ...batching, ...(o.postgresWriteLanes !== undefined ? { postgresWriteLanes: o.postgresWriteLanes } : {}) },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+    cfg: { store: 'postgres', postgresUrl: db.url, ...batching, ...(o.postgresWriteLanes !== undefined ? { postgresWriteLanes: o.postgresWriteLanes } : {}) },
+    drop: db.drop,
   };
 }
 
