@@ -20,6 +20,10 @@ interface ScState {
   /** EVSEs whose limit is set by sharing the station maximum (internal load balancing), not by their own profiles. */
   shared: Set<number>;
   busy: boolean;
+  /** When the armed timer fires (the next limit change); undefined: no timer. */
+  timerAt?: number;
+  /** The inputs the limits were last computed from, valid until `until` (the next boundary): unchanged, nothing to do. */
+  memo?: { key: string; until: number };
 }
 
 const states = new WeakMap<Station, ScState>();
@@ -43,8 +47,9 @@ function state(st: Station): ScState {
   // [K01.FR.101] [K01.FR.102] offline validity (maxOfflineDuration) changes with the connection.
   st.on('connected', () => applySmartCharging(st));
   st.on('disconnected', () => applySmartCharging(st));
-  // SmartChargingCtrlr.Enabled switched by SetVariables: the profiles stop (or start) limiting at once.
-  st.dm.onChange((c) => { if (c.component.name === 'SmartChargingCtrlr') applySmartCharging(st); });
+  // SmartChargingCtrlr.Enabled switched by SetVariables: the profiles stop (or start) limiting at once. Any variable
+  // change (e.g. EVSE SupplyPhases) invalidates the computed limits.
+  st.dm.onChange((c) => { s!.memo = undefined; if (c.component.name === 'SmartChargingCtrlr') applySmartCharging(st); });
   return s;
 }
 
@@ -56,6 +61,7 @@ function countEntries(st: Station, s: ScState): void {
 }
 
 function save(st: Station, s: ScState): void {
+  s.memo = undefined; // the profiles changed
   countEntries(st, s);
   if (st.opts.dataDir) writeFileAtomic(join(st.opts.dataDir, FILE), JSON.stringify(s.profiles.filter((r) => PERSISTENT.has(r.profile.chargingProfilePurpose))));
 }
@@ -207,9 +213,26 @@ function trackPaths(st: Station, s: ScState, now: number): void {
 }
 
 /**
+ * What the limits depend on besides the installed profiles (save() and variable changes clear the memo) and the time
+ * (the memo holds until the next boundary): per EVSE the EV, the authorization (remote start), the transaction, what
+ * the EV draws and may draw, the power path and since when; the station's availability and connection.
+ */
+function inputsKey(st: Station, s: ScState): string {
+  let key = `${st.operative ? 1 : 0}|${offlineSince(st) ?? ''}`;
+  for (const e of st.evses) {
+    key += `|${e.plugged ?? ''},${e.meter.phases},${e.meter.voltageV},${e.evDemandW},${e.limitW ?? ''},${e.suspended ? 1 : 0},${e.resumeHold ? 1 : 0}`
+      + `,${e.auth ? 1 : 0},${e.auth?.remoteStartId ?? ''},${e.tx?.id ?? ''},${e.tx?.remoteStartId ?? ''},${e.tx?.startedAt ?? ''}`
+      + `,${e.tx?.limits?.reached ?? ''},${e.tx?.noEnergy ? 1 : 0},${powerPathClosed(e, st.operative) ? 1 : 0},${s.pathSince.get(e.id) ?? ''}`;
+  }
+  return key;
+}
+
+/**
  * Re-evaluate the profiles ([K01.FR.07] after a change, [K01.FR.32] [K10.FR.05] for ongoing transactions too) and
  * set each EVSE's limit; EVSEs whose limit changed are refreshed (a change of charging state is reported, E02).
- * `skip`: the EVSE a Station.refresh is about to recompute itself.
+ * `skip`: the EVSE a Station.refresh is about to recompute itself. Nothing is recomputed while none of the inputs
+ * changed and the next boundary is not reached (a meter tick, the second call of Station.refresh); the timer is
+ * re-armed only when the next boundary moves.
  */
 export function applySmartCharging(st: Station, skip?: EvseState): void {
   const s = state(st);
@@ -221,6 +244,8 @@ export function applySmartCharging(st: Station, skip?: EvseState): void {
   const changed: [EvseState, 'ChargingRateChanged' | 'ChargingStateChanged'][] = [];
   try {
     if (sync(st, s)) save(st, s);
+    const key = inputsKey(st, s);
+    if (s.memo?.key === key && now < s.memo.until) return;
     const significance = st.num('SmartChargingCtrlr', 'LimitChangeSignificance', 0);
     for (const [e, { w, shared }] of limitsNow(st, s, now)) {
       const before = e.profileLimitW;
@@ -236,16 +261,18 @@ export function applySmartCharging(st: Station, skip?: EvseState): void {
       const rate = (shared || wasShared) && e.tx !== undefined && Math.abs((w ?? connectorMaxW(e)) - oldW) > significance * Math.max(oldW, 1);
       changed.push([e, rate ? 'ChargingRateChanged' : 'ChargingStateChanged']);
     }
-    st.clock.clearTimeout(s.timer);
-    s.timer = undefined;
     // The next moment a period, validity or offline deadline changes a limit; a Relative schedule that has not
     // started (no power path) changes nothing yet. Without one within the horizon, look again at its end.
     const entries = [...stationEntries(st, s), ...st.evses.flatMap((e) => evseEntries(st, s, e))]
       .filter((x) => x.profile.chargingProfileKind !== 'Relative' || x.relativeStart !== undefined);
-    if (smartChargingEnabled(st) && entries.length) {
-      const next = nextChange(entries, now) ?? now + HORIZON_MS;
-      s.timer = st.clock.setTimeout(() => { s.timer = undefined; applySmartCharging(st); }, next - now);
+    const next = smartChargingEnabled(st) && entries.length ? nextChange(entries, now) ?? now + HORIZON_MS : undefined;
+    if (next !== s.timerAt || !s.timer) {
+      st.clock.clearTimeout(s.timer);
+      s.timer = undefined;
+      s.timerAt = next;
+      if (next !== undefined) s.timer = st.clock.setTimeout(() => { s.timer = undefined; s.timerAt = undefined; applySmartCharging(st); }, next - now);
     }
+    s.memo = { key, until: next ?? Number.POSITIVE_INFINITY };
     for (const [e, trigger] of changed) st.refresh(e, trigger);
   } finally {
     s.busy = false;

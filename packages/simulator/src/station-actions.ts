@@ -1,6 +1,6 @@
-// Station methods that hand a driver's, an EV's or a test bench's action to the module that implements it.
-// Station (station.ts) inherits them; it keeps the core actions itself (plugIn, unplug, presentToken,
-// startCharging, stopCharging, setPower, setLimit), which drive the transaction state machine directly.
+// Station methods for what a driver, an EV or a test bench does: the core actions (plugIn, unplug, presentToken,
+// startCharging, stopCharging, setPower, setLimit) drive the transaction state machine through Station.refresh;
+// the others hand the action to the module that implements it. Station (station.ts) inherits them.
 import { EventEmitter } from 'node:events';
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Station } from './station.ts';
@@ -13,7 +13,9 @@ import { applyLocalLimit } from './tx-limits.ts';
 import { evStopSession } from './iso15118-session.ts';
 import { fault, clearFault, type FaultReason } from './connector-fault.ts';
 import { driveIn, driveOut } from './parking-bay.ts';
-import { pressStartButton } from './blocks/authorization.ts';
+import { evSideDisconnect, localStop, pressStartButton, presentToken } from './blocks/authorization.ts';
+import { onPlugIn as plugAndCharge, type ContractResult, type EvContract } from './blocks/iso15118-auth.ts';
+import { reportStatuses } from './blocks/availability.ts';
 import { setLockFailure } from './blocks/availability.ts';
 import { setTemporarilyUnable, type UnableTo } from './blocks/provisioning.ts';
 import { allowUnsignedFirmware } from './blocks/firmware.ts';
@@ -22,8 +24,68 @@ import { setLogUploadMethod } from './blocks/diagnostics.ts';
 export abstract class StationActions extends EventEmitter<StationEvents> {
   // ---- the driver and the EV ----------------------------------------------------------------------
 
-  /** [C02.FR.01] The driver presses the start button of an EVSE: authorized with IdToken type NoAuthorization (blocks/authorization.ts). */
-  pressStartButton(this: Station, evseId = 1): void { pressStartButton(this, evseId); }
+  /**
+   * An EV plugs in. An ISO 15118 EV with a contract (`eMAID`, `contractCertificate` or `certificateHashData`) then
+   * authorizes itself (Plug & Charge, C07, blocks/iso15118-auth.ts): the returned promise tells how that went.
+   */
+  plugIn(this: Station, evseId = 1, connectorId = 1, ev: { powerW?: number; socPercent?: number; capacityWh?: number } & EvContract = {}): Promise<ContractResult> | undefined {
+    const e = this.evse(evseId);
+    if (!e.connectors.some((c) => c.id === connectorId)) throw new RangeError(`no connector ${connectorId} on EVSE ${evseId}`);
+    if (e.plugged !== undefined) throw new Error(`EVSE ${evseId} already has an EV plugged in`);
+    e.plugged = connectorId;
+    if (ev.powerW !== undefined) e.evDemandW = ev.powerW;
+    e.meter.setBattery(ev.socPercent, ev.capacityWh);
+    this.clock.clearTimeout(e.evTimeout);
+    // [G01.FR.03] the connector becomes Occupied before the TransactionEvent of the plug-in goes out (E02 steps 2-3,
+    // E03 steps 4-5, F01 steps 2-4, F02 steps 7-10; Part 6 EVConnectedPreSession / EnergyTransferStarted steps 1, 3).
+    reportStatuses(this, e, false);
+    this.refresh(e, 'CablePluggedIn');
+    return plugAndCharge(this, e, ev);
+  }
+
+  unplug(this: Station, evseId = 1): void {
+    const e = this.evse(evseId);
+    if (e.plugged === undefined) return;
+    evSideDisconnect(this, e); // [E09.FR.01] [E10.FR.02] (blocks/authorization.ts)
+    this.refresh(e, 'EVCommunicationLost');
+  }
+
+  /** Present an idToken at the station (C01/C10–C15/D): authorizes, or stops the own transaction. */
+  presentToken(this: Station, idToken: string, type = 'ISO14443', evseId?: number): Promise<{ status: string; evseId?: number }> {
+    return presentToken(this, { idToken, type } as OcppTypes.IdTokenType, evseId);
+  }
+
+  /** The EV resumes drawing power. */
+  startCharging(this: Station, evseId = 1, powerW?: number): void {
+    const e = this.evse(evseId);
+    e.evDemandW = powerW ?? (e.evDemandW > 0 ? e.evDemandW : this.opts.evPowerW ?? 11_000);
+    this.refresh(e, 'ChargingStateChanged');
+  }
+
+  /** The driver ends the session at the station (local stop, E07: StopAuthorized / Local). */
+  stopCharging(this: Station, evseId = 1): void {
+    localStop(this, this.evse(evseId), 'StopAuthorized', 'Local');
+  }
+
+  /** What the EV draws (W); 0 suspends the EV (SuspendedEV). */
+  setPower(this: Station, evseId: number, watts: number): void {
+    const e = this.evse(evseId);
+    e.evDemandW = Math.max(0, watts);
+    this.refresh(e, 'ChargingStateChanged');
+  }
+
+  /** Station-side power limit on an EVSE (undefined removes it). */
+  setLimit(this: Station, evseId: number, watts: number | undefined): void {
+    const e = this.evse(evseId);
+    if (watts === undefined) delete e.limitW; else e.limitW = Math.max(0, watts);
+    this.refresh(e, 'ChargingRateChanged');
+  }
+
+  /**
+   * [C02.FR.01] The driver presses the start button of an EVSE: authorized with IdToken type NoAuthorization (blocks/authorization.ts),
+   * unless the EVSE refuses it (start-gate.ts): the status says which.
+   */
+  pressStartButton(this: Station, evseId = 1): { status: string; evseId: number } { return pressStartButton(this, evseId); }
 
   /** The parking bay sensor of an EVSE detects an EV (EVDetected; TxStartPoint ParkingBayOccupancy, E01; parking-bay.ts). */
   driveIn(this: Station, evseId = 1): void { driveIn(this, evseId); }

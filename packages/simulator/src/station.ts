@@ -5,35 +5,25 @@ import { OcppClient, OcppError, RpcError, type Action, type ActionMap, type Back
 import { DeviceModel } from './device-model/index.ts';
 import { DEFAULT_CONTROLLERS } from './device-model/defaults.ts';
 import { paymentControllers } from './device-model/payment-defaults.ts';
-import { readJsonIfExists, writeFileAtomic } from './device-model/persistence.ts';
 import { SystemClock, every, type Clock, type TimerHandle } from './clock.ts';
-import { Meter } from './meter.ts';
 import { DurableQueue } from './offline-queue.ts';
 import { Outbox } from './outbox.ts';
 import { AuthStore } from './auth-store.ts';
-import { connectorStatus, deliveredW, type EvseState, type TriggerReason } from './evse.ts';
-import { evaluate, recoverTransactions, onTxEventDelivered, persistTx, type PersistedTx } from './tx-engine.ts';
+import { deliveredW, type EvseState, type TriggerReason } from './evse.ts';
+import { evaluate, recoverTransactions, onTxEventDelivered } from './tx-engine.ts';
 import { BLOCKS } from './blocks/index.ts';
+import type { Block } from './block.ts';
 import { boot, resetEvse, startHeartbeat } from './blocks/provisioning.ts';
 import { reportStatuses } from './blocks/availability.ts';
 import { startAlignedData } from './blocks/meter-values.ts';
-import { presentToken, localStop, evSideDisconnect } from './blocks/authorization.ts';
-import { onPlugIn as plugAndCharge, type ContractResult, type EvContract } from './blocks/iso15118-auth.ts';
 import { checkSecurityProfile, flushSecurityEvents, onConnectError, tlsFor, type SecurityEvent } from './blocks/security.ts';
 import { NetworkConnector } from './blocks/network-connect.ts';
 import { applySmartCharging } from './smart-charging-state.ts';
 import type { Registration, StationLink, StationOptions, StationSnapshot } from './station-types.ts';
+import { buildEvses, loadState, saveState, snapshot } from './station-state.ts';
 import { StationActions } from './station-actions.ts';
 
-interface SavedState {
-  operative: boolean;
-  evses: { id: number; operative: boolean; energyWh: number; connectors: { id: number; operative: boolean }[] }[];
-  transactions: PersistedTx[];
-  /** When this state was written (E17.FR.02: the last moment the station is known to have been up). */
-  aliveAt?: number;
-}
-
-/** A simulated charging station; the thin driver actions and test hooks are inherited (station-actions.ts). */
+/** A simulated charging station; the driver's, the EV's and the test bench's actions are inherited (station-actions.ts). */
 export class Station extends StationActions {
   readonly opts: StationOptions;
   /** The installed firmware version (BootNotification): opts.firmwareVersion until an update (L01) installs another. */
@@ -57,6 +47,8 @@ export class Station extends StationActions {
   readonly securityEvents: SecurityEvent[] = [];
   /** B09/B10: the network profile each connection attempt uses (NetworkConfigurationPriority). */
   readonly network: NetworkConnector;
+  /** The functional blocks (blocks/index.ts): their handlers, init and decorateTxEvent hooks (tx-engine.ts). */
+  readonly blocks: readonly Block[] = BLOCKS;
   private lastTxLatencyMs = 0;
   /** Set from the moment a CALLRESULT arrives until its caller has applied it (see holdIncoming). */
   private settling: Promise<void> | undefined;
@@ -79,21 +71,9 @@ export class Station extends StationActions {
     const file = (name: string) => (opts.dataDir ? join(opts.dataDir, name) : undefined);
     const dmPath = file('device-model.json');
     this.dm = dmPath ? DeviceModel.loadFrom(dmPath, profile) : DeviceModel.fromProfile(profile);
-    const saved = file('station-state.json') ? (readJsonIfExists(file('station-state.json')!) as SavedState | undefined) : undefined;
+    const saved = loadState(opts.dataDir); // station-state.ts
     this.operative = saved?.operative ?? true;
-    this.evses = evseOpts.map((e, i): EvseState => {
-      const id = i + 1;
-      const s = saved?.evses.find((x) => x.id === id);
-      const conns = e.connectors?.length ? e.connectors : [{}];
-      return {
-        id, maxPowerW: e.maxPowerW ?? 22_000, operative: s?.operative ?? true, evDemandW: opts.evPowerW ?? 11_000,
-        meter: new Meter(this.clock, s?.energyWh ?? 0, e.phases ?? 3),
-        connectors: conns.map((c, j) => ({
-          id: j + 1, type: c.type ?? 'cType2', maxPowerW: c.maxPowerW ?? e.maxPowerW ?? 22_000,
-          operative: s?.connectors.find((x) => x.id === j + 1)?.operative ?? true,
-        })),
-      };
-    });
+    this.evses = buildEvses(evseOpts, this.clock, opts.evPowerW ?? 11_000, saved);
     for (const e of this.evses) for (const c of e.connectors) {
       try { this.dm.setInternal({ name: 'Connector', evse: { id: e.id, connectorId: c.id } }, { name: 'ConnectorType' }, c.type); } catch { /* not modelled */ }
     }
@@ -126,7 +106,7 @@ export class Station extends StationActions {
       ...(opts.password !== undefined ? { password: opts.password } : {}), ...(tlsFor(opts) ? { tls: tlsFor(opts)! } : {}),
       reconnect: this.backoff(), compression: opts.compression ?? true, limits: { callTimeoutMs: opts.callTimeoutMs ?? 30_000, pingIntervalMs: this.pingIntervalMs() },
     });
-    for (const b of BLOCKS) {
+    for (const b of this.blocks) {
       for (const [action, fn] of Object.entries(b.handlers)) {
         this.link.handle(action as Action, async (_ctx, req) => {
           // A response that arrived in the same read as this request is applied first (e.g. the
@@ -150,7 +130,7 @@ export class Station extends StationActions {
     this.link.on('close', (e: { code: number; reason: string }) => this.onClose(e));
     this.link.on('error', (err: Error) => { onConnectError(this, err); this.emit('failure', err); });
     recoverTransactions(this, saved?.transactions ?? [], saved?.aliveAt);
-    for (const b of BLOCKS) b.init?.(this); // e.g. trust store (M), firmware state (L), log capture (N)
+    for (const b of this.blocks) b.init?.(this); // e.g. trust store (M), firmware state (L), log capture (N)
   }
 
   // ---- connection -------------------------------------------------------------------------------
@@ -338,7 +318,11 @@ export class Station extends StationActions {
     return e;
   }
 
-  /** Recompute power, run the transaction state machine, report connector changes (G01). */
+  /**
+   * Recompute power, run the transaction state machine, report connector changes (G01). The charging profile limits
+   * are computed once per refresh: the second applySmartCharging only recomputes when the state machine changed
+   * what they depend on (smart-charging-state.ts keeps the inputs they were computed from).
+   */
   refresh(evse: EvseState, trigger: TriggerReason): void {
     applySmartCharging(this, evse); // [K01.FR.07] the charging profile limits in force (smart-charging-state.ts)
     evse.meter.setPower(deliveredW(evse, this.operative));
@@ -373,93 +357,11 @@ export class Station extends StationActions {
     }
   }
 
-  saveState(): void {
-    if (!this.opts.dataDir) return;
-    const s: SavedState = {
-      operative: this.operative,
-      evses: this.evses.map((e) => ({ id: e.id, operative: e.operative, energyWh: e.meter.energyWh, connectors: e.connectors.map((c) => ({ id: c.id, operative: c.operative })) })),
-      transactions: this.evses.filter((e) => e.tx).map(persistTx), // [E17.FR.01] (tx-resume.ts)
-      aliveAt: this.clock.now(),
-    };
-    writeFileAtomic(join(this.opts.dataDir, 'station-state.json'), JSON.stringify(s));
-  }
+  /** Persist availability, energy registers and open transactions (station-state.ts). */
+  saveState(): void { saveState(this); }
 
-  // ---- the driver's and the EV's actions --------------------------------------------------------
-
-  /**
-   * An EV plugs in. An ISO 15118 EV with a contract (`eMAID`, `contractCertificate` or `certificateHashData`) then
-   * authorizes itself (Plug & Charge, C07, blocks/iso15118-auth.ts): the returned promise tells how that went.
-   */
-  plugIn(evseId = 1, connectorId = 1, ev: { powerW?: number; socPercent?: number; capacityWh?: number } & EvContract = {}): Promise<ContractResult> | undefined {
-    const e = this.evse(evseId);
-    if (!e.connectors.some((c) => c.id === connectorId)) throw new RangeError(`no connector ${connectorId} on EVSE ${evseId}`);
-    if (e.plugged !== undefined) throw new Error(`EVSE ${evseId} already has an EV plugged in`);
-    e.plugged = connectorId;
-    if (ev.powerW !== undefined) e.evDemandW = ev.powerW;
-    e.meter.setBattery(ev.socPercent, ev.capacityWh);
-    this.clock.clearTimeout(e.evTimeout);
-    // [G01.FR.03] the connector becomes Occupied before the TransactionEvent of the plug-in goes out (E02 steps 2-3,
-    // E03 steps 4-5, F01 steps 2-4, F02 steps 7-10; Part 6 EVConnectedPreSession / EnergyTransferStarted steps 1, 3).
-    reportStatuses(this, e, false);
-    this.refresh(e, 'CablePluggedIn');
-    return plugAndCharge(this, e, ev);
-  }
-
-  unplug(evseId = 1): void {
-    const e = this.evse(evseId);
-    if (e.plugged === undefined) return;
-    evSideDisconnect(this, e); // [E09.FR.01] [E10.FR.02] (blocks/authorization.ts)
-    this.refresh(e, 'EVCommunicationLost');
-  }
-
-  /** Present an idToken at the station (C01/C10–C15/D): authorizes, or stops the own transaction. */
-  presentToken(idToken: string, type = 'ISO14443', evseId?: number): Promise<{ status: string; evseId?: number }> {
-    return presentToken(this, { idToken, type } as OcppTypes.IdTokenType, evseId);
-  }
-
-  /** The EV resumes drawing power. */
-  startCharging(evseId = 1, powerW?: number): void {
-    const e = this.evse(evseId);
-    e.evDemandW = powerW ?? (e.evDemandW > 0 ? e.evDemandW : this.opts.evPowerW ?? 11_000);
-    this.refresh(e, 'ChargingStateChanged');
-  }
-
-  /** The driver ends the session at the station (local stop, E07: StopAuthorized / Local). */
-  stopCharging(evseId = 1): void {
-    localStop(this, this.evse(evseId), 'StopAuthorized', 'Local');
-  }
-
-  /** What the EV draws (W); 0 suspends the EV (SuspendedEV). */
-  setPower(evseId: number, watts: number): void {
-    const e = this.evse(evseId);
-    e.evDemandW = Math.max(0, watts);
-    this.refresh(e, 'ChargingStateChanged');
-  }
-
-  /** Station-side power limit on an EVSE (undefined removes it). */
-  setLimit(evseId: number, watts: number | undefined): void {
-    const e = this.evse(evseId);
-    if (watts === undefined) delete e.limitW; else e.limitW = Math.max(0, watts);
-    this.refresh(e, 'ChargingRateChanged');
-  }
-
-  state(): StationSnapshot {
-    return {
-      identity: this.opts.identity, connected: this.connected, ...(this.version ? { version: this.version } : {}),
-      registration: this.registration, operative: this.operative, queued: this.outbox.size, localListVersion: this.auth.listVersion,
-      evses: this.evses.map((e) => {
-        const r = e.meter.read();
-        return {
-          id: e.id, operative: e.operative, powerW: r.powerW, energyWh: r.energyWh,
-          chargingState: e.tx?.chargingState ?? (e.plugged ? 'EVConnected' : 'Idle'),
-          connectors: e.connectors.map((c) => ({ id: c.id, type: c.type, maxPowerW: c.maxPowerW, status: connectorStatus(e, c, this.operative) })),
-          ...(e.plugged !== undefined ? { plugged: e.plugged } : {}),
-          ...(e.auth ? { idToken: e.auth.idToken.idToken } : {}),
-          ...(e.tx ? { transactionId: e.tx.id, seqNo: e.tx.seqNo } : {}),
-        };
-      }),
-    };
-  }
+  /** What the station looks like now, for dashboards and the CLI (station-state.ts). */
+  state(): StationSnapshot { return snapshot(this); }
 }
 
 export function createStation(opts: StationOptions): Station {

@@ -1,8 +1,8 @@
 // Local cost calculation of a transaction (OCPP 2.1 I07/I08/I11/I12, E16.FR.16): which tariff a transaction uses,
 // feeding the calculator (tariff-cost.ts) with meter samples, transactionInfo.tariffId and costDetails in the
 // TransactionEvents, running cost updates, and the local running cost that transactionLimit.maxCost is checked
-// against. Hooks: tx-engine.ts calls trackCost (every evaluation, power changes) and onTxEvent (every event it
-// builds); tx-limits.ts calls localCostMs / usesLocalCost. The tariff store and handlers are in blocks/tariffs.ts.
+// against. Hooks: tx-engine.ts calls trackCost (every evaluation, power changes); onTxEvent is the tariffs block's
+// decorateTxEvent (block.ts: every event tx-engine builds); tx-limits.ts calls localCostMs / usesLocalCost. The tariff store and handlers are in blocks/tariffs.ts.
 import type { OcppTypes } from '@chargewire/ocpp';
 import { every } from './clock.ts';
 import type { EvseState, IdToken, TxState } from './evse.ts';

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { settle } from './clock.ts';
 import { harness, VERSIONS } from './testing/harness.ts';
+import type { Block } from './block.ts';
 
 for (const version of VERSIONS) {
   describe(`transactions (${version})`, () => {
@@ -116,3 +117,20 @@ for (const version of VERSIONS) {
     });
   });
 }
+
+test('every TransactionEvent passes the decorateTxEvent hook of each block, in block order, before it is sent', async () => {
+  const { st, csms } = await harness({ variables: { 'TxCtrlr.TxStartPoint': 'EVConnected', 'TxCtrlr.TxStopPoint': 'EVConnected' } });
+  assert.deepEqual(st.blocks.filter((b) => b.decorateTxEvent).map((b) => b.id), ['H', 'C17-C25', 'I'], 'reservation before tariffs (I12.FR.06 reads the reservationId)');
+  const seen: string[] = [];
+  const mark = (name: string): Block => ({ id: name, name, handlers: {}, decorateTxEvent: (_s, _e, ev) => {
+    seen.push(`${name}${ev.seqNo}`);
+    ev.customData = { vendorId: `${ev.customData?.vendorId ?? ''}${name}` };
+  } });
+  (st as { blocks: readonly Block[] }).blocks = [...st.blocks, mark('x'), mark('y')];
+  st.plugIn(1, 1);
+  await settle();
+  st.unplug(1);
+  await settle();
+  assert.deepEqual(seen, ['x0', 'y0', 'x1', 'y1']);
+  assert.deepEqual(csms.txEvents.map((e) => e.customData?.vendorId), ['xy', 'xy']);
+});

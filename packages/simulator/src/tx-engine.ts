@@ -8,11 +8,10 @@ import { chargingState, txConditions, type ChargingState, type EvseState, type S
 import { readMeter, splitReading, type MeterContext } from './blocks/meter-values.ts';
 import { limitOfflineQueue } from './tx-queue-limit.ts';
 import { applyCsmsLimit, armLimits, onCostUpdate } from './tx-limits.ts';
-import { onTxEvent as addCostInfo, trackCost } from './tariff-tx.ts';
+import { trackCost } from './tariff-tx.ts';
 import { keepAlive } from './tx-resume.ts';
 import { checkDataSigned } from './data-signed.ts';
 import { endedMeterValues, sampleBegin, startEndedSampling } from './tx-ended-samples.ts';
-import { seedPaymentLimits } from './blocks/payments.ts';
 import type { Station } from './station.ts';
 
 type TxEvent = OcppTypes.TransactionEventRequest;
@@ -204,8 +203,6 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
     ...(meterValue.length ? { meterValue } : {}),
   };
   // [E16.FR.01] [E16.FR.03] [F07.FR.03] [C24.FR.03] [C25.FR.25] the limits in force, once, in the next TransactionEvent after a change.
-  // [C18.FR.06] [C25.FR.04] [C25.FR.05] [C25.FR.06] the limits of an ad hoc payment go with its idToken (blocks/payments.ts).
-  if (evse.auth && !tx.idTokenSent) seedPaymentLimits(st, evse);
   if (tx.limits?.report) { ev.transactionInfo.transactionLimit = tx.limits.report; tx.limits.report = undefined; }
   // [E06] stoppedReason Local is the default and may be omitted; send it anyway when asked explicitly.
   if (stoppedReason === 'Local') ev.transactionInfo.stoppedReason = 'Local';
@@ -220,9 +217,9 @@ export function sendTxEvent(st: Station, evse: EvseState, eventType: 'Started' |
   if ((tx.chargingState === 'Charging' || phasesSent.has(tx)) && phasesSent.get(tx) !== phases) { ev.numberOfPhasesUsed = phases; phasesSent.set(tx, phases); }
   // [E04] events that happen while offline carry offline = true.
   if (!st.connected) ev.offline = true;
-  // [E01.FR.13] [E02.FR.03] [E03.FR.03] [F02.FR.06] [H01.FR.15] the next event after a reservation was used carries its id.
-  if (evse.reservationId !== undefined) { ev.reservationId = evse.reservationId; delete evse.reservationId; }
-  addCostInfo(st, evse, ev); // [I07.FR.32] [I08.FR.22] tariffId, [I12.FR.01] [I12.FR.02] costDetails (2.1 local cost, tariff-tx.ts)
+  // The blocks' own fields (block.ts decorateTxEvent): [H01.FR.15] reservationId (blocks/reservation.ts), [C18.FR.06]
+  // [C25.FR.04] the limits of an ad hoc payment (blocks/payments.ts), [I07.FR.32] [I12.FR.01] tariffId, costDetails (blocks/tariffs.ts).
+  for (const b of st.blocks) b.decorateTxEvent?.(st, evse, ev);
   // [B02.FR.03] [B03.FR.01] locally authorized transactions run before Accepted; their events wait in the durable queue
   st.outbox.enqueue('TransactionEvent', ev as unknown as Record<string, unknown>);
   st.emit('transactionEvent', ev);

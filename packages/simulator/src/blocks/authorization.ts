@@ -2,12 +2,13 @@
 // local-list and offline rules (C13–C15), local stop (E07), ClearCache (C11).
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import { faultedForEv, sameIdToken as same, type EvseState, type IdToken, type StoppedReason, type TriggerReason } from '../evse.ts';
+import { sameIdToken as same, type EvseState, type IdToken, type StoppedReason, type TriggerReason } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { endTx } from '../tx-engine.ts';
 import { keepInBay } from '../parking-bay.ts';
 import { claimReservation, preferFor } from './reservation.ts';
-import { paymentAuthorizationExpired, webPaymentPending } from './payments.ts';
+import { paymentAuthorizationExpired } from './payments.ts';
+import { lockedTo, startRefusal } from '../start-gate.ts';
 import { csmsVerdict } from './tariffs.ts';
 
 type Info = OcppTypes.IdTokenInfoType;
@@ -110,9 +111,6 @@ export function localStop(st: Station, evse: EvseState, trigger: TriggerReason, 
   st.refresh(evse, trigger);
 }
 
-/** [C01.FR.23] a transaction that was authorized by another token (and lost it) is not re-authorized by this one. */
-const lockedTo = (e: EvseState, t: IdToken): boolean => !!e.tx?.authorizedBy && !same(e.tx.authorizedBy, t);
-
 /** `decide` replaces the plain token check (authorizeToken), e.g. for an eMAID with its contract certificate (C07, iso15118-auth.ts). */
 // [C08.FR.02] the simulated HMI: a token can restart the identification at any time
 export async function presentToken(st: Station, idToken: IdToken, evseId?: number, decide = (): Promise<Decision | undefined> => authorizeToken(st, idToken)): Promise<{ status: string; evseId?: number }> {
@@ -132,19 +130,20 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
       return { status: 'Stopped' };
     }
   }
+  // No EVSE named: the one where an EV waits, else a free one where the token may start (start-gate.ts), [H03] its reserved EVSE first.
   const evse = evseId !== undefined ? st.evse(evseId)
-    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken)) ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative && !faultedForEv(e)), idToken); // [H03] its reserved EVSE first
+    : st.evses.find((e) => e.plugged !== undefined && !e.auth && !lockedTo(e, idToken))
+      ?? preferFor(st, st.evses.filter((e) => !e.tx && !startRefusal(st, e, 'local', idToken)), idToken);
   if (!evse) {
     // No EVSE named and none free: the driver may be stopping a session of its group (C09.FR.03).
     const authorized = st.evses.filter((e) => e.auth?.groupIdToken);
     return authorized.length ? groupStop(st, authorized, idToken, false, pre) : { status: 'NoEvseAvailable' };
   }
   if (evse.auth) return groupStop(st, [evse], idToken, true, pre);
-  if (lockedTo(evse, idToken)) return { status: 'Occupied', evseId: evse.id };
-  // A Faulted EVSE (connector-fault.ts) is not available for energy delivery: no authorization there.
-  if (faultedForEv(evse)) return { status: 'Faulted', evseId: evse.id };
-  // [C25.FR.22] an EVSE held for a web payment (NotifyWebPaymentStarted) takes no local start (payments.ts).
-  if (webPaymentPending(st, evse)) return { status: 'WebPaymentPending', evseId: evse.id };
+  // Unavailable, Faulted, [C01.FR.23] Occupied, [C25.FR.22] WebPaymentPending: refused before any Authorize (start-gate.ts);
+  // the reservation is checked once the authorization told the groupIdToken (H03.FR.07, H03.FR.08; below).
+  const refused = startRefusal(st, evse, 'local', idToken);
+  if (refused) return { status: refused, evseId: evse.id };
   let decision: Decision | undefined;
   // AuthCtrlr.Enabled = false: no authorization needed, every token is accepted.
   if (!st.bool('AuthCtrlr', 'Enabled', true)) decision = { info: { status: 'Accepted' }, offline: !st.connected };
@@ -166,14 +165,21 @@ export async function presentToken(st: Station, idToken: IdToken, evseId?: numbe
   return { status: 'Accepted', evseId: evse.id };
 }
 
-/** [C02.FR.01] a start button: the transaction is authorized with IdToken type NoAuthorization, idToken "". */
-export function pressStartButton(st: Station, evseId: number): void {
+/**
+ * [C02.FR.01] a start button: the transaction is authorized with IdToken type NoAuthorization, idToken "". The button
+ * is a local action like a presented idToken: the same gate (start-gate.ts: Unavailable, Faulted, Occupied incl.
+ * [C01.FR.23], [C25.FR.22] WebPaymentPending), and [H03.FR.01] not on an EVSE reserved for somebody else.
+ */
+export function pressStartButton(st: Station, evseId: number): { status: string; evseId: number } {
   const evse = st.evse(evseId);
   const idToken: IdToken = { idToken: '', type: 'NoAuthorization' };
-  if (evse.auth || !claimReservation(st, evse, idToken)) return; // [H03.FR.01] not on an EVSE reserved for somebody else
+  const refused = startRefusal(st, evse, 'local', idToken);
+  if (refused) return { status: refused, evseId };
+  if (!claimReservation(st, evse, idToken)) return { status: 'Reserved', evseId };
   evse.auth = { idToken };
   armEvTimeout(st, evse);
   st.refresh(evse, 'Authorized');
+  return { status: 'Accepted', evseId };
 }
 
 /**

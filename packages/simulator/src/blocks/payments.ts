@@ -7,94 +7,26 @@
 // the driver actions answer NotSupported. The amount settled: the station's own cost calculation when a local tariff
 // (blocks/tariffs.ts, tariff-tx.ts, I07/I08) priced the transaction (costDetails of the Ended event, incl. tax; the
 // CSMS's cost updates are then not used, as for maxCost in E16.FR.16), else the CSMS's totalCost of the Ended
-// transaction (else its last running cost), see C21 in docs/conformance-status.json.
-import { EventEmitter } from 'node:events';
+// transaction (else its last running cost), see C21 in docs/conformance-status.json. The sessions, holds and display
+// are kept in ../payment-state.ts; the running cost, incremental authorization and settlement (C20–C23) are in
+// ../payment-settlement.ts.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import type { TimerHandle } from '../clock.ts';
 import type { EvseState, IdToken, TransactionLimit } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { PaymentTerminal, type PaymentCard, type TerminalPayment } from '../payment-terminal.ts';
-import { applyLocalLimit, supportedLimits, LIMIT_FIELDS } from '../tx-limits.ts';
+import { supportedLimits, LIMIT_FIELDS } from '../tx-limits.ts';
 import { endTx } from '../tx-engine.ts';
-import { usesLocalCost } from '../tariff-tx.ts';
+import { notify, now, paymentState, show, stateOf, type PaymentState, type Session } from '../payment-state.ts';
+import { watchSettlement } from '../payment-settlement.ts';
 import { presentToken, type Decision } from './authorization.ts';
+import { startRefusal } from '../start-gate.ts';
 import { is21 } from './tariffs.ts';
 import { QR_PARAMETERS, buildQrUrl, templateProblem, totpV1, type QrLimits } from '../web-payment-qr.ts';
 
-type SettlementReq = OcppTypes.NotifySettlementRequest;
-
-/** One ad hoc payment made at the station's terminal, from the card until settlement or cancelation. */
-interface Session {
-  pspRef: string;
-  evseId: number;
-  /** Amount reserved on the card now (AuthorizationAmount plus increments, C23). */
-  authorized: number;
-  /** PaymentCtrlr.AuthorizeDirectPayment was true: the CSMS knows the idToken (C19.FR.02). */
-  viaCsms: boolean;
-  transactionId?: string;
-  /** Last running cost of the transaction from the CSMS (TransactionEventResponse / CostUpdated). */
-  cost?: number;
-  incrementing?: boolean;
-  /** Authorized amount at which an increment was declined: not asked again at that amount. */
-  declinedAt?: number;
-  vat?: { vatNumber: string; vatCompany?: OcppTypes.AddressType };
-}
-
-interface PaymentState {
-  terminal?: PaymentTerminal;
-  sessions: Session[];
-  /** The driver's limits entered for the QR code of an EVSE (0: QR code without EVSE), C25.FR.03. */
-  qr: Map<number, TransactionLimit>;
-  /** EVSEs held for a web payment (NotifyWebPaymentStarted, C25.FR.22). */
-  locks: Map<number, TimerHandle>;
-  /** NotifySettlement requests that wait for a connection. */
-  pending: SettlementReq[];
-  /** What the station's display shows per EVSE (0: the whole station); 'display' events as well. */
-  display: Map<number, string>;
-  events: EventEmitter<{ display: [{ evseId: number; text: string }] }>;
-}
-
-const STATES = new WeakMap<Station, PaymentState>();
-const now = (st: Station): string => new Date(st.clock.now()).toISOString();
-
-function stateOf(st: Station): PaymentState {
-  let s = STATES.get(st);
-  if (s) return s;
-  s = { sessions: [], qr: new Map(), locks: new Map(), pending: [], display: new Map(), events: new EventEmitter() };
-  STATES.set(st, s);
-  const state = s;
-  // [C25.FR.22] a RequestStartTransaction ends the hold of a web payment (on its EVSE; without evseId all of them).
-  st.on('request', (r) => {
-    if (r.action === 'RequestStartTransaction') {
-      const id = (r.payload as OcppTypes.RequestStartTransactionRequest).evseId;
-      for (const [evseId, h] of state.locks) if (id === undefined || id === evseId) { st.clock.clearTimeout(h); state.locks.delete(evseId); }
-    }
-    if (r.action === 'CostUpdated') {
-      const p = r.payload as OcppTypes.CostUpdatedRequest;
-      const session = state.sessions.find((x) => x.transactionId === p.transactionId);
-      // (E16.FR.16 spirit) a transaction priced by a local tariff ignores the CSMS's cost updates.
-      if (session && !localCost(st, session)) st.afterResponse(() => onCost(st, session, p.totalCost));
-    }
-  });
-  return s;
-}
-
-function show(st: Station, evseId: number, text: string): void {
-  const s = stateOf(st);
-  s.display.set(evseId, text);
-  s.events.emit('display', { evseId, text });
-}
-
-/** What the display of an EVSE shows (payment feedback, receipt URL), and the emitter of 'display' events. */
-export function paymentDisplay(st: Station): { display: ReadonlyMap<number, string>; events: PaymentState['events'] } {
-  const s = stateOf(st);
-  return { display: s.display, events: s.events };
-}
-
-export function paymentTerminal(st: Station): PaymentTerminal | undefined { return STATES.get(st)?.terminal; }
+export { paymentDisplay, paymentTerminal } from '../payment-state.ts';
 
 /** [C18] step 4: idToken = PspRef, type DirectPayment, additionalInfo = the PaymentCtrlr.PaymentDetails the terminal has. */
 function paymentToken(st: Station, p: TerminalPayment): IdToken {
@@ -109,17 +41,19 @@ export interface PaymentResult { status: string; evseId?: number; pspRef?: strin
 
 /** The driver presents a payment card at the integrated terminal, for EVSE `evseId` (default: the one with an EV waiting, else a free one). */
 export async function presentPaymentCard(st: Station, card: PaymentCard = {}, evseId?: number): Promise<PaymentResult> {
-  const s = STATES.get(st);
+  const s = paymentState(st);
   const terminal = s?.terminal;
   if (!is21(st) || !terminal || !st.bool('PaymentCtrlr', 'Enabled', false)) return { status: 'NotSupported' };
   if (terminal.problem) return { status: 'TerminalProblem' };
-  const free = (e: EvseState): boolean => e.operative && !e.auth && !e.tx?.authorizedBy && !s.locks.has(e.id) && !e.reserved;
+  // Before the terminal reserves an amount: an EVSE where a new idToken may start (start-gate.ts: Unavailable, Faulted,
+  // Occupied, [C25.FR.22] WebPaymentPending, Reserved; the PspRef is not known yet, so any other token's transaction
+  // and any reservation are in the way).
+  const refusal = (e: EvseState): string | undefined => startRefusal(st, e, 'local', undefined, {});
   const evse = evseId !== undefined ? st.evses.find((e) => e.id === evseId)
-    : st.evses.find((e) => e.plugged !== undefined && free(e)) ?? st.evses.find((e) => !e.tx && free(e));
+    : st.evses.find((e) => e.plugged !== undefined && !refusal(e)) ?? st.evses.find((e) => !e.tx && !refusal(e));
   if (!evse) return { status: 'NoEvseAvailable' };
-  if (evse.auth || evse.tx?.authorizedBy) return { status: 'Occupied', evseId: evse.id };
-  if (s.locks.has(evse.id)) return { status: 'WebPaymentPending', evseId: evse.id };
-  if (evse.reserved) return { status: 'Reserved', evseId: evse.id };
+  const refused = refusal(evse);
+  if (refused) return { status: refused, evseId: evse.id };
   // [C18.FR.01] the terminal reserves PaymentCtrlr.AuthorizationAmount; [C18.FR.02] it asks its PSP to authorize the card.
   const amount = st.num('PaymentCtrlr', 'AuthorizationAmount', 0);
   const r = await terminal.authorize(card, amount);
@@ -178,7 +112,7 @@ async function cancelBeforeTx(st: Station, s: PaymentState, session: Session): P
  * (C20) and settlement (C21).
  */
 export async function cancelPayment(st: Station, evseId: number): Promise<PaymentResult> {
-  const s = STATES.get(st);
+  const s = paymentState(st);
   const evse = st.evse(evseId);
   const session = s && sessionOn(s, evse);
   if (!s || !session) return { status: 'NoPayment', evseId };
@@ -199,22 +133,23 @@ export async function cancelPayment(st: Station, evseId: number): Promise<Paymen
  * a payment authorized at this EVSE is canceled, [C19.FR.02] and reported when the CSMS knew it.
  */
 export function paymentAuthorizationExpired(st: Station, evse: EvseState): void {
-  const s = STATES.get(st);
+  const s = paymentState(st);
   const session = s && !evse.tx ? sessionOn(s, evse) : undefined;
   if (s && session) void cancelBeforeTx(st, s, session);
 }
 
 /**
- * Hook of tx-engine sendTxEvent, before the first TransactionEvent that carries the authorizing idToken: the limits that
- * come with a payment authorization, reported in that event's transactionInfo.transactionLimit and enforced (E16):
- * [C18.FR.06] maxCost = the amount authorized on the card; [C25.FR.04] [C25.FR.05] [C25.FR.06] the limits the driver
- * entered for the QR code, for the DirectPayment remote start that follows the web payment.
+ * The block's decorateTxEvent hook (block.ts), for the first TransactionEvent that carries the authorizing idToken: the
+ * limits that come with a payment authorization, reported in that event's transactionInfo.transactionLimit (with the
+ * other limits in force) and enforced (E16): [C18.FR.06] maxCost = the amount authorized on the card; [C25.FR.04]
+ * [C25.FR.05] [C25.FR.06] the limits the driver entered for the QR code, for the DirectPayment remote start that
+ * follows the web payment.
  */
-export function seedPaymentLimits(st: Station, evse: EvseState): void {
-  const s = STATES.get(st);
+function seedPaymentLimits(st: Station, evse: EvseState, ev: OcppTypes.TransactionEventRequest): void {
+  const s = paymentState(st);
   const tx = evse.tx;
   const token = evse.auth?.idToken;
-  if (!s || !tx || token?.type !== 'DirectPayment' || !is21(st)) return;
+  if (!s || !tx || !ev.idToken || ev.idToken !== token || token.type !== 'DirectPayment' || !is21(st)) return;
   const session = s.sessions.find((x) => x.pspRef === token.idToken && !x.transactionId);
   let limit: TransactionLimit | undefined;
   if (session) limit = { maxCost: session.authorized };
@@ -229,101 +164,18 @@ export function seedPaymentLimits(st: Station, evse: EvseState): void {
   if (!Object.keys(ok).length) return;
   const l = (tx.limits ??= { current: {}, csms: {} });
   Object.assign(l.current, ok);
-  l.report = { ...l.current };
+  ev.transactionInfo.transactionLimit = { ...l.current };
+  l.report = undefined;
 }
 
 /** The driver enters a VAT number for the receipt: [C18.FR.08] VatNumberValidation; an Accepted one goes into NotifySettlement. */
 export async function validateVatNumber(st: Station, vatNumber: string, evseId?: number): Promise<OcppTypes.VatNumberValidationResponse | undefined> {
   if (!is21(st)) throw new Error('VatNumberValidation needs OCPP 2.1');
   const resp = await st.call('VatNumberValidation', { vatNumber, ...(evseId !== undefined ? { evseId } : {}) });
-  const s = STATES.get(st);
+  const s = paymentState(st);
   const session = s?.sessions.find((x) => evseId === undefined || x.evseId === evseId);
   if (session && resp?.status === 'Accepted') session.vat = { vatNumber: resp.vatNumber || vatNumber, ...(resp.company ? { vatCompany: resp.company } : {}) };
   return resp;
-}
-
-/** The session's transaction runs and a local tariff calculates its cost (tariff-tx.ts). */
-function localCost(st: Station, session: Session): boolean {
-  const evse = st.evses.find((e) => e.tx !== undefined && e.tx.id === session.transactionId);
-  return evse !== undefined && usesLocalCost(evse);
-}
-
-/** The cost the station calculated itself, as reported in an event's costDetails (incl. tax when known). */
-function reportedLocalCost(ev: OcppTypes.TransactionEventRequest): number | undefined {
-  const total = ev.costDetails?.totalCost.total;
-  return total?.inclTax ?? total?.exclTax;
-}
-
-/**
- * [C23.FR.01] with PaymentCtrlr.IncrementalAuthorizationAmount > 0, costs above the authorized amount minus
- * IncrementalAuthorizationThreshold (absent: 10 % of AuthorizationAmount, the implementation's choice) make the terminal
- * increase the authorization; [C23.FR.02] when it did, Updated(LimitSet) with maxCost raised by that amount.
- */
-function onCost(st: Station, session: Session, cost: number): void {
-  session.cost = cost;
-  const terminal = STATES.get(st)?.terminal;
-  const inc = st.num('PaymentCtrlr', 'IncrementalAuthorizationAmount', 0);
-  if (!terminal || inc <= 0 || session.incrementing || session.declinedAt === session.authorized || !session.transactionId) return;
-  const threshold = st.num('PaymentCtrlr', 'IncrementalAuthorizationThreshold', st.num('PaymentCtrlr', 'AuthorizationAmount', 0) * 0.1);
-  if (cost <= session.authorized - threshold) return;
-  session.incrementing = true;
-  void terminal.increment(session.pspRef, inc).then((r) => {
-    session.incrementing = false;
-    if (!r.ok) { session.declinedAt = session.authorized; show(st, session.evseId, `Authorization not increased: ${r.reason}`); return; }
-    session.authorized = r.authorized;
-    const evse = st.evses.find((e) => e.tx?.id === session.transactionId);
-    if (evse) applyLocalLimit(st, evse, { maxCost: session.authorized });
-    if (session.cost !== undefined) onCost(st, session, session.cost);
-  });
-}
-
-/**
- * The CSMS answered the Ended event of a payment session's transaction; `cost` is the local tariff's total, else the
- * CSMS's totalCost (see the 'sent' listener below). Nothing to pay ([C20.FR.03] totalCost 0):
- * [C20.FR.04] release and cancel, [C20.FR.05] NotifySettlement Canceled. Otherwise [C21.FR.05] [C21.FR.06]
- * SettlementByCSMS: not via the terminal, [C21.FR.07] the display shows ReceiptServerUrl; else [C21.FR.01] the
- * terminal settles the total cost and [C21.FR.02] [C22.FR.01] [C22.FR.02] NotifySettlement reports the result.
- */
-async function finish(st: Station, s: PaymentState, session: Session, cost: number): Promise<void> {
-  s.sessions.splice(s.sessions.indexOf(session), 1);
-  const base = { transactionId: session.transactionId!, pspRef: session.pspRef, settlementTime: now(st), ...(session.vat ?? {}) };
-  const terminal = s.terminal!;
-  if (cost <= 0) {
-    await terminal.cancel(session.pspRef);
-    show(st, session.evseId, 'Payment canceled');
-    await notify(st, { ...base, status: 'Canceled', settlementAmount: 0 });
-    return;
-  }
-  if (st.bool('PaymentCtrlr', 'SettlementByCSMS', false)) {
-    const url = st.str('PaymentCtrlr', 'ReceiptServerUrl', '');
-    show(st, session.evseId, `Total ${cost}${url ? `; receipt: ${url}` : ''}`);
-    return;
-  }
-  const r = await terminal.settle(session.pspRef, cost);
-  const byCsms = st.bool('PaymentCtrlr', 'ReceiptByCSMS', false);
-  // [C22.FR.01] [C22.FR.02] Rejected / Failed without receipt information; [C21.FR.04] ReceiptByCSMS false: the terminal's receipt.
-  const req: SettlementReq = r.status === 'Settled'
-    ? { ...base, status: 'Settled', settlementAmount: cost, ...(byCsms ? {} : { receiptId: r.receiptId, receiptUrl: r.receiptUrl }) }
-    : { ...base, status: r.status, settlementAmount: cost, statusInfo: r.statusInfo };
-  const resp = await notify(st, req);
-  // C21 step 4b: the display shows the receipt URL ([C21.FR.03] from the CSMS when ReceiptByCSMS).
-  const url = byCsms ? resp?.receiptUrl : req.receiptUrl;
-  show(st, session.evseId, r.status === 'Settled' ? `Paid ${cost}${url ? `; receipt: ${url}` : ''}` : `Payment ${r.status.toLowerCase()}`);
-}
-
-/** NotifySettlement; without a connection it waits for the next one. */
-async function notify(st: Station, req: SettlementReq): Promise<OcppTypes.NotifySettlementResponse | undefined> {
-  const resp = await st.call('NotifySettlement', req);
-  if (!resp && !(st.connected && st.registration === 'Accepted')) stateOf(st).pending.push(req);
-  return resp;
-}
-
-function flush(st: Station): void {
-  const s = STATES.get(st);
-  if (!s?.pending.length) return;
-  st.afterResponse(async () => {
-    while (s.pending.length && st.connected && st.registration === 'Accepted') await notify(st, s.pending.shift()!);
-  });
 }
 
 /**
@@ -366,12 +218,13 @@ export function scanQr(st: Station, evseId?: number, limits: QrLimits = {}): str
 
 /** [C25.FR.22] an EVSE held for a web payment: no locally started transaction (authorization.ts presentToken). */
 export function webPaymentPending(st: Station, evse: EvseState): boolean {
-  return STATES.get(st)?.locks.has(evse.id) ?? false;
+  return paymentState(st)?.locks.has(evse.id) ?? false;
 }
 
 export const block: Block = {
   id: 'C17-C25',
   name: 'Ad hoc payments',
+  decorateTxEvent: seedPaymentLimits,
   handlers: {
     // [C25.FR.27] answered without parameters; [C25.FR.22] feedback to the driver and the EVSE held for `timeout`
     // seconds or until a RequestStartTransaction arrives.
@@ -415,25 +268,6 @@ export const block: Block = {
       const session = s.sessions.find((x) => x.pspRef === ev.idToken!.idToken && !x.transactionId);
       if (session) session.transactionId = ev.transactionInfo.transactionId;
     });
-    st.on('sent', (e) => {
-      if (e.action !== 'TransactionEvent' || !e.response) return;
-      const p = e.payload as OcppTypes.TransactionEventRequest;
-      const resp = e.response as OcppTypes.TransactionEventResponse;
-      const session = s.sessions.find((x) => x.transactionId === p.transactionInfo.transactionId);
-      if (!session) return;
-      const local = reportedLocalCost(p);
-      if (p.eventType === 'Ended') {
-        // [C21.FR.01] the total cost: calculated by the station with its local tariff, else the CSMS's.
-        const cost = local ?? (typeof resp.totalCost === 'number' ? resp.totalCost : session.cost ?? 0);
-        st.afterResponse(() => finish(st, s, session, cost));
-      } else if (local !== undefined) {
-        st.afterResponse(() => onCost(st, session, local)); // the local running cost (I12)
-      } else if (typeof resp.totalCost === 'number' && !localCost(st, session)) {
-        const cost = resp.totalCost;
-        st.afterResponse(() => onCost(st, session, cost));
-      }
-    });
-    st.on('connected', () => flush(st));
-    st.on('registration', (r) => { if (r.status === 'Accepted') flush(st); });
+    watchSettlement(st, s); // C20–C23: running cost, settlement when the transaction ends (payment-settlement.ts)
   },
 };

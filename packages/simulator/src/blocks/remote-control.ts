@@ -2,7 +2,7 @@
 // (F03/F04), UnlockConnector (F05), TriggerMessage (F06).
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
-import { connectorStatus, faultedForEv } from '../evse.ts';
+import { connectorStatus, type EvseState } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { sendTxEvent } from '../tx-engine.ts';
 import { armEvTimeout, authorizeToken, localStop } from './authorization.ts';
@@ -13,27 +13,32 @@ import { triggerCertificateSigning } from './security.ts';
 import { remoteStartProfile } from './smart-charging.ts';
 import { triggerLogStatus } from './diagnostics.ts';
 import { triggerFirmwareStatus } from './firmware.ts';
-import { claimReservation, preferFor, reservationFor } from './reservation.ts';
+import { claimReservation, preferFor } from './reservation.ts';
+import { startRefusal, type StartRefusal } from '../start-gate.ts';
 
 type Trigger = OcppTypes.MessageTriggerEnumType;
+
+/** The reasonCode of a refused RequestStartTransaction (a Faulted EVSE is not available: Unavailable). */
+const REFUSED: Record<StartRefusal, OcppTypes.StatusInfoType> = {
+  Unavailable: { reasonCode: 'Unavailable' }, Faulted: { reasonCode: 'Unavailable' }, Occupied: { reasonCode: 'Occupied' },
+  Reserved: { reasonCode: 'InvalidIdToken', additionalInfo: 'EVSE reserved' }, WebPaymentPending: { reasonCode: 'Occupied' },
+};
 
 async function requestStart(st: Station, req: OcppTypes.RequestStartTransactionRequest): Promise<OcppTypes.RequestStartTransactionResponse> {
   // [B02.FR.05] not while Pending.
   if (st.registration !== 'Accepted') return { status: 'Rejected' };
-  // [F01.FR.20] no evseId: pick a free, operative EVSE (one with an EV waiting first).
+  // [F01.FR.20] no evseId: pick an EVSE where the remote start may begin (start-gate.ts), one with an EV waiting first;
+  // [H03] among them the EVSE reserved for this idToken first (reservation.preferFor).
+  const usable = (e: EvseState): boolean => !startRefusal(st, e, 'remote', req.idToken);
   const evse = req.evseId !== undefined ? st.evses.find((e) => e.id === req.evseId)
-    // [H03] among them the EVSE reserved for this idToken first (reservation.preferFor).
-    : preferFor(st, st.evses.filter((e) => e.plugged !== undefined && !e.auth && e.operative), req.idToken, req.groupIdToken)
-      ?? preferFor(st, st.evses.filter((e) => !e.auth && !e.tx && e.operative), req.idToken, req.groupIdToken);
+    : preferFor(st, st.evses.filter((e) => e.plugged !== undefined && usable(e)), req.idToken, req.groupIdToken)
+      ?? preferFor(st, st.evses.filter((e) => !e.tx && usable(e)), req.idToken, req.groupIdToken);
   if (!evse) return { status: 'Rejected', statusInfo: { reasonCode: 'NoEvse' } };
-  // [F01.FR.23] [F02.FR.25] Unavailable/Faulted EVSE -> Rejected; Faulted: the EV's connector, or all of them (connector-fault.ts).
-  if (!st.operative || !evse.operative || faultedForEv(evse) || evse.connectors.every((c) => connectorStatus(evse, c, st.operative) === 'Unavailable' && evse.plugged !== c.id)) {
-    return { status: 'Rejected', statusInfo: { reasonCode: 'Unavailable' } };
-  }
-  // [F01.FR.24] an authorized transaction on it -> Rejected.
-  if (evse.auth) return { status: 'Rejected', statusInfo: { reasonCode: 'Occupied' } };
-  // [F01.FR.21] [F01.FR.22] [F02.FR.23] [F02.FR.24] Reserved for another idToken and groupIdToken -> Rejected.
-  if (reservationFor(st, evse, req.idToken, req.groupIdToken) === null) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidIdToken', additionalInfo: 'EVSE reserved' } };
+  // [F01.FR.23] [F02.FR.25] Unavailable or Faulted, [F01.FR.24] [F02.FR.26] an authorized transaction on it, [F01.FR.21]
+  // [F01.FR.22] [F02.FR.23] [F02.FR.24] Reserved for another idToken and groupIdToken -> Rejected. [C25.FR.22] a web
+  // payment hold does not refuse it: the RequestStartTransaction ends the hold (origin 'remote').
+  const refused = startRefusal(st, evse, 'remote', req.idToken, { ...(req.groupIdToken ? { groupIdToken: req.groupIdToken } : {}) });
+  if (refused) return { status: 'Rejected', statusInfo: REFUSED[refused] };
   // [F01.FR.26] [F02.FR.27] an invalid ChargingProfile -> Rejected; [F01.FR.10] [F02.FR.18] a valid one is used for this
   // transaction; [F01.FR.12] [F02.FR.20] ignored without smart charging (blocks/smart-charging.ts).
   const badProfile = remoteStartProfile(st, evse, req);

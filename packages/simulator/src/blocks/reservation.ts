@@ -30,13 +30,17 @@ interface Store {
   pending: OcppTypes.ReservationStatusUpdateRequest[];
   file?: string;
   syncing: boolean;
+  /** Bumped on every change of `list`. */
+  rev: number;
+  /** What syncReservations last judged (inputsKey): unchanged, it has nothing to do. */
+  synced?: string;
 }
 
 const stores = new WeakMap<Station, Store>();
 function store(st: Station): Store {
   let s = stores.get(st);
   if (!s) {
-    s = { list: [], timers: new Map(), pending: [], syncing: false, ...(st.opts.dataDir ? { file: join(st.opts.dataDir, 'reservations.json') } : {}) };
+    s = { list: [], timers: new Map(), pending: [], syncing: false, rev: 0, ...(st.opts.dataDir ? { file: join(st.opts.dataDir, 'reservations.json') } : {}) };
     stores.set(st, s);
   }
   return s;
@@ -102,6 +106,7 @@ function computeFlags(st: Station): EvseState[] {
 
 function save(st: Station): void {
   const s = store(st);
+  s.rev++;
   if (s.file) writeFileAtomic(s.file, JSON.stringify(s.list));
 }
 
@@ -161,6 +166,9 @@ function expire(st: Station, id: number): void {
 export function syncReservations(st: Station): void {
   const s = store(st);
   if (s.syncing || (!s.list.length && !st.evses.some((e) => e.reserved))) return; // nothing reserved: nothing to do
+  // Nothing the reservations depend on changed since the last sync: the same result, skip the matching.
+  const key = inputsKey(st, s);
+  if (key === s.synced) return;
   s.syncing = true;
   try {
     for (const r of [...s.list]) {
@@ -170,6 +178,21 @@ export function syncReservations(st: Station): void {
   } finally {
     s.syncing = false;
   }
+  s.synced = inputsKey(st, s);
+}
+
+/**
+ * What unavailable / free / inUse and the Reserved flags depend on: the reservations (rev), the station's
+ * availability, per EVSE its availability, its connectors' availability and faults, the EV, the authorization,
+ * the transaction and who authorized it, and the flag itself.
+ */
+function inputsKey(st: Station, s: Store): string {
+  let key = `${s.rev}|${st.operative ? 1 : 0}`;
+  for (const e of st.evses) {
+    key += `|${e.operative ? 1 : 0}${e.plugged ?? '-'}${e.auth ? 1 : 0}${e.tx ? 1 : 0}${e.tx?.authorizedBy ? 1 : 0}${e.reserved ? 1 : 0}`;
+    for (const c of e.connectors) key += `${c.operative ? 1 : 0}${c.faulted ? 1 : 0}`;
+  }
+  return key;
 }
 
 /** Load persisted reservations (B01.FR.13, B11.FR.05: Reserved again after a reboot) and arm their expiry. */
@@ -181,6 +204,7 @@ export function loadReservations(st: Station): void {
     if (Date.parse(r.expiryDateTime) <= st.clock.now()) update(st, r.id, 'Expired');
     else { s.list.push(r); arm(st, r); }
   }
+  s.rev++;
   if (s.pending.length) save(st);
   computeFlags(st);
   st.on('registration', ({ status }) => { if (status === 'Accepted') setImmediate(() => flush(st)); });
@@ -288,6 +312,10 @@ export const block: Block = {
   id: 'H',
   name: 'Reservation',
   init: loadReservations,
+  // [E01.FR.13] [E02.FR.03] [E03.FR.03] [F02.FR.06] [H01.FR.15] the next event after a reservation was used carries its id.
+  decorateTxEvent: (_st, evse, ev) => {
+    if (evse.reservationId !== undefined) { ev.reservationId = evse.reservationId; delete evse.reservationId; }
+  },
   handlers: {
     ReserveNow: reserveNow,
     CancelReservation: (st, req) => {

@@ -11,7 +11,7 @@ import { sameIdToken, type IdToken } from '../evse.ts';
 import type { Station } from '../station.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
 import { checkTariff, type TariffCheck } from '../tariff-cost.ts';
-import { changeTransactionTariff, txTariff } from '../tariff-tx.ts';
+import { changeTransactionTariff, onTxEvent, txTariff } from '../tariff-tx.ts';
 import { notifyHardWired } from '../notify-event.ts';
 
 type Tariff = OcppTypes.TariffType;
@@ -177,6 +177,9 @@ const notSupported = (st: Station): void => {
 export const block: Block = {
   id: 'I',
   name: 'Tariff and cost',
+  // [I07.FR.32] [I08.FR.22] tariffId, [I12.FR.01] [I12.FR.02] costDetails (2.1 local cost, tariff-tx.ts); after the
+  // reservation block (BLOCKS order): the reservation time counts for the cost (I12.FR.06).
+  decorateTxEvent: onTxEvent,
   handlers: {
     SetDefaultTariff: (st, req) => {
       notSupported(st);
