@@ -99,6 +99,8 @@ describe('CLI flag parsing (parseCli)', () => {
     fails(['--url', 'ws://csms.example/ocpp', '--security-profile', '2', '--password', 'pw-of-sixteen-chars'], /--security-profile 2 needs a wss:\/\/ URL/);
     fails(['--url', 'wss://csms.example/ocpp', '--security-profile', '2'], /--security-profile 2 needs --password/);
     fails(['--security-profile', '4'], /--security-profile takes 1, 2 or 3/);
+    // The same check as the station's (checkSecurityProfile): an empty certificate file is no client certificate.
+    fails(['--url', 'wss://csms.example/ocpp', '--security-profile', '3', '--cert', pem('empty.pem', ''), '--key', key], /--security-profile 3 needs a client certificate/);
     fails(['--url', 'wss://csms.example/ocpp', '--cert', cert], /--cert and --key go together/);
     fails(['--ca', ca], /need a wss:\/\/ URL/);
     fails(['--url', 'wss://csms.example/ocpp', '--ca', join(dir, 'missing.pem')], /cannot read --ca/);

@@ -10,6 +10,7 @@ import { loadScenario, runScenario, type Scenario } from './scenario.ts';
 import { runSwarm, type SwarmOptions } from './swarm.ts';
 import { logJson } from './log-mask.ts';
 import type { FaultReason } from './connector-fault.ts';
+import { securityProfileProblem, type SecurityProfileNeed } from './blocks/security.ts';
 
 const HELP = `commands:
   plug [evse] [connector]   plug an EV in          unplug [evse]          unplug it
@@ -105,6 +106,14 @@ export type CliPlan =
   | { kind: 'swarm'; swarm: SwarmOptions }
   | { kind: 'station'; station: StationOptions; scenario?: Scenario };
 
+/** What a security profile lacks (securityProfileProblem), said with the flags that provide it. */
+const CLI_NEEDS: Record<SecurityProfileNeed, (url: string) => string> = {
+  wss: (url) => `needs a wss:// URL (got ${url})`,
+  password: () => 'needs --password (HTTP Basic auth)',
+  clientCertificate: () => 'needs a client certificate: --cert <pem file> --key <pem file>',
+  verifyCsms: () => 'may not skip the CSMS certificate check',
+};
+
 const SINGLE_ONLY = ['evses', 'data-dir', 'payments', 'scenario', 'security-profile', 'ca', 'cert', 'key'] as const;
 const SWARM_ONLY = ['ramp-ms', 'duration-s', 'heartbeat-s', 'allow-remote'] as const;
 
@@ -172,12 +181,9 @@ export function parseCli(argv: string[]): CliPlan {
     profile = Number(p) as 1 | 2 | 3;
   } else if (secure) profile = tls.cert && v.password === undefined ? 3 : v.password !== undefined ? 2 : undefined;
   else if (v.password !== undefined) profile = 1;
-  if (profile !== undefined) {
-    const need = (ok: boolean, m: string) => { if (!ok) fail(`--security-profile ${profile} ${m}`); };
-    need(profile === 1 || secure, `needs a wss:// URL (got ${url})`);
-    need(profile === 3 || v.password !== undefined, 'needs --password (HTTP Basic auth)');
-    need(profile !== 3 || tls.cert !== undefined, 'needs a client certificate: --cert <pem file> --key <pem file>');
-  }
+  // [A00] what the profile needs, checked as the station checks it (checkSecurityProfile), in terms of the flags.
+  const problem = securityProfileProblem({ identity: '', url, ...common, ...(profile !== undefined ? { securityProfile: profile } : {}), tls });
+  if (problem) fail(`--security-profile ${profile} ${CLI_NEEDS[problem.need](url)}`);
 
   const sc = v.scenario !== undefined ? loadScenario(v.scenario) : undefined;
   const evses = Array.from({ length: num('evses', v.evses ?? '1', 1) }, () => ({ maxPowerW: 22_000, connectors: [{ type: 'cType2', maxPowerW: 22_000 }] }));

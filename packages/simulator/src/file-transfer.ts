@@ -1,10 +1,12 @@
 // File transfer of the station for log upload (N01) and firmware download (L01/L02): HTTP and HTTPS
 // only (OCPPCommCtrlr.FileTransferProtocols = HTTP,HTTPS; FTP is not simulated). No redirects are
 // followed (N01.FR.30), userinfo in the URL becomes HTTP Basic auth (N01.FR.25), HTTPS is verified
-// against the station's CSMS trust chain (N01.FR.15) plus the CAs Node ships (N01.FR.16).
+// against the station's CSMS trust chain (N01.FR.15) plus the CAs Node ships (N01.FR.16). withRetries runs the
+// attempts of both with the request's retries and retryInterval.
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
+import type { Clock } from './clock.ts';
 
 export class TransferError extends Error {
   constructor(
@@ -93,4 +95,57 @@ export function upload(location: string, fileName: string, data: Buffer, o: Tran
   return run(at, 'PUT', data, {
     'content-type': 'application/octet-stream', 'content-length': String(data.length), 'content-disposition': `attachment; filename="${fileName}"`,
   }, o).then(() => undefined);
+}
+
+// ---- Retries (GetLogRequest and UpdateFirmwareRequest retries / retryInterval) ------------------------
+
+/** Seconds between attempts when the request has no retryInterval ("left to the Charging Station to decide"). */
+export const DEFAULT_RETRY_INTERVAL_S = 30;
+
+/**
+ * A failure no retry can change, reported at once: the location cannot be used at all (BadMessage: not a URL;
+ * NotSupportedOperation: a protocol not in FileTransferProtocols), so no transfer was attempted, or
+ * [N01.FR.30] a redirect, which is never followed and fails the transfer. Any other failure (the server's
+ * answer, the network) is an attempt that is retried.
+ */
+export function finalTransferError(err: unknown): boolean {
+  return err instanceof TransferError && (err.kind === 'BadMessage' || err.kind === 'NotSupportedOperation' || err.kind === 'Redirect');
+}
+
+export interface RetryOptions {
+  /** The request's `retries`: attempts after the first; absent or 0: no retries. */
+  retries?: number;
+  /** The request's `retryInterval` in seconds (default DEFAULT_RETRY_INTERVAL_S). */
+  retryInterval?: number;
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  /** Aborted when the transfer is canceled (N01.FR.12, L01.FR.24): no further attempt. */
+  signal: AbortSignal;
+}
+
+export type RetryResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | { ok: false; canceled: true };
+
+/**
+ * Run a transfer with retries: the first attempt, then up to `retries` more, `retryInterval` apart, until one
+ * succeeds. [L01.FR.30] [L02.FR.19] [N01.FR.10] the caller reports the failure (with the last error) only when
+ * all retry attempts failed, or at once for a final error (finalTransferError).
+ */
+export async function withRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, o: RetryOptions): Promise<RetryResult<T>> {
+  const canceled = { ok: false, canceled: true } as const;
+  const retries = Math.max(0, o.retries ?? 0);
+  const intervalMs = Math.max(0, o.retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000;
+  for (let n = 0; ; n++) {
+    if (o.signal.aborted) return canceled;
+    try {
+      const value = await attempt(o.signal);
+      return o.signal.aborted ? canceled : { ok: true, value };
+    } catch (error) {
+      if (o.signal.aborted) return canceled;
+      if (n >= retries || finalTransferError(error)) return { ok: false, error };
+    }
+    await new Promise<void>((resolve) => {
+      const done = (): void => { o.clock.clearTimeout(timer); o.signal.removeEventListener('abort', done); resolve(); };
+      const timer = o.clock.setTimeout(done, intervalMs);
+      o.signal.addEventListener('abort', done, { once: true });
+    });
+  }
 }

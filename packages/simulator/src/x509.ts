@@ -49,6 +49,46 @@ export function subjectOf(cert: X509Certificate): Record<string, string> {
   return out;
 }
 
+/** The certificates of a PEM text, in order (throws when a block is not a certificate). */
+export function parseCertificates(pem: string | Buffer): X509Certificate[] {
+  return pemBlocks(String(pem), 'CERTIFICATE').map((der) => new X509Certificate(der));
+}
+
+/** `now` (ms) lies within the validity period of the certificate, notBefore and notAfter included (RFC 5280 4.1.2.5). */
+export function validAt(cert: X509Certificate, now: number): boolean {
+  return now >= Date.parse(cert.validFrom) && now <= Date.parse(cert.validTo);
+}
+
+/**
+ * `cert` was issued by `issuer` (RFC 5280 6.1.3): the issuer's name (and key identifiers, key usage) fit, and
+ * the signature verifies with the issuer's public key.
+ */
+export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+}
+
+/** A self-signed certificate: issued by itself, signature included. */
+export const selfSigned = (cert: X509Certificate): boolean => issuedBy(cert, cert);
+
+/**
+ * The first broken link of a chain (leaf first): certificate `index` is not issued by the next one, by name
+ * (`signature` false) or by signature (`signature` true).
+ */
+export function brokenLink(chain: readonly X509Certificate[]): { index: number; signature: boolean } | undefined {
+  for (let i = 0; i + 1 < chain.length; i++) {
+    if (!chain[i]!.checkIssued(chain[i + 1]!)) return { index: i, signature: false };
+    if (!chain[i]!.verify(chain[i + 1]!.publicKey)) return { index: i, signature: true };
+  }
+  return undefined;
+}
+
+/** Of `anchors`, the one that issued `cert` (signature verified); `named`: some anchor at least has the issuer's name. */
+export function findIssuer(cert: X509Certificate, anchors: readonly X509Certificate[]): { issuer?: X509Certificate; named: boolean } {
+  const named = anchors.filter((a) => cert.checkIssued(a));
+  const issuer = named.find((a) => cert.verify(a.publicKey));
+  return { ...(issuer ? { issuer } : {}), named: named.length > 0 };
+}
+
 export interface ChainCheck {
   /** Private key (PEM) of the outstanding CSR. */
   keyPem: string;
@@ -63,7 +103,7 @@ export interface ChainCheck {
 export function certificateChainProblem(chainPem: string, o: ChainCheck): string | undefined {
   let chain: X509Certificate[];
   try {
-    chain = pemBlocks(chainPem, 'CERTIFICATE').map((der) => new X509Certificate(der));
+    chain = parseCertificates(chainPem);
   } catch (err) {
     return `not an X.509 certificate: ${(err as Error).message}`;
   }
@@ -77,8 +117,8 @@ export function certificateChainProblem(chainPem: string, o: ChainCheck): string
   }
   // the current date is within the validity period (of every certificate in the chain)
   for (const c of chain) {
-    if (o.now < new Date(c.validFrom).getTime()) return `certificate ${subjectOf(c).CN ?? ''} not valid before ${c.validFrom}`;
-    if (o.now > new Date(c.validTo).getTime()) return `certificate ${subjectOf(c).CN ?? ''} expired ${c.validTo}`;
+    if (validAt(c, o.now)) continue;
+    return o.now < Date.parse(c.validFrom) ? `certificate ${subjectOf(c).CN ?? ''} not valid before ${c.validFrom}` : `certificate ${subjectOf(c).CN ?? ''} expired ${c.validTo}`;
   }
   // Certificate Properties (A00.FR.5xx)
   const subject = subjectOf(leaf);
@@ -90,13 +130,12 @@ export function certificateChainProblem(chainPem: string, o: ChainCheck): string
   if (type === 'ec' && (CURVE_BITS[d.namedCurve ?? ''] ?? 0) < 224) return 'EC key under 224 bits (A00.FR.503)';
   if (leaf.ca) return 'the certificate is a CA certificate';
   // part of the CSO hierarchy (Certificate Hierarchy): each certificate issued by the next, the last by a trusted CA
-  for (let i = 0; i + 1 < chain.length; i++) {
-    if (!chain[i]!.checkIssued(chain[i + 1]!) || !chain[i]!.verify(chain[i + 1]!.publicKey)) return `certificate ${i} of the chain is not signed by certificate ${i + 1}`;
-  }
-  const anchors = o.anchors.flatMap((a) => pemBlocks(String(a), 'CERTIFICATE').map((der) => new X509Certificate(der)));
+  const broken = brokenLink(chain);
+  if (broken) return `certificate ${broken.index} of the chain is not signed by certificate ${broken.index + 1}`;
+  const anchors = o.anchors.flatMap((a) => parseCertificates(a));
   if (!anchors.length) return 'no CSO root certificate installed to verify the chain against';
   const top = chain[chain.length - 1]!;
-  const trusted = anchors.some((a) => a.fingerprint256 === top.fingerprint256 || (top.checkIssued(a) && top.verify(a.publicKey)));
+  const trusted = anchors.some((a) => a.fingerprint256 === top.fingerprint256) || findIssuer(top, anchors).issuer !== undefined;
   if (!trusted) return 'the chain does not lead to an installed CSO root certificate';
   return undefined;
 }

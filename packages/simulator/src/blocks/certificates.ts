@@ -15,7 +15,7 @@ import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
 import { CERTIFICATE_ENTRIES_MAX } from '../device-model/defaults.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
-import { pemBlocks, toPem } from '../x509.ts';
+import { issuedBy, pemBlocks, selfSigned, toPem, validAt } from '../x509.ts';
 import { clientCertificate, removeV2gCertificate, securityEventFor, v2gCertificates } from './security.ts';
 
 type InstallType = OcppTypes.InstallCertificateUseEnumType;
@@ -44,6 +44,7 @@ const FILE = 'installed-certificates.json';
 const HASHES: Record<HashAlg, string> = { SHA256: 'sha256', SHA384: 'sha384', SHA512: 'sha512' };
 const oneCert = (pem: string): string => toPem(pemBlocks(pem, 'CERTIFICATE')[0]!, 'CERTIFICATE');
 const x509 = (pem: string): X509Certificate => new X509Certificate(pemBlocks(pem, 'CERTIFICATE')[0]!);
+/** Self-issued (RFC 5280: subject = issuer), whether or not the signature verifies. */
 const selfIssued = (c: X509Certificate): boolean => c.checkIssued(c);
 
 function store(st: Station): Store {
@@ -98,7 +99,7 @@ function hashOf(st: Station, pem: string, alg: HashAlg = 'SHA256'): HashData {
   const c = x509(pem);
   if (selfIssued(c)) return certificateHashData(pem, alg);
   const s = store(st);
-  const issuer = [...s.certs.map((x) => x.pem), ...s.chainAnchors].find((p) => { const i = x509(p); return c.checkIssued(i) && c.verify(i.publicKey); });
+  const issuer = [...s.certs.map((x) => x.pem), ...s.chainAnchors].find((p) => issuedBy(c, x509(p)));
   return certificateHashData(pem, alg, issuer);
 }
 
@@ -169,9 +170,9 @@ function installCertificate(st: Station, req: OcppTypes.InstallCertificateReques
   }
   // [M05.FR.07] invalid: outside its validity period, or not a CA certificate.
   const now = st.clock.now();
-  if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) return reject(`not valid at ${new Date(now).toISOString()} (${cert.validFrom} .. ${cert.validTo})`);
+  if (!validAt(cert, now)) return reject(`not valid at ${new Date(now).toISOString()} (${cert.validFrom} .. ${cert.validTo})`);
   if (!cert.ca) return reject('not a CA certificate');
-  if (selfIssued(cert) && !cert.verify(cert.publicKey)) return reject('bad self-signature');
+  if (selfIssued(cert) && !selfSigned(cert)) return reject('bad self-signature');
   const s = store(st);
   const same = s.certs.find((c) => c.type === req.certificateType && x509(c.pem).fingerprint256 === cert.fingerprint256);
   const additional = req.certificateType === 'CSMSRootCertificate' && st.bool('SecurityCtrlr', 'AdditionalRootCertificateCheck', false);
@@ -179,9 +180,8 @@ function installCertificate(st: Station, req: OcppTypes.InstallCertificateReques
     // [M05.FR.09] one CSMS root (plus a fallback); [M05.FR.10] the new one replaces the old and must be signed by it.
     const old = s.certs.find((c) => c.type === 'CSMSRootCertificate' && !c.fallback);
     if (old) {
-      const o = x509(old.pem);
       // [M05.FR.11] not signed by the old root: not installed, Rejected.
-      if (!cert.checkIssued(o) || !cert.verify(o.publicKey)) return reject('AdditionalRootCertificateCheck: the new CSMS root is not signed by the installed one');
+      if (!issuedBy(cert, x509(old.pem))) return reject('AdditionalRootCertificateCheck: the new CSMS root is not signed by the installed one');
       // [M05.FR.12] install it, keep the old one as a temporary fallback (replacing an earlier fallback).
       s.certs = s.certs.filter((c) => !(c.type === 'CSMSRootCertificate' && c.fallback));
       old.fallback = true;
@@ -254,7 +254,7 @@ function watchConnection(st: Station): void {
       // [M05.FR.13] connected through the new root: the old (fallback) root is removed; it stays as a chain anchor
       // only when the new root was issued by it (see Store.chainAnchors).
       s.certs = s.certs.filter((c) => c !== fallback);
-      if (x509(by).checkIssued(x509(fallback.pem))) s.chainAnchors = [...new Set([...s.chainAnchors, fallback.pem])];
+      if (issuedBy(x509(by), x509(fallback.pem))) s.chainAnchors = [...new Set([...s.chainAnchors, fallback.pem])];
       save(st);
     }
     if (s.useFallback) s.useFallback = false; // the next connection tries the new root first again

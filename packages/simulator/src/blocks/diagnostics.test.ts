@@ -1,11 +1,11 @@
 // N01 station side details: what the log holds (idTokens masked), time windows, the failure statuses of
-// N01.FR.10 (PermissionDenied, NotSupportedOperation).
+// N01.FR.10 (PermissionDenied, NotSupportedOperation, BadMessage), the bounded log.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { settle } from '../clock.ts';
 import { harness } from '../testing/harness.ts';
 import { FileServer } from '../testing/file-server.ts';
-import { appendLog, logFile } from './diagnostics.ts';
+import { appendLog, logFile, MAX_LOG_LINES } from './diagnostics.ts';
 
 let fs: FileServer;
 before(async () => { fs = await new FileServer().start(); });
@@ -48,4 +48,24 @@ describe('N01 log upload, station side', () => {
       assert.deepEqual(csms.of('LogStatusNotification').map((n) => [n.status, n.requestId]), [['Uploading', 4], [status, 4]]);
     });
   }
+
+  test('N01.FR.10 a location that is not a URL: BadMessage at once, not after the retries (nothing to retry)', async () => {
+    const { csms } = await harness({ variables: QUIET });
+    await csms.call('GetLog', { requestId: 5, logType: 'DiagnosticsLog', retries: 3, retryInterval: 600, log: { remoteLocation: 'not a url' } });
+    // The clock does not move: a failure that waited for the retries would never come.
+    await csms.until(() => csms.of('LogStatusNotification').length === 2, 2000);
+    assert.deepEqual(csms.of('LogStatusNotification').map((n) => [n.status, n.requestId]), [['Uploading', 5], ['BadMessage', 5]]);
+  });
+
+  test('A04.FR.04 N01.FR.04 the log keeps the last MAX_LOG_LINES lines, oldest first', async () => {
+    const { st, clock } = await harness({ variables: QUIET });
+    const from = new Date(clock.now() + 1000).toISOString();
+    await clock.advance(1000);
+    const total = MAX_LOG_LINES * 2 + 123;
+    for (let i = 0; i < total; i++) appendLog(st, `line ${i}`, i % 2 === 0);
+    const lines = logFile(st, 'DiagnosticsLog', from)!.toString().trimEnd().split('\n').slice(1).map((l) => l.replace(/^\S+ /, ''));
+    assert.deepEqual(lines, Array.from({ length: MAX_LOG_LINES }, (_, i) => `line ${total - MAX_LOG_LINES + i}`));
+    const security = logFile(st, 'SecurityLog', from)!.toString().trimEnd().split('\n').slice(1).map((l) => l.replace(/^\S+ /, ''));
+    assert.deepEqual(security, lines.filter((l) => Number(l.split(' ')[1]) % 2 === 0));
+  });
 });

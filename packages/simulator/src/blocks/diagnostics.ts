@@ -7,33 +7,38 @@
 import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
-import type { TimerHandle } from '../clock.ts';
 import { redact } from '../log-mask.ts';
-import { TransferError, upload } from '../file-transfer.ts';
+import { TransferError, upload, withRetries } from '../file-transfer.ts';
 import { csmsTrustChain } from './certificates.ts';
 
 type LogType = OcppTypes.LogEnumType;
 type UploadStatus = OcppTypes.UploadLogStatusEnumType;
 /** A log entry; rendered (idTokens masked) only when a log file is made, so keeping it costs no CPU per message. */
 interface Line { at: number; text: string | (() => string); security: boolean }
-interface Upload { requestId: number; controller: AbortController; timer?: TimerHandle; done: boolean }
-interface LogState { lines: Line[]; current?: Upload; method: 'PUT' | 'POST' }
+interface Upload { requestId: number; controller: AbortController; done: boolean }
+/** `lines` is a ring buffer once full: `next` is the oldest entry, the one the next line replaces. */
+interface LogState { lines: Line[]; next: number; current?: Upload; method: 'PUT' | 'POST' }
 
 /** Entries kept (a rolling log, A04.FR.04 note); bounded for swarms of thousands of stations. */
-const MAX_LINES = 500;
-/** Seconds between upload attempts when the GetLogRequest has no retryInterval. */
-const DEFAULT_RETRY_INTERVAL_S = 30;
+export const MAX_LOG_LINES = 500;
 const states = new WeakMap<Station, LogState>();
 function state(st: Station): LogState {
   let s = states.get(st);
-  if (!s) states.set(st, (s = { lines: [], method: 'PUT' }));
+  if (!s) states.set(st, (s = { lines: [], next: 0, method: 'PUT' }));
   return s;
 }
 
 function log(st: Station, text: Line['text'], security = false): void {
   const s = state(st);
-  s.lines.push({ at: st.clock.now(), text, security });
-  if (s.lines.length > MAX_LINES) s.lines.splice(0, s.lines.length - MAX_LINES);
+  const line: Line = { at: st.clock.now(), text, security };
+  if (s.lines.length < MAX_LOG_LINES) { s.lines.push(line); return; }
+  s.lines[s.next] = line; // full: the oldest line makes room, without moving the others
+  s.next = (s.next + 1) % MAX_LOG_LINES;
+}
+
+/** The kept lines, oldest first. */
+function keptLines(s: LogState): Line[] {
+  return s.next === 0 ? s.lines : [...s.lines.slice(s.next), ...s.lines.slice(0, s.next)];
 }
 
 /** Start keeping the log: messages both ways, connection events, security events. */
@@ -68,7 +73,7 @@ export function logFile(st: Station, type: LogType, oldest?: string, latest?: st
   const from = oldest ? Date.parse(oldest) : Number.NEGATIVE_INFINITY;
   const to = latest ? Date.parse(latest) : Number.POSITIVE_INFINITY;
   // [N01.FR.03] the security log: the security events; [N01.FR.04] diagnostics: everything.
-  const lines = state(st).lines.filter((l) => l.at >= from && l.at <= to && (type !== 'SecurityLog' || l.security));
+  const lines = keptLines(state(st)).filter((l) => l.at >= from && l.at <= to && (type !== 'SecurityLog' || l.security));
   if (!lines.length) return undefined;
   const head = `# ${st.opts.identity} ${type} ${st.opts.vendorName ?? 'Chargewire'} ${st.opts.model ?? 'SimStation'} firmware ${st.firmwareVersion ?? '-'}\n`;
   return Buffer.from(head + lines.map((l) => `${new Date(l.at).toISOString()} ${typeof l.text === 'string' ? l.text : l.text()}\n`).join(''));
@@ -97,30 +102,14 @@ async function runUpload(st: Station, up: Upload, req: OcppTypes.GetLogRequest, 
   const s = state(st);
   // [N01.FR.07] every LogStatusNotification of this upload carries its requestId; [N01.FR.08] Uploading first.
   await notify(st, 'Uploading', up.requestId);
-  const retries = Math.max(0, req.retries ?? 0);
-  const intervalMs = Math.max(0, req.retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000;
-  for (let attempt = 0; ; attempt++) {
-    if (up.done) return;
-    try {
-      // [N01.FR.02] one log file to remoteLocation; [N01.FR.15] HTTPS trusts the CSMS trust chain.
-      await upload(req.log.remoteLocation, fileName, data, { method: s.method, ca: csmsTrustChain(st), signal: up.controller.signal });
-      if (up.done) return;
-      up.done = true;
-      await notify(st, 'Uploaded', up.requestId); // [N01.FR.09]
-      return;
-    } catch (err) {
-      if (up.done) return; // canceled meanwhile (N01.FR.12)
-      // Redirects and unsupported protocols do not get better by trying again.
-      const final = attempt >= retries || (err instanceof TransferError && (err.kind === 'Redirect' || err.kind === 'NotSupportedOperation'));
-      if (final) {
-        up.done = true;
-        const f = failureStatus(err);
-        await notify(st, f.status, up.requestId, f.reasonCode); // [N01.FR.10] only after all retries failed
-        return;
-      }
-      await new Promise<void>((resolve) => { up.timer = st.clock.setTimeout(resolve, intervalMs); });
-    }
-  }
+  // [N01.FR.02] one log file to remoteLocation; [N01.FR.15] HTTPS trusts the CSMS trust chain.
+  const r = await withRetries((signal) => upload(req.log.remoteLocation, fileName, data, { method: s.method, ca: csmsTrustChain(st), signal }),
+    { retries: req.retries, retryInterval: req.retryInterval, clock: st.clock, signal: up.controller.signal });
+  if (up.done || 'canceled' in r) return; // canceled meanwhile (N01.FR.12)
+  up.done = true;
+  if (r.ok) { await notify(st, 'Uploaded', up.requestId); return; } // [N01.FR.09]
+  const f = failureStatus(r.error);
+  await notify(st, f.status, up.requestId, f.reasonCode); // [N01.FR.10] after all retries failed, or a final error at once
 }
 
 function getLog(st: Station, req: OcppTypes.GetLogRequest): OcppTypes.GetLogResponse {
@@ -132,8 +121,7 @@ function getLog(st: Station, req: OcppTypes.GetLogRequest): OcppTypes.GetLogResp
   if (previous) {
     // [N01.FR.12] a new request during an upload: cancel it, AcceptedCanceled; [N01.FR.20] and tell the CSMS.
     previous.done = true;
-    previous.controller.abort();
-    st.clock.clearTimeout(previous.timer);
+    previous.controller.abort(); // also ends a wait between attempts
   }
   const stamp = new Date(st.clock.now()).toISOString().replace(/[-:]|\.\d+/g, '');
   const fileName = `${st.opts.identity}_${req.logType}_${stamp}_${req.requestId}.log`;

@@ -17,8 +17,8 @@ import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
 import type { TimerHandle } from '../clock.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
-import { download, TransferError } from '../file-transfer.ts';
-import { pemBlocks } from '../x509.ts';
+import { download, withRetries } from '../file-transfer.ts';
+import { issuedBy, parseCertificates, validAt } from '../x509.ts';
 import { reportStatuses } from './availability.ts';
 import { csmsTrustChain, installedCertificates } from './certificates.ts';
 import { raiseSecurityEvent } from './security.ts';
@@ -46,7 +46,6 @@ interface FwState {
 interface Saved { version?: string; pending?: FwState['pending']; blocked?: number[] }
 
 const MAGIC = 'CHARGEWIRE-FIRMWARE';
-const DEFAULT_RETRY_INTERVAL_S = 30;
 const FILE = 'firmware.json';
 const states = new WeakMap<Station, FwState>();
 function state(st: Station): FwState {
@@ -83,21 +82,22 @@ async function notify(st: Station, status: FwStatus, requestId: number | undefin
 
 /** [L01.FR.21] [L01.FR.12] the signing certificate: valid now, issued by an installed ManufacturerRootCertificate. */
 function signingCertificateProblem(st: Station, pem: string): string | undefined {
-  let cert: X509Certificate;
-  try { cert = new X509Certificate(pemBlocks(pem, 'CERTIFICATE')[0]!); } catch (err) { return `not a PEM certificate: ${(err as Error).message}`; }
+  let cert: X509Certificate | undefined;
+  try { cert = parseCertificates(pem)[0]; } catch (err) { return `not a PEM certificate: ${(err as Error).message}`; }
+  if (!cert) return 'not a PEM certificate: no CERTIFICATE block';
   const now = st.clock.now();
-  if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) return `signing certificate not valid at ${new Date(now).toISOString()}`;
-  const roots = installedCertificates(st, 'ManufacturerRootCertificate').map((p) => new X509Certificate(pemBlocks(p, 'CERTIFICATE')[0]!));
+  if (!validAt(cert, now)) return `signing certificate not valid at ${new Date(now).toISOString()}`;
+  const roots = installedCertificates(st, 'ManufacturerRootCertificate').map((p) => parseCertificates(p)[0]!);
   if (!roots.length) return 'no ManufacturerRootCertificate installed';
   // No intermediate certificates for firmware signing (L01 remark): issued by the root itself.
-  if (!roots.some((r) => cert.checkIssued(r) && cert.verify(r.publicKey))) return 'signing certificate not issued by an installed ManufacturerRootCertificate';
+  if (!roots.some((r) => issuedBy(cert, r))) return 'signing certificate not issued by an installed ManufacturerRootCertificate';
   return undefined;
 }
 
 /** [L01.FR.04] the signature over the whole file, SHA-256; RSA keys: RSA-PSS, EC keys: ECDSA. */
 export function firmwareSignatureValid(image: Buffer, signatureB64: string, certPem: string): boolean {
   try {
-    const key = new X509Certificate(pemBlocks(certPem, 'CERTIFICATE')[0]!).publicKey;
+    const key = parseCertificates(certPem)[0]!.publicKey;
     const sig = Buffer.from(signatureB64, 'base64');
     if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
       return verify('sha256', image, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig);
@@ -156,24 +156,15 @@ async function run(st: Station, job: Job): Promise<void> {
   }
   job.phase = 'downloading';
   await notify(st, 'Downloading', id);
-  const retries = Math.max(0, req.retries ?? 0);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      job.image = await download(req.firmware.location, { ca: csmsTrustChain(st), signal: job.controller.signal });
-      break;
-    } catch (err) {
-      if (!live(st, job)) return;
-      const hopeless = err instanceof TransferError && (err.kind === 'NotSupportedOperation' || err.kind === 'BadMessage' || err.kind === 'Redirect');
-      if (attempt >= retries || hopeless) {
-        job.phase = 'done';
-        await notify(st, 'DownloadFailed', id); // [L01.FR.30] [L02.FR.19] after all retries
-        return;
-      }
-      await wait(st, job, (req.retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000);
-      if (!live(st, job)) return;
-    }
+  const r = await withRetries((signal) => download(req.firmware.location, { ca: csmsTrustChain(st), signal }),
+    { retries: req.retries, retryInterval: req.retryInterval, clock: st.clock, signal: job.controller.signal });
+  if (!live(st, job) || 'canceled' in r) return;
+  if (!r.ok) {
+    job.phase = 'done';
+    await notify(st, 'DownloadFailed', id); // [L01.FR.30] [L02.FR.19] after all retries failed, or a final error at once
+    return;
   }
-  if (!live(st, job)) return;
+  job.image = r.value;
   job.phase = 'verifying';
   await notify(st, 'Downloaded', id);
   if (job.secure) {

@@ -11,7 +11,7 @@ import type { OcppTypes } from '@chargewire/ocpp';
 import type { Block } from '../block.ts';
 import type { EvseState, IdToken } from '../evse.ts';
 import type { Station } from '../station.ts';
-import { pemBlocks, subjectOf } from '../x509.ts';
+import { brokenLink, findIssuer, parseCertificates, selfSigned, subjectOf, validAt } from '../x509.ts';
 import { certificateHashData, installedCertificates } from './certificates.ts';
 import { listEntry, presentToken, type Decision } from './authorization.ts';
 
@@ -59,7 +59,6 @@ const cacheOn = (st: Station): boolean => st.bool('AuthCacheCtrlr', 'Enabled', f
 /** eMAIDs are compared without dashes, case-insensitively (ISO 15118-2 Annex H: with or without separators). */
 const norm = (s: string): string => s.replace(/-/g, '').toUpperCase();
 const ocspUrl = (c: X509Certificate): string => /OCSP - URI:(\S+)/.exec(c.infoAccess ?? '')?.[1] ?? '';
-const selfSigned = (c: X509Certificate): boolean => c.checkIssued(c) && c.verify(c.publicKey);
 const MAX_CERTIFICATE = { '2.0.1': 5500, '2.1': 10000 } as const;
 
 /** An ISO15118Ctrlr boolean, of the EVSE's own ISO15118Ctrlr instance when there is one, else the station's. */
@@ -76,7 +75,7 @@ export function iso15118Flag(st: Station, evse: EvseState, variable: string, fal
 export function checkContract(st: Station, chainPem: string, eMAID?: string): ContractCheck {
   let all: X509Certificate[];
   try {
-    all = pemBlocks(chainPem, 'CERTIFICATE').map((der) => new X509Certificate(der));
+    all = parseCertificates(chainPem);
   } catch (err) {
     return { status: 'CertChainError', problem: `not an X.509 certificate: ${(err as Error).message}`, hashData: [] };
   }
@@ -88,10 +87,8 @@ export function checkContract(st: Station, chainPem: string, eMAID?: string): Co
   const pem = chain.map((c) => c.toString()).join('');
   const base = { ...(cn !== undefined ? { cn } : {}), pem };
   const anchors = [...installedCertificates(st, 'MORootCertificate'), ...installedCertificates(st, 'V2GRootCertificate')]
-    .flatMap((p) => pemBlocks(p, 'CERTIFICATE').map((der) => new X509Certificate(der)));
-  const top = chain[chain.length - 1]!;
-  const issuers = anchors.filter((a) => top.checkIssued(a));
-  const anchor = issuers.find((a) => top.verify(a.publicKey));
+    .flatMap((p) => parseCertificates(p));
+  const { issuer: anchor, named } = findIssuer(chain[chain.length - 1]!, anchors);
   const hashData = chain.slice(0, 4).flatMap((c, i): OcspData[] => {
     const issuer = chain[i + 1] ?? anchor;
     return issuer ? [{ ...certificateHashData(c.toString(), 'SHA256', issuer.toString()), responderURL: ocspUrl(c) }] : [];
@@ -99,15 +96,14 @@ export function checkContract(st: Station, chainPem: string, eMAID?: string): Co
   const fail = (status: CertStatus | 'NoRoot', problem: string): ContractCheck => ({ status, problem, ...base, hashData });
   if (leaf.ca) return fail('CertChainError', 'the contract certificate is a CA certificate');
   if (eMAID !== undefined && (cn === undefined || norm(cn) !== norm(eMAID))) return fail('CertChainError', `the contract certificate is for "${cn ?? ''}", not eMAID "${eMAID}"`);
-  for (let i = 0; i + 1 < chain.length; i++) {
-    if (!chain[i]!.checkIssued(chain[i + 1]!)) return fail('CertChainError', `certificate ${i} of the chain is not issued by certificate ${i + 1}`);
-    if (!chain[i]!.verify(chain[i + 1]!.publicKey)) return fail('SignatureError', `the signature of certificate ${i} does not verify with certificate ${i + 1}`);
-  }
-  if (!issuers.length) return fail('NoRoot', 'the MO/V2G root of the contract certificate is not installed');
+  const broken = brokenLink(chain);
+  if (broken && !broken.signature) return fail('CertChainError', `certificate ${broken.index} of the chain is not issued by certificate ${broken.index + 1}`);
+  if (broken) return fail('SignatureError', `the signature of certificate ${broken.index} does not verify with certificate ${broken.index + 1}`);
+  if (!named) return fail('NoRoot', 'the MO/V2G root of the contract certificate is not installed');
   if (!anchor) return fail('SignatureError', 'the chain does not verify with the installed root certificate');
   const now = st.clock.now();
   for (const c of [...chain, anchor]) {
-    if (now < Date.parse(c.validFrom) || now > Date.parse(c.validTo)) return fail('CertificateExpired', `${subjectOf(c).CN ?? 'a certificate'} is valid ${c.validFrom} .. ${c.validTo}`);
+    if (!validAt(c, now)) return fail('CertificateExpired', `${subjectOf(c).CN ?? 'a certificate'} is valid ${c.validFrom} .. ${c.validTo}`);
   }
   return { status: 'Accepted', ...base, hashData };
 }

@@ -18,7 +18,8 @@ import type { StationOptions } from '../station-types.ts';
 import { ScriptedCsms } from '../testing/scripted-csms.ts';
 import { makeSimPki, type SimPki } from '../testing/pki.ts';
 import { VERSIONS } from '../testing/harness.ts';
-import { createCsr, pemBlocks } from '../x509.ts';
+import { createCsr, pemBlocks, toPem } from '../x509.ts';
+import { certificateHashData } from './certificates.ts';
 import { clientCertificate, clientCertificateSubject, v2gCertificates } from './security.ts';
 
 let pki: SimPki;
@@ -115,6 +116,27 @@ describe('A02.FR.06 A03.FR.06 checks of the signed certificate', () => {
   test('A02.FR.06 A00.FR.509 an O other than SecurityCtrlr.OrganizationName', () => rejected((r) => pki.signCsr(r.csr, { subj: '/CN=CS001/O=Evil' }), /O "Evil"/));
   test('A02.FR.06 a certificate for another key than the CSR\'s', () => rejected(async () => pki.signCsr((await createCsr({ commonName: 'CS001', organization: 'Chargewire Test' })).csrPem), /not for the key of the CSR/));
   test('A02.FR.06 the current date outside the validity period (expired)', () => rejected((r) => pki.signCsr(r.csr, { days: 1 }), /expired/, 3 * 86_400_000));
+  test('A02.FR.06 M05.FR.01 M04.FR.02 the CSO hierarchy is the installed CSMS roots: a root installed later counts, a deleted one no longer', async () => {
+    const { st, csms, csrs } = await setup('2.1', { cert: longLived('CS001') });
+    const trigger = async (n: number) => {
+      await csms.call('TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' });
+      await csms.until(() => csrs.length === n);
+      return csrs[n - 1]!;
+    };
+    // A certificate from a CA the station was not configured with, whose root the CSMS then installs.
+    const first = await trigger(1);
+    const [leaf, newRoot] = pemBlocks(pki.signCsr(first.csr, { rogue: true }), 'CERTIFICATE').map((d) => toPem(d, 'CERTIFICATE'));
+    assert.equal((await csms.call('InstallCertificate', { certificateType: 'CSMSRootCertificate', certificate: newRoot! })).status, 'Accepted');
+    assert.equal((await deliver(csms, first, leaf!)).status, 'Accepted');
+    // The configured root deleted: a certificate from its CA is no longer part of the hierarchy.
+    const ids = await csms.call('GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] });
+    const configured = ids.certificateHashDataChain!.find((c) => certificateHashData(pki.ca.toString()).serialNumber === c.certificateHashData.serialNumber)!;
+    assert.equal((await csms.call('DeleteCertificate', { certificateHashData: configured.certificateHashData })).status, 'Accepted');
+    const second = await trigger(2);
+    const res = await deliver(csms, second, pki.signCsr(second.csr));
+    assert.deepEqual([res.status, res.statusInfo?.additionalInfo], ['Rejected', 'the chain does not lead to an installed CSO root certificate']);
+    await st.stop();
+  });
   test('A02.FR.26 A03.FR.22 an unknown requestId', async () => {
     const { st, csms } = await setup('2.1', { cert: longLived('CS001') });
     const res = await csms.call('CertificateSigned', { certificateChain: longLived('CS001').cert, requestId: 999 });

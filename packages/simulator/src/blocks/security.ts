@@ -13,6 +13,8 @@ import type { StationOptions } from '../station-types.ts';
 import type { TimerHandle } from '../clock.ts';
 import { writeFileAtomic } from '../device-model/persistence.ts';
 import { certificateChainProblem, createCsr, pemBlocks, subjectOf } from '../x509.ts';
+// (a cycle with certificates.ts, which lists our certificates: both only call each other at run time)
+import { installedCertificates } from './certificates.ts';
 
 export class StationConfigError extends Error {
   constructor(readonly code: 'OCPP_ERR_SIM_SECURITY_PROFILE', message: string) { super(message); this.name = 'StationConfigError'; }
@@ -66,19 +68,28 @@ export function securityEventFor(err: Error & { code?: string }): 'InvalidCsmsCe
   return undefined;
 }
 
-/** Check that url, password and TLS material fit the configured security profile (A00). */
-export function checkSecurityProfile(o: StationOptions): void {
-  if (o.link || o.securityProfile === undefined) return; // in-memory link, or no profile asked for
+/** What a security profile needs: a wss:// URL, a Basic auth password, a client certificate, the CSMS certificate check. */
+export type SecurityProfileNeed = 'wss' | 'password' | 'clientCertificate' | 'verifyCsms';
+
+/** The first thing url, password and TLS material lack for the configured security profile (A00), or undefined. */
+export function securityProfileProblem(o: StationOptions): { need: SecurityProfileNeed; message: string } | undefined {
+  if (o.link || o.securityProfile === undefined) return undefined; // in-memory link, or no profile asked for
   const profile = o.securityProfile;
   const url = o.url ?? 'ws://127.0.0.1:9000/ocpp';
-  const fail = (m: string): never => { throw new StationConfigError('OCPP_ERR_SIM_SECURITY_PROFILE', `security profile ${profile}: ${m}`); };
   // [A00.FR.2xx] profile 1 is unsecured transport + Basic auth; profiles 2 and 3 require TLS.
-  if (profile >= 2 && !url.startsWith('wss://')) fail('needs a wss:// URL');
+  if (profile >= 2 && !url.startsWith('wss://')) return { need: 'wss', message: 'needs a wss:// URL' };
   // [A00.FR.202] [A00.FR.301] profiles 1 and 2 authenticate with HTTP Basic auth.
-  if (profile <= 2 && o.password === undefined) fail('needs a Basic auth password');
+  if (profile <= 2 && o.password === undefined) return { need: 'password', message: 'needs a Basic auth password' };
   // [A00.FR.401] profile 3 authenticates with the Charging Station certificate.
-  if (profile === 3 && (!o.tls?.cert || !o.tls.key)) fail('needs a client certificate and key (tls.cert, tls.key)');
-  if (profile >= 2 && o.tls?.rejectUnauthorized === false) fail('may not skip the CSMS certificate check (A00.FR.308)');
+  if (profile === 3 && (!o.tls?.cert || !o.tls.key)) return { need: 'clientCertificate', message: 'needs a client certificate and key (tls.cert, tls.key)' };
+  if (profile >= 2 && o.tls?.rejectUnauthorized === false) return { need: 'verifyCsms', message: 'may not skip the CSMS certificate check (A00.FR.308)' };
+  return undefined;
+}
+
+/** Check that url, password and TLS material fit the configured security profile (A00): a StationConfigError if not. */
+export function checkSecurityProfile(o: StationOptions): void {
+  const problem = securityProfileProblem(o);
+  if (problem) throw new StationConfigError('OCPP_ERR_SIM_SECURITY_PROFILE', `security profile ${o.securityProfile}: ${problem.message}`);
 }
 
 /** TLS settings for profiles 2 and 3: TLS 1.2 or above (A00.FR.314 / A00.FR.417), CA check on. */
@@ -285,8 +296,10 @@ function certificateSigned(st: Station, req: OcppTypes.CertificateSignedRequest)
   if (max > 0 && req.certificateChain.length > max) return reject('TooLargeElement', `certificateChain of ${req.certificateChain.length} characters exceeds MaxCertificateChainSize ${max}`);
   const problem = !p ? `no outstanding CSR for ${type}`
     : certificateChainProblem(req.certificateChain, {
-      // [A02.FR.06] [A03.FR.06] our key, the current date within the validity, the Certificate Properties, the CSO hierarchy
-      keyPem: p.keyPem, now: st.clock.now(), anchors: st.opts.tls?.ca ? [st.opts.tls.ca].flat().map(String) : [],
+      // [A02.FR.06] [A03.FR.06] our key, the current date within the validity, the Certificate Properties, the CSO hierarchy:
+      // its roots are the installed CSMSRootCertificates (Certificate Hierarchy: the CSMS updates them with M05, M04),
+      // seeded from the configured tls.ca.
+      keyPem: p.keyPem, now: st.clock.now(), anchors: installedCertificates(st, 'CSMSRootCertificate'),
       ...(type === 'ChargingStationCertificate' ? csrSubject(st, type) : {}),
     });
   if (problem) {

@@ -1,11 +1,8 @@
-// Throwaway CA certificates for the trust store (M03–M05) and firmware signing (L01) tests, made with the
-// `openssl` CLI in a temp dir: self-signed roots, a root signed by another root (a CSMS root rollover,
-// M05.FR.10), server certificates for TLS, and firmware signing certificates with their keys.
-import { execFileSync } from 'node:child_process';
+// Throwaway CA certificates for the trust store (M03–M05) and firmware signing (L01) tests (testing/openssl-pki.ts):
+// self-signed roots, a root signed by another root (a CSMS root rollover, M05.FR.10), server certificates for
+// TLS, and firmware signing certificates with their keys.
 import { createPrivateKey, sign, constants } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { CA_EXTENSIONS, EC_P256, LOCALHOST_SAN, makeOpensslPki, RSA_2048 } from './openssl-pki.ts';
 
 export interface Issued { cert: string; key: string }
 
@@ -20,29 +17,17 @@ export interface CaPki {
 }
 
 export function makeCaPki(): CaPki {
-  const dir = mkdtempSync(join(tmpdir(), 'cw-ca-pki-'));
-  const ssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const keyArgs = (rsa?: boolean) => (rsa ? ['rsa:2048'] : ['ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1']);
-  const read = (name: string): Issued => ({ cert: readFileSync(join(dir, `${name}.pem`), 'utf8'), key: readFileSync(join(dir, `${name}.key`), 'utf8') });
-  writeFileSync(join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  writeFileSync(join(dir, 'sign.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n');
-  const signWith = (name: string, issuer: Issued, subj: string, ext: string, rsa?: boolean): Issued => {
-    writeFileSync(join(dir, `${name}-issuer.pem`), issuer.cert);
-    writeFileSync(join(dir, `${name}-issuer.key`), issuer.key);
-    ssl(['req', '-newkey', ...keyArgs(rsa), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj]);
-    ssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${name}-issuer.pem`, '-CAkey', `${name}-issuer.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', ext]);
-    return read(name);
-  };
+  const pki = makeOpensslPki('cw-ca-pki-');
+  const subj = (cn: string): string => `/CN=${cn}/O=Chargewire Test`;
+  const keyArgs = (rsa?: boolean) => (rsa ? RSA_2048 : EC_P256);
   return {
-    root(name, o = {}) {
-      ssl(['req', '-x509', '-newkey', ...keyArgs(o.rsa), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', String(o.days ?? 2),
-        '-subj', `/CN=${name}/O=Chargewire Test`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-      return read(name);
-    },
-    subCa: (name, issuer) => signWith(name, issuer, `/CN=${name}/O=Chargewire Test`, 'ca.ext'),
-    leaf: (name, issuer, o = {}) => signWith(name, issuer, o.server ? '/CN=localhost/O=Chargewire Test' : `/CN=${name}/O=Chargewire Test`, o.server ? 'server.ext' : 'sign.ext', o.rsa),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    root: (name, o = {}) => pki.root(name, { subj: subj(name), keyArgs: keyArgs(o.rsa), days: o.days ?? 2, ext: CA_EXTENSIONS }),
+    subCa: (name, issuer) => pki.issue(name, issuer, { subj: subj(name), ext: [...CA_EXTENSIONS, 'subjectKeyIdentifier=hash'] }),
+    leaf: (name, issuer, o = {}) => pki.issue(name, issuer, {
+      subj: subj(o.server ? 'localhost' : name), keyArgs: keyArgs(o.rsa),
+      ext: o.server ? [LOCALHOST_SAN] : ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature'],
+    }),
+    cleanup: pki.cleanup,
   };
 }
 
