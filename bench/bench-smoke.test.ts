@@ -14,6 +14,8 @@ import { measureAgainUnderSteal, runSteadyBench, type SteadyStep } from './csms/
 import { runCeilingBench } from './csms/ceiling-bench.ts';
 import { runSoakBench, slope } from './csms/soak-bench.ts';
 import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './csms/fleet-frames.ts';
+import { prefillSqlite } from './csms/prefill.ts';
+import Database from 'better-sqlite3';
 
 test('every benchmark frame and response is valid OCPP 2.1 and 2.0.1 (so validation measures real work, not errors)', () => {
   for (const [name, f] of Object.entries(frames)) {
@@ -121,6 +123,27 @@ test('steady benchmark smoke run: 20 stations run the fleet mix with persistence
   assert.ok(s.gcMsPerS !== undefined && s.gcMsPerS >= 0);
   assert.ok((s.byAction['TransactionEvent'] ?? 0) > 0, 'transactions were part of the mix');
   assert.ok(readdirSync(dir).includes('steady-latest.md'));
+}));
+
+test('steady benchmark smoke run with --prefill-mb: the pass starts on a database that already holds history, and stores on top of it', { timeout: 60_000 }, () => withDir(async (dir) => {
+  const data = mkdtempSync(join(tmpdir(), 'cw-prefill-'));
+  try {
+    // the history itself: journal frames, events and readings of the fleet's stations, 1–6 days old
+    const p = prefillSqlite(data, 3, 20, 'F');
+    assert.ok(p.events > 100 && p.bytes >= 3 * 1024 * 1024, `${p.events} events, ${p.bytes} bytes`);
+    const db = new Database(join(data, 'chargewire.db'), { readonly: true });
+    const j = db.prepare("SELECT count(*) AS n, min(at) AS first, max(at) AS last FROM journal WHERE station_id = 'F7'").get() as { n: number; first: string; last: string };
+    db.close();
+    // in the past, and younger than the 7 days of journal retention (nothing is pruned during a run)
+    assert.ok(j.n > 0 && Date.parse(j.last) < Date.now() - 12 * 3_600_000 && Date.parse(j.first) > Date.now() - 7 * 86_400_000, `F7: ${j.n} frames, ${j.first} … ${j.last}`);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+  const r = await runSteadyBench({ stations: 20, stepMs: 600, rates: [40], runs: 1, profile: false, prefillMb: 3, outDir: dir, args: ['--smoke'], quiet: true });
+  assert.equal(r.errors, 0, r.steps[0]?.firstError);
+  assert.ok(r.steps[0]!.callsPerS > 0 && r.steps[0]!.storeItemsPerS > 0);
+  assert.equal(r.benchmark, 'steady-prefilled');
+  assert.match(readFileSync(join(dir, 'steady-prefilled-latest.md'), 'utf8'), /already holding 3 MB of past traffic/);
 }));
 
 test('ceiling benchmark smoke run: the saturating fleet mix against the CSMS (SQLite, in-memory store) and the raw ws server, ratio per run pair', { timeout: 40_000 }, () => withDir(async (dir) => {

@@ -15,6 +15,7 @@ import type { FleetCounts, SteadyMark } from './fleet-child.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import type { CsmsChildConfig } from './csms-child.ts';
 import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir } from './common.ts';
+import { prefillSqlite } from './prefill.ts';
 
 export interface SteadyOptions {
   stations: number; stepMs: number; rates: number[]; runs: number; profile: boolean; outDir: string; args: string[]; quiet?: boolean;
@@ -35,6 +36,8 @@ export interface SteadyOptions {
   touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
   postgresWriteLanes?: number;
+  /** SQLite only: start each pass on a database already holding this many MB of history (prefill.ts); default 0, an empty one. */
+  prefillMb?: number;
 }
 export const defaultSteadyOptions = { stations: 2000, stepMs: 10_000, rates: [500, 1000, 1500, 2000, 2500, 3000, 4000, 6000, 8000, 10_000, 12_000], runs: 3 };
 const p99LimitMs = 50;
@@ -103,7 +106,7 @@ export interface SteadyStep {
   ok: boolean;
 }
 export interface SteadyResult {
-  benchmark: `steady${'' | '-postgres' | '-worker'}${'' | '-profile'}`; meta: ReturnType<typeof runMeta>; options: Omit<SteadyOptions, 'outDir' | 'args' | 'quiet'>;
+  benchmark: `steady${'' | '-postgres' | '-worker' | '-memory'}${'' | '-prefilled'}${'' | '-profile'}`; meta: ReturnType<typeof runMeta>; options: Omit<SteadyOptions, 'outDir' | 'args' | 'quiet'>;
   mixRatePerStation: number; passes: SteadyPass[];
   /** Every step of every pass; `sustained`/`half` are those of the pass with the median sustained rate. */
   steps: SteadyStep[]; sustained?: SteadyStep; half?: SteadyStep; errors: number;
@@ -161,7 +164,7 @@ export async function runSteadyBench(o: SteadyOptions): Promise<SteadyResult> {
 /** Result file name: steady, steady-postgres, steady-worker (+ -profile), so variants keep their own -latest.md. */
 function steadyName(o: SteadyOptions): SteadyResult['benchmark'] {
   const variant = o.store === 'postgres' ? '-postgres' : o.store === 'memory' ? '-memory' : o.sqliteThread === 'worker' ? '-worker' : '';
-  return `steady${variant}${o.profile ? '-profile' : ''}` as SteadyResult['benchmark'];
+  return `steady${variant}${o.prefillMb ? '-prefilled' : ''}${o.profile ? '-profile' : ''}` as SteadyResult['benchmark'];
 }
 
 function spread(xs: number[]): { min: number; median: number; max: number } | undefined {
@@ -173,6 +176,11 @@ function spread(xs: number[]): { min: number; median: number; max: number } | un
 /** One pass of the steps on a fresh CSMS (and database) and fleet. */
 async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, profileDir: string | undefined): Promise<SteadyPass> {
   const data = tempDataDir('steady');
+  if (o.prefillMb && (o.store ?? 'sqlite') === 'sqlite') {
+    const t0 = performance.now();
+    const p = prefillSqlite(data.dir, o.prefillMb, o.stations, 'F');
+    log(`steady: database prefilled with ${p.events.toLocaleString('en-US')} past TransactionEvents, ${(p.bytes / 1048576).toFixed(0)} MB, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const st = await storeOf(o);
   const csms = await startCsms({ dataDir: data.dir, port: 0, ...st.cfg }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const fleet = startFleet();
@@ -279,7 +287,7 @@ export function renderSteady(r: SteadyResult): string {
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',
       Measure: `${r.options.stepMs / 1000} s per step after a settling period (and, before the first step, a warm-up while every station starts its first charging cycle: 60 s of mix time); latency = due time → CALLRESULT at the station; a step passes with p99 ≤ ${p99LimitMs} ms, ≥ 90% of the CALLs that came due answered, no error; a step that fails while the hypervisor stole over ${stealLimitPct}% of the machine's CPU is measured again (at most ${stealRetries} times, every attempt listed)`,
-      Store: (r.options.store === 'memory' ? 'the in-memory store (nothing persisted; a diagnosis, not a deployment)' : r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}`)
+      Store: (r.options.store === 'memory' ? 'the in-memory store (nothing persisted; a diagnosis, not a deployment)' : r.options.store === 'postgres' ? `PostgreSQL (local server, a fresh database per pass, ${r.options.postgresWriteLanes ?? 'default'} write lanes)` : `SQLite (WAL, synchronous=NORMAL), ${r.options.sqliteThread === 'worker' ? 'on its own worker thread' : 'on the event loop'}${r.options.prefillMb ? `, each pass on a database already holding ${r.options.prefillMb} MB of past traffic of the same stations (bench/csms/prefill.ts: journal frames, events, readings, ended transactions, about 1–6 days old)` : ', each pass on an empty database'}`)
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
         + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : '')
         + (r.options.sqliteWalRestartPages !== undefined ? (r.options.sqliteWalRestartPages ? `; a WAL restart point every ${r.options.sqliteWalRestartPages} pages` : '; no WAL restart points (the writer checkpoints itself at 10,000 pages)') : '')
