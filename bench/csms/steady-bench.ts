@@ -36,6 +36,8 @@ export interface SteadyOptions {
   touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
   postgresWriteLanes?: number;
+  /** store.sqliteCacheMb of the CSMS (default: the CSMS default, 32). */
+  sqliteCacheMb?: number;
   /** SQLite only: start each pass on a database already holding this many MB of history (prefill.ts); default 0, an empty one. */
   prefillMb?: number;
 }
@@ -116,8 +118,8 @@ export interface SteadyResult {
 }
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
-async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
-  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }) };
+async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'sqliteCacheMb' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
+  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }), ...(o.sqliteCacheMb !== undefined && { sqliteCacheMb: o.sqliteCacheMb }) };
   if (o.store === 'memory') return { cfg: { store: 'memory' }, drop: async () => undefined };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const db = await freshPgDatabase('steady');
@@ -291,6 +293,7 @@ export function renderSteady(r: SteadyResult): string {
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
         + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : '')
         + (r.options.sqliteWalRestartPages !== undefined ? (r.options.sqliteWalRestartPages ? `; a WAL restart point every ${r.options.sqliteWalRestartPages} pages` : '; no WAL restart points (the writer checkpoints itself at 10,000 pages)') : '')
+        + (r.options.sqliteCacheMb !== undefined ? `; SQLite page cache ${r.options.sqliteCacheMb} MB` : '')
         + (r.options.touchIntervalMs !== undefined ? `; last-seen persisted at most every ${r.options.touchIntervalMs} ms per station` : ''),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),

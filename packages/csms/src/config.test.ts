@@ -76,3 +76,9 @@ test('config: store.sqliteWalRestartPages defaults to 16,000 pages, 0 turns rest
   assert.equal(loadConfig({ env: { CHARGEWIRE_SQLITE_WAL_RESTART_PAGES: '0' } }).store.sqliteWalRestartPages, 0);
   assert.throws(() => loadConfig({ env: { CHARGEWIRE_SQLITE_WAL_RESTART_PAGES: '-5' } }), /CHARGEWIRE_SQLITE_WAL_RESTART_PAGES|sqliteWalRestartPages/);
 });
+
+test('config: store.sqliteCacheMb defaults to 32 MB, CHARGEWIRE_SQLITE_CACHE_MB sets it, values under 2 MB are refused', () => {
+  assert.equal(loadConfig({ env: {} }).store.sqliteCacheMb, 32);
+  assert.equal(loadConfig({ env: { CHARGEWIRE_SQLITE_CACHE_MB: '256' } }).store.sqliteCacheMb, 256);
+  assert.throws(() => loadConfig({ env: { CHARGEWIRE_SQLITE_CACHE_MB: '1' } }), /CHARGEWIRE_SQLITE_CACHE_MB|sqliteCacheMb/);
+});

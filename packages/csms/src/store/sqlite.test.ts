@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createSqliteStore } from './sqlite.ts';
+import { cacheSizePragma, createSqliteStore } from './sqlite.ts';
 import { runSqliteStoreSuite } from './sqlite-suite.ts';
 
 const dir = runSqliteStoreSuite('sqlite', createSqliteStore);
@@ -62,4 +62,14 @@ test('migrations 3 and 4 keep the meter values and transaction events of a versi
   } finally {
     await s.close();
   }
+});
+
+test('store.sqliteCacheMb: the page cache pragma is in KiB (32 MB by default)', async () => {
+  assert.equal(cacheSizePragma(), 'cache_size = -32768');
+  assert.equal(cacheSizePragma(256), 'cache_size = -262144');
+  // and the store opens with it
+  const s = await createSqliteStore({ path: join(dir, 'cache.db'), cacheMb: 4 });
+  await s.registerStation({ id: 'C1', securityProfile: 1 });
+  assert.equal((await s.getStation('C1'))?.id, 'C1');
+  await s.close();
 });

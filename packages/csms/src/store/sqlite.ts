@@ -23,6 +23,13 @@ export interface SqliteStoreOptions extends GroupCommitOptions {
   checkpointIntervalMs?: number;
   /** WAL pages after which the writer pauses between two batches for a full checkpoint (default 16,000; 0: none, the writer checkpoints itself at 10,000 pages; sqlite-checkpointer.ts). */
   walRestartPages?: number;
+  /** Page cache of the connection in MB (default 32): the hot b-tree pages of every connected station should fit. */
+  cacheMb?: number;
+}
+
+/** The page-cache pragma for `cacheMb` MB (default 32; a negative cache_size is in KiB). */
+export function cacheSizePragma(cacheMb = 32): string {
+  return `cache_size = -${Math.round(cacheMb * 1024)}`;
 }
 
 export function mapSqliteError(err: unknown): unknown {
@@ -54,8 +61,8 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // 32 MB page cache (default 2 MB): the hot index pages of a few thousand stations stay in memory
-    db.pragma('cache_size = -32768');
+    // 32 MB page cache by default (SQLite's is 2 MB): the hot index pages of a few thousand stations stay in memory
+    db.pragma(cacheSizePragma(opts.cacheMb));
     // Temporary files in memory, the savepoints' statement journal among them: a batch's savepoints (one per
     // write) journal the pages they change, and past 64 KB SQLite spilled that journal to a temp file on disk
     // (seen with strace under load: 60 KB writes to an unnamed file in every large batch). A batch's journal
