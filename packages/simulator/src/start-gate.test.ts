@@ -56,23 +56,6 @@ for (const version of VERSIONS) {
       assert.deepEqual(r, { status: 'Occupied', evseId: 1 });
     });
 
-    test('F01.FR.24 F02.FR.26 RequestStartTransaction on an EVSE whose transaction has been authorized (and lost it since): Rejected, by any idToken', async () => {
-      const { st, csms } = await harness({ version, variables: { ...QUIET, 'TxCtrlr.TxStopPoint': 'EVConnected' } });
-      st.plugIn(1, 1);
-      assert.equal((await st.presentToken('TAG1')).status, 'Accepted');
-      await settle();
-      assert.equal((await st.presentToken('TAG1')).status, 'Stopped');
-      await settle();
-      assert.ok(st.evse(1).tx && !st.evse(1).auth, 'the transaction goes on without authorization');
-      const before = csms.txEvents.length;
-      for (const idToken of ['TAG2', 'TAG1']) {
-        const r = await csms.call('RequestStartTransaction', { idToken: { idToken, type: 'ISO14443' }, evseId: 1, remoteStartId: 7 });
-        assert.equal(r.status, 'Rejected', idToken);
-      }
-      await settle();
-      assert.deepEqual([st.evse(1).auth, csms.txEvents.length], [undefined, before]);
-    });
-
     test('F01.FR.13 F01.FR.24 RequestStartTransaction on an EVSE whose transaction was never authorized: Accepted with its transactionId', async () => {
       const { st, csms } = await harness({ version, variables: { ...QUIET, 'TxCtrlr.TxStartPoint': 'EVConnected' } });
       st.plugIn(1, 1);

@@ -32,10 +32,10 @@ export interface ReservationCheck { groupIdToken?: IdToken }
  * - Unavailable: [F01.FR.23] [F02.FR.25] (remote), G03/G04 (an Inoperative EVSE or station offers no charging, local too).
  * - Faulted: [F01.FR.23] [F02.FR.25]; a Faulted connector is not available for energy delivery (ConnectorStatusEnumType,
  *   connector-fault.ts): the EV's connector, or without an EV all of them.
- * - Occupied: an authorization is active; local, [C01.FR.23]: the transaction was authorized by another idToken
- *   (`idToken` undefined: a payment card before its PspRef is known, any other); remote, [F01.FR.24] [F02.FR.26]: the
- *   EVSE's transaction has been authorized at all ("only an EVSE with no transaction or with a transaction that has
- *   not yet been authorized can be matched"), by whichever idToken, also when that authorization has ended since.
+ * - Occupied: an authorization is active ([F01.FR.24] [F02.FR.26]: the EVSE's transaction is authorized now; one whose
+ *   authorization ended, e.g. by EVConnectionTimeout [F02.FR.08], may be claimed by a new remote start, F01.FR.13);
+ *   local only, [C01.FR.23]: the transaction was authorized by another idToken (`idToken` undefined: a payment card
+ *   before its PspRef is known, any other).
  * - WebPaymentPending: local only. [C25.FR.22] a NotifyWebPaymentStarted holds the EVSE against local interactions
  *   "for as long as timeout seconds or until a RequestStartTransactionRequest is received": a remote start is not
  *   refused by the hold, it ends it (blocks/payments.ts).
@@ -48,7 +48,7 @@ export interface ReservationCheck { groupIdToken?: IdToken }
 export function startRefusal(st: Station, evse: EvseState, origin: StartOrigin, idToken?: IdToken, reservation?: ReservationCheck): StartRefusal | undefined {
   if (evseUnavailable(st, evse)) return 'Unavailable';
   if (faultedForEv(evse)) return 'Faulted';
-  if (evse.auth || (origin === 'local' ? lockedTo(evse, idToken) : evse.tx?.authorizedBy !== undefined)) return 'Occupied';
+  if (evse.auth || (origin === 'local' && lockedTo(evse, idToken))) return 'Occupied';
   if (origin === 'local' && webPaymentPending(st, evse)) return 'WebPaymentPending';
   if (reservation && (idToken ? reservationFor(st, evse, idToken, reservation.groupIdToken) === null : evse.reserved === true)) return 'Reserved';
   return undefined;
