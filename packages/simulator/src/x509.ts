@@ -54,6 +54,13 @@ export function parseCertificates(pem: string | Buffer): X509Certificate[] {
   return pemBlocks(String(pem), 'CERTIFICATE').map((der) => new X509Certificate(der));
 }
 
+/** The first certificate of a PEM text; later blocks are not read. Throws when there is none or it is not a certificate. */
+export function firstCertificate(pem: string | Buffer): X509Certificate {
+  const der = pemBlocks(String(pem), 'CERTIFICATE')[0];
+  if (!der) throw new RangeError('no CERTIFICATE block');
+  return new X509Certificate(der);
+}
+
 /** `now` (ms) lies within the validity period of the certificate, notBefore and notAfter included (RFC 5280 4.1.2.5). */
 export function validAt(cert: X509Certificate, now: number): boolean {
   return now >= Date.parse(cert.validFrom) && now <= Date.parse(cert.validTo);

@@ -15,7 +15,7 @@ import type { Block } from '../block.ts';
 import type { Station } from '../station.ts';
 import { CERTIFICATE_ENTRIES_MAX } from '../device-model/defaults.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
-import { issuedBy, pemBlocks, selfSigned, toPem, validAt } from '../x509.ts';
+import { firstCertificate, issuedBy, pemBlocks, selfSigned, toPem, validAt } from '../x509.ts';
 import { clientCertificate, removeV2gCertificate, securityEventFor, v2gCertificates } from './security.ts';
 
 type InstallType = OcppTypes.InstallCertificateUseEnumType;
@@ -43,7 +43,7 @@ const FILE = 'installed-certificates.json';
 
 const HASHES: Record<HashAlg, string> = { SHA256: 'sha256', SHA384: 'sha384', SHA512: 'sha512' };
 const oneCert = (pem: string): string => toPem(pemBlocks(pem, 'CERTIFICATE')[0]!, 'CERTIFICATE');
-const x509 = (pem: string): X509Certificate => new X509Certificate(pemBlocks(pem, 'CERTIFICATE')[0]!);
+const x509 = (pem: string): X509Certificate => firstCertificate(pem);
 /** Self-issued (RFC 5280: subject = issuer), whether or not the signature verifies. */
 const selfIssued = (c: X509Certificate): boolean => c.checkIssued(c);
 

@@ -18,7 +18,7 @@ import type { Station } from '../station.ts';
 import type { TimerHandle } from '../clock.ts';
 import { readJsonIfExists, writeFileAtomic } from '../device-model/persistence.ts';
 import { download, withRetries } from '../file-transfer.ts';
-import { issuedBy, parseCertificates, validAt } from '../x509.ts';
+import { firstCertificate, issuedBy, validAt } from '../x509.ts';
 import { reportStatuses } from './availability.ts';
 import { csmsTrustChain, installedCertificates } from './certificates.ts';
 import { raiseSecurityEvent } from './security.ts';
@@ -82,12 +82,11 @@ async function notify(st: Station, status: FwStatus, requestId: number | undefin
 
 /** [L01.FR.21] [L01.FR.12] the signing certificate: valid now, issued by an installed ManufacturerRootCertificate. */
 function signingCertificateProblem(st: Station, pem: string): string | undefined {
-  let cert: X509Certificate | undefined;
-  try { cert = parseCertificates(pem)[0]; } catch (err) { return `not a PEM certificate: ${(err as Error).message}`; }
-  if (!cert) return 'not a PEM certificate: no CERTIFICATE block';
+  let cert: X509Certificate;
+  try { cert = firstCertificate(pem); } catch (err) { return `not a PEM certificate: ${(err as Error).message}`; }
   const now = st.clock.now();
   if (!validAt(cert, now)) return `signing certificate not valid at ${new Date(now).toISOString()}`;
-  const roots = installedCertificates(st, 'ManufacturerRootCertificate').map((p) => parseCertificates(p)[0]!);
+  const roots = installedCertificates(st, 'ManufacturerRootCertificate').map((p) => firstCertificate(p));
   if (!roots.length) return 'no ManufacturerRootCertificate installed';
   // No intermediate certificates for firmware signing (L01 remark): issued by the root itself.
   if (!roots.some((r) => issuedBy(cert, r))) return 'signing certificate not issued by an installed ManufacturerRootCertificate';
@@ -97,7 +96,7 @@ function signingCertificateProblem(st: Station, pem: string): string | undefined
 /** [L01.FR.04] the signature over the whole file, SHA-256; RSA keys: RSA-PSS, EC keys: ECDSA. */
 export function firmwareSignatureValid(image: Buffer, signatureB64: string, certPem: string): boolean {
   try {
-    const key = parseCertificates(certPem)[0]!.publicKey;
+    const key = firstCertificate(certPem).publicKey;
     const sig = Buffer.from(signatureB64, 'base64');
     if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
       return verify('sha256', image, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig);
