@@ -146,6 +146,16 @@ test('steady benchmark smoke run with --prefill-mb: the pass starts on a databas
   assert.match(readFileSync(join(dir, 'steady-prefilled-latest.md'), 'utf8'), /already holding 3 MB of past traffic/);
 }));
 
+test('steady benchmark smoke run with --nodes 2: two cluster nodes (NATS) on one SQLite file share the fleet, no CALL fails', { timeout: 60_000 }, () => withDir(async (dir) => {
+  const r = await runSteadyBench({ stations: 20, stepMs: 600, rates: [40], runs: 1, profile: false, nodes: 2, outDir: dir, args: ['--smoke'], quiet: true });
+  assert.equal(r.errors, 0, r.steps[0]?.firstError);
+  const s = r.steps[0]!;
+  assert.ok(s.callsPerS > 0 && s.storeItemsPerS > 0 && (s.byAction['TransactionEvent'] ?? 0) > 0);
+  assert.deepEqual(s.nodeSessions, [10, 10], 'station i on node i mod 2');
+  assert.equal(r.benchmark, 'steady-nodes');
+  assert.match(readFileSync(join(dir, 'steady-nodes-latest.md'), 'utf8'), /2 CSMS processes on this machine, each a cluster node .* one shared SQLite file/);
+}));
+
 test('ceiling benchmark smoke run: the saturating fleet mix against the CSMS (SQLite, in-memory store) and the raw ws server, ratio per run pair', { timeout: 40_000 }, () => withDir(async (dir) => {
   // two runs: the order alternates and the in-memory CSMS is a fresh process in the second
   const r = await runCeilingBench({ stations: 5, warmupMs: 100, durationMs: 500, runs: 2, outDir: dir, args: ['--smoke'], quiet: true });

@@ -49,7 +49,7 @@ export interface CsmsChildConfig {
    * `port` of the reply is then the TLS port. PEM files (server certificate with the loopback address).
    */
   tls?: { certFile: string; keyFile: string };
-  /** A cluster node (cluster.enabled, the NATS bus at 127.0.0.1:4222 or natsUrl): needs store postgres shared by the nodes. */
+  /** A cluster node (cluster.enabled, the NATS bus at 127.0.0.1:4222 or natsUrl): the nodes share the store (PostgreSQL, or one SQLite file in the same dataDir). */
   cluster?: { nodeId: string; subjectPrefix: string; natsUrl?: string };
 }
 
@@ -74,6 +74,9 @@ export interface CsmsUsage {
   /** SQLite WAL restart points taken and the time commits waited at them, cumulative (store.stats()). */
   walRestarts: number;
   walRestartWaitMs: number;
+  /** SQLite: batches that waited for the write lock another process held (cluster nodes on one file), and the ms waited, cumulative. */
+  lockWaits: number;
+  lockWaitMs: number;
   /** Cumulative bytes written and write syscalls of the process (/proc/self/io: WAL, checkpoints, sockets). */
   writeBytes: number;
   writeCalls: number;
@@ -166,6 +169,8 @@ serveOps({
       storeBatches: st?.batches ?? 0,
       walRestarts: st?.walRestarts ?? 0,
       walRestartWaitMs: st?.walRestartWaitMs ?? 0,
+      lockWaits: st?.lockWaits ?? 0,
+      lockWaitMs: st?.lockWaitMs ?? 0,
       ...ioOf('self'),
       loopActiveMs: performance.eventLoopUtilization().active,
       loopIdleMs: performance.eventLoopUtilization().idle,

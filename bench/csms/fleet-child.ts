@@ -12,6 +12,8 @@ import { bootRequest, heartbeat, cycleStep, uniform } from './fleet-frames.ts';
 
 export interface FleetConnectArgs {
   port: number;
+  /** Several CSMS processes (steady --nodes): station i connects to ports[i % ports.length] instead of `port`. */
+  ports?: number[];
   stations: number;
   /** Identity prefix; identities are <prefix><index>. */
   prefix: string;
@@ -180,7 +182,7 @@ function clearStation(s: Station): void {
 function open(s: Station): Promise<void> {
   const a = args!;
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${a.tls ? 'wss' : 'ws'}://127.0.0.1:${a.port}/ocpp/${s.identity}`, ['ocpp2.1'], {
+    const ws = new WebSocket(`${a.tls ? 'wss' : 'ws'}://127.0.0.1:${a.ports?.length ? a.ports[s.index % a.ports.length] : a.port}/ocpp/${s.identity}`, ['ocpp2.1'], {
       perMessageDeflate: a.compression ? {} : false,
       localAddress: a.addresses[s.index % a.addresses.length],
       ...(a.tls ? { ca: a.tls.ca } : {}),

@@ -14,7 +14,7 @@ import type { AllocSummary, CsmsUsage } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-child.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import type { CsmsChildConfig } from './csms-child.ts';
-import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir } from './common.ts';
+import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 import { prefillSqlite } from './prefill.ts';
 
 export interface SteadyOptions {
@@ -40,6 +40,12 @@ export interface SteadyOptions {
   sqliteCacheMb?: number;
   /** SQLite only: start each pass on a database already holding this many MB of history (prefill.ts); default 0, an empty one. */
   prefillMb?: number;
+  /**
+   * CSMS processes (default 1). More: that many cluster nodes (cluster.enabled, NATS bus at 127.0.0.1:4222) on
+   * one machine sharing the store (the SQLite file, or the PostgreSQL database), station i connected to node
+   * i mod K; CPU, RSS, store counters are summed over the nodes, loop delay and GC pauses are the worst node's.
+   */
+  nodes?: number;
 }
 export const defaultSteadyOptions = { stations: 2000, stepMs: 10_000, rates: [500, 1000, 1500, 2000, 2500, 3000, 4000, 6000, 8000, 10_000, 12_000], runs: 3 };
 const p99LimitMs = 50;
@@ -83,6 +89,11 @@ export interface SteadyStep {
   /** SQLite: WAL restart points per second and the ms per second commits waited at them (the event loop runs on). */
   walRestartsPerS?: number;
   walRestartWaitMsPerS?: number;
+  /** With --nodes: the stations connected to each node at the end of the step. */
+  nodeSessions?: number[];
+  /** SQLite with --nodes: batches per second that waited for the write lock another node held, and the ms per second they waited (all nodes). */
+  lockWaitsPerS?: number;
+  lockWaitMsPerS?: number;
   /** KB the CSMS process wrote per answered CALL (/proc io wchar: WAL appends, checkpoint copies, socket sends). */
   writtenKBPerCall?: number;
   /** Write-type syscalls of the CSMS process per answered CALL. */
@@ -108,7 +119,7 @@ export interface SteadyStep {
   ok: boolean;
 }
 export interface SteadyResult {
-  benchmark: `steady${'' | '-postgres' | '-worker' | '-memory'}${'' | '-prefilled'}${'' | '-profile'}`; meta: ReturnType<typeof runMeta>; options: Omit<SteadyOptions, 'outDir' | 'args' | 'quiet'>;
+  benchmark: `steady${'' | '-postgres' | '-worker' | '-memory'}${'' | '-nodes'}${'' | '-prefilled'}${'' | '-profile'}`; meta: ReturnType<typeof runMeta>; options: Omit<SteadyOptions, 'outDir' | 'args' | 'quiet'>;
   mixRatePerStation: number; passes: SteadyPass[];
   /** Every step of every pass; `sustained`/`half` are those of the pass with the median sustained rate. */
   steps: SteadyStep[]; sustained?: SteadyStep; half?: SteadyStep; errors: number;
@@ -166,7 +177,7 @@ export async function runSteadyBench(o: SteadyOptions): Promise<SteadyResult> {
 /** Result file name: steady, steady-postgres, steady-worker (+ -profile), so variants keep their own -latest.md. */
 function steadyName(o: SteadyOptions): SteadyResult['benchmark'] {
   const variant = o.store === 'postgres' ? '-postgres' : o.store === 'memory' ? '-memory' : o.sqliteThread === 'worker' ? '-worker' : '';
-  return `steady${variant}${o.prefillMb ? '-prefilled' : ''}${o.profile ? '-profile' : ''}` as SteadyResult['benchmark'];
+  return `steady${variant}${(o.nodes ?? 1) > 1 ? '-nodes' : ''}${o.prefillMb ? '-prefilled' : ''}${o.profile ? '-profile' : ''}` as SteadyResult['benchmark'];
 }
 
 function spread(xs: number[]): { min: number; median: number; max: number } | undefined {
@@ -184,7 +195,21 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     log(`steady: database prefilled with ${p.events.toLocaleString('en-US')} past TransactionEvents, ${(p.bytes / 1048576).toFixed(0)} MB, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const st = await storeOf(o);
-  const csms = await startCsms({ dataDir: data.dir, port: 0, ...st.cfg }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const nodes = o.nodes ?? 1;
+  // Cluster nodes start one after another (the first one creates the schema); each has its own NATS subjects' node id.
+  const subjectPrefix = `cwsteady${process.pid}r${run}`;
+  const csmsList: RunningCsms[] = [];
+  const stopAll = () => Promise.all(csmsList.map((c) => c.child.stop()));
+  try {
+    for (let k = 0; k < nodes; k++) {
+      csmsList.push(await startCsms({ dataDir: data.dir, port: 0, ...st.cfg, ...(nodes > 1 && { cluster: { nodeId: `steady-${k}`, subjectPrefix } }) },
+        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []));
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  const usage = () => usageOfAll(csmsList);
   const fleet = startFleet();
   const steps: SteadyStep[] = [];
   let half: SteadyStep | undefined;
@@ -198,14 +223,14 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     await sleep(Math.min(3000, o.stepMs / 4)); // settle at the new rate
     await fleet.request<SteadyMark>('mark');
     const m0 = await fleet.request<SteadyMark>('mark');
-    const u0 = await csms.child.request<CsmsUsage>('usage'); // (also resets the loop-delay histogram)
+    const u0 = await usage(); // (also resets the loop-delay histogram)
     const k0 = cpuSteal();
-    if (o.allocProfile) await csms.child.request('allocStart');
+    if (o.allocProfile) await csmsList[0]!.child.request('allocStart'); // the first node's (with --nodes: about 1/K of the CALLs)
     await sleep(o.stepMs);
-    const alloc = o.allocProfile ? await csms.child.request<AllocSummary>('allocStop') : undefined;
+    const alloc = o.allocProfile ? await csmsList[0]!.child.request<AllocSummary>('allocStop') : undefined;
     const steal = stealPct(k0, cpuSteal());
     const m1 = await fleet.request<SteadyMark>('mark');
-    const u1 = await csms.child.request<CsmsUsage>('usage');
+    const u1 = await usage();
     const s = (m1.at - m0.at) / 1000;
     const byAction: Record<string, number> = {};
     for (const [k, v] of Object.entries(m1.byAction)) byAction[k] = Math.round((v - (m0.byAction[k] ?? 0)) / s);
@@ -217,6 +242,11 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
       ...(u1.walRestarts > 0 && {
         walRestartsPerS: (u1.walRestarts - u0.walRestarts) / ((u1.at - u0.at) / 1000),
         walRestartWaitMsPerS: (u1.walRestartWaitMs - u0.walRestartWaitMs) / ((u1.at - u0.at) / 1000),
+      }),
+      ...(u1.nodeSessions && { nodeSessions: u1.nodeSessions }),
+      ...(u1.lockWaits > 0 && {
+        lockWaitsPerS: (u1.lockWaits - u0.lockWaits) / ((u1.at - u0.at) / 1000),
+        lockWaitMsPerS: (u1.lockWaitMs - u0.lockWaitMs) / ((u1.at - u0.at) / 1000),
       }),
       ...(Number.isFinite(u1.writeBytes - u0.writeBytes) && m1.completed > m0.completed && {
         writtenKBPerCall: (u1.writeBytes - u0.writeBytes) / 1024 / (m1.completed - m0.completed),
@@ -236,13 +266,13 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
       + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
 
   try {
-    const c = await fleet.request<FleetCounts & { ms: number }>('connect', fleetArgs(csms.port, o.stations, 'F'), 300_000);
+    const c = await fleet.request<FleetCounts & { ms: number }>('connect', fleetArgs(csmsList[0]!.port, o.stations, 'F', nodes > 1 ? { ports: csmsList.map((c) => c.port) } : {}), 300_000);
     if (c.booted !== o.stations || c.errors) throw new Error(`steady: ${c.booted}/${o.stations} booted, ${c.errors} errors: ${c.firstError}`);
     await fleet.request('mixStart', { compression: compressionOf(o.rates[0]!) });
     // Warm-up, not measured: on mixStart every station begins its first charging cycle within 60 s of mix time
@@ -265,7 +295,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
   } finally {
     await fleet.request('disconnect', undefined, 60_000).catch(() => {});
     await fleet.stop();
-    await csms.child.stop();
+    await stopAll();
     data.remove();
     await st.drop().catch((err: unknown) => log(`steady: dropping the benchmark database failed: ${String(err)}`));
   }
@@ -295,6 +325,7 @@ export function renderSteady(r: SteadyResult): string {
         + (r.options.sqliteWalRestartPages !== undefined ? (r.options.sqliteWalRestartPages ? `; a WAL restart point every ${r.options.sqliteWalRestartPages} pages` : '; no WAL restart points (the writer checkpoints itself at 10,000 pages)') : '')
         + (r.options.sqliteCacheMb !== undefined ? `; SQLite page cache ${r.options.sqliteCacheMb} MB` : '')
         + (r.options.touchIntervalMs !== undefined ? `; last-seen persisted at most every ${r.options.touchIntervalMs} ms per station` : ''),
+      ...((r.options.nodes ?? 1) > 1 && { Nodes: `${r.options.nodes} CSMS processes on this machine, each a cluster node (cluster.enabled, NATS bus at 127.0.0.1:4222) on the one shared ${r.options.store === 'postgres' ? 'PostgreSQL database' : 'SQLite file'}; station i connected to node i mod ${r.options.nodes}; CSMS CPU, RSS, heap and store counters are the nodes' sums, event loop busy their average, loop delay and GC pauses the worst node's` }),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
@@ -314,4 +345,25 @@ export function renderSteady(r: SteadyResult): string {
       '', mdTable(['function', 'where', 'self %'], r.profile.topFunctions.map((f) => [f.name, f.where, f.selfPct.toFixed(1)])));
   }
   return lines.join('\n');
+}
+
+/** One `usage` of every CSMS process, merged: counters and CPU summed, loop delay and GC pauses the worst node's. */
+export async function usageOfAll(list: RunningCsms[]): Promise<CsmsUsage & { nodeSessions?: number[] }> {
+  const us = await Promise.all(list.map((c) => c.child.request<CsmsUsage>('usage')));
+  if (us.length === 1) return us[0]!;
+  const sum = (f: (u: CsmsUsage) => number): number => us.reduce((a, u) => a + f(u), 0);
+  const max = (f: (u: CsmsUsage) => number): number => Math.max(...us.map(f));
+  return {
+    ...us[0]!, // at (the first node's clock: one machine), spaces and committed (the first node's)
+    nodeSessions: us.map((u) => u.sessions),
+    cpuMicros: sum((u) => u.cpuMicros), rss: sum((u) => u.rss), peakRss: sum((u) => u.peakRss), heapUsed: sum((u) => u.heapUsed), heapTotal: sum((u) => u.heapTotal),
+    external: sum((u) => u.external), arrayBuffers: sum((u) => u.arrayBuffers), sessions: sum((u) => u.sessions),
+    storeItems: sum((u) => u.storeItems), storeBatches: sum((u) => u.storeBatches), walRestarts: sum((u) => u.walRestarts), walRestartWaitMs: sum((u) => u.walRestartWaitMs),
+    lockWaits: sum((u) => u.lockWaits), lockWaitMs: sum((u) => u.lockWaitMs),
+    writeBytes: sum((u) => u.writeBytes), writeCalls: sum((u) => u.writeCalls),
+    // summed, so busy % = their ratio is the nodes' average
+    loopActiveMs: sum((u) => u.loopActiveMs), loopIdleMs: sum((u) => u.loopIdleMs),
+    loopDelayP99Ms: max((u) => u.loopDelayP99Ms), loopDelayMaxMs: max((u) => u.loopDelayMaxMs),
+    gcPauses: sum((u) => u.gcPauses), gcPauseMs: sum((u) => u.gcPauseMs), gcMaxPauseMs: max((u) => u.gcMaxPauseMs),
+  };
 }

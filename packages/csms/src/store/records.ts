@@ -352,4 +352,7 @@ export interface StoreStats {
   /** SQLite: WAL restart points so far, and how long the writer waited at them in all, ms (sqlite-checkpointer.ts). */
   walRestarts?: number;
   walRestartWaitMs?: number;
+  /** SQLite: batches that found the write lock held by another process (a cluster node on the same file), and the ms they waited for it in all. */
+  lockWaits?: number;
+  lockWaitMs?: number;
 }

@@ -73,3 +73,34 @@ test('store.sqliteCacheMb: the page cache pragma is in KiB (32 MB by default)', 
   assert.equal((await s.getStation('C1'))?.id, 'C1');
   await s.close();
 });
+
+test('a batch that finds the write lock held by another connection waits on a timer, not in SQLite: the event loop runs on, the write lands after', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const path = join(dir, 'locked.db');
+  const s = await createSqliteStore({ path });
+  try {
+    await s.registerStation({ id: 'L0', securityProfile: 1 });
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run(); // another process's writer, as far as SQLite can tell
+    let written = false;
+    const write = s.registerStation({ id: 'L1', securityProfile: 1 }).then(() => { written = true; });
+    // the loop is not blocked: a 5 ms timer fires about on time, 20 times over, while the write waits
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.ok(performance.now() - t < 200, `timer ${i} late by ${(performance.now() - t).toFixed(0)} ms: the event loop was blocked`);
+    }
+    assert.ok(performance.now() - t0 >= 90);
+    assert.equal(written, false, 'nothing was written while the lock was held');
+    other.prepare('COMMIT').run();
+    other.close();
+    await write;
+    assert.equal((await s.getStation('L1'))?.id, 'L1');
+    const st = s.stats();
+    assert.equal(st.lockWaits, 1);
+    assert.ok(st.lockWaitMs! >= 90, `waited ${st.lockWaitMs} ms`);
+  } finally {
+    await s.close();
+  }
+});

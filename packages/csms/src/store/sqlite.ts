@@ -32,6 +32,9 @@ export function cacheSizePragma(cacheMb = 32): string {
   return `cache_size = -${Math.round(cacheMb * 1024)}`;
 }
 
+/** How long a statement waits for a lock another connection holds (the busy timeout), ms. */
+const BUSY_TIMEOUT_MS = 5000;
+
 export function mapSqliteError(err: unknown): unknown {
   if (err instanceof StoreError) return err;
   const code = (err as { code?: string })?.code ?? '';
@@ -39,16 +42,25 @@ export function mapSqliteError(err: unknown): unknown {
   return new StoreError('STORE_ERR_BACKEND', `sqlite: ${(err as Error)?.message ?? String(err)}`, { dbCode: code }, { cause: err });
 }
 
+/**
+ * Brings the schema up to date, one migration per transaction. Several processes may open the same file at
+ * once (cluster nodes on one machine): each migration's transaction is IMMEDIATE (it takes the write lock
+ * before it reads the version), so a process that waited for another one's migration sees it applied and
+ * skips it instead of running it twice.
+ */
 export function migrateSqlite(db: Database.Database): number {
   db.exec(SCHEMA_VERSION_DDL);
-  const current = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(render(m.sql, 'sqlite'));
-      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
-    })();
-  }
+  const version = db.prepare('SELECT max(version) AS v FROM schema_version');
+  const record = db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
+  const next = db.transaction((): boolean => {
+    const current = (version.get() as { v: number | null }).v ?? 0;
+    const m = migrations.find((x) => x.version > current);
+    if (!m) return false;
+    db.exec(render(m.sql, 'sqlite'));
+    record.run(m.version, new Date().toISOString());
+    return true;
+  });
+  while (next.immediate());
   return migrations.at(-1)?.version ?? 0;
 }
 
@@ -57,10 +69,11 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   try {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     db = new Database(opts.path);
+    // first: another process (a cluster node on the same file) may hold the lock the next pragmas need
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     // 32 MB page cache by default (SQLite's is 2 MB): the hot index pages of a few thousand stations stay in memory
     db.pragma(cacheSizePragma(opts.cacheMb));
     // Temporary files in memory, the savepoints' statement journal among them: a batch's savepoints (one per
@@ -100,6 +113,40 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   // one after another inside the batch's transaction: they are async only in shape (better-sqlite3 is
   // synchronous), so no other code touches the connection between BEGIN and COMMIT.
   const begin = db.prepare('BEGIN IMMEDIATE');
+  // The write lock without blocking the event loop. Another process on the same file (a cluster node on this
+  // machine, docs/architecture.md "Clustering") may hold it; SQLite's busy handler would then sleep inside
+  // BEGIN, with the event loop stopped (seen: loop delay p99 240 ms with two nodes). So BEGIN IMMEDIATE is
+  // tried without waiting, and on SQLITE_BUSY tried again after a timer, up to the busy timeout; meanwhile
+  // the event loop serves the stations and the next batch gathers. One process alone never waits here.
+  const noWait = db.prepare('PRAGMA busy_timeout = 0');
+  const busyWait = db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const lock = { waits: 0, waitedMs: 0 };
+  const tryBegin = (): boolean => {
+    noWait.get();
+    try {
+      begin.run();
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      return false;
+    } finally {
+      busyWait.get();
+    }
+  };
+  const beginWrite = async (): Promise<void> => {
+    if (tryBegin()) return;
+    const t0 = performance.now();
+    lock.waits++;
+    try {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (tryBegin()) return;
+        if (performance.now() - t0 > BUSY_TIMEOUT_MS) throw new StoreError('STORE_ERR_BACKEND', `sqlite: the database stayed locked by another process for ${BUSY_TIMEOUT_MS} ms`, { dbCode: 'SQLITE_BUSY' });
+      }
+    } finally {
+      lock.waitedMs += performance.now() - t0;
+    }
+  };
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
   const savepoint = db.prepare('SAVEPOINT op');
@@ -107,7 +154,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   const rollbackTo = db.prepare('ROLLBACK TO op');
   const gc = new GroupCommit<SqlConn>(async (ops) => {
     const out: Settled[] = [];
-    begin.run();
+    await beginWrite();
     try {
       for (const op of ops) {
         savepoint.run();
@@ -132,8 +179,8 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     mapError: mapSqliteError,
     beforeBatch: checkpointer ? () => (checkpointer.wantsRestart ? checkpointer.restartPoint() : undefined) : undefined,
   });
-  const moreStats = checkpointer && (() => ({ walRestarts: checkpointer.stats.restarts, walRestartWaitMs: checkpointer.stats.waitedMs }));
-  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], ...(moreStats && { moreStats }), release: async () => {
+  const moreStats = () => ({ lockWaits: lock.waits, lockWaitMs: lock.waitedMs, ...(checkpointer && { walRestarts: checkpointer.stats.restarts, walRestartWaitMs: checkpointer.stats.waitedMs }) });
+  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], moreStats, release: async () => {
     await checkpointer?.stop();
     db.close();
   } });
