@@ -103,7 +103,10 @@ export interface SteadyStep {
   stealPct?: number;
   /** V8 heap in use at the end of the step (MB). */
   csmsHeapMB?: number;
-  /** The CSMS's event-loop delay in the window (p99 and max, ms): its own stalls, apart from queueing. */
+  /**
+   * The CSMS's event-loop delay in the window: how late a 10 ms timer fired, p99 and max, ms (its own stalls, apart
+   * from queueing). Result files before session 10 hold the whole timer interval here, ≈ 10 ms more.
+   */
   loopDelayP99Ms?: number; loopDelayMaxMs?: number;
   /** GC pauses of the CSMS's main thread during the step: ms per second in all, and the longest, ms. */
   gcMsPerS?: number; gcMaxPauseMs?: number;
@@ -266,7 +269,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop delay p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
       + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
@@ -329,7 +332,7 @@ export function renderSteady(r: SteadyResult): string {
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS loop delay p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
