@@ -121,6 +121,9 @@ test('steady benchmark smoke run: 20 stations run the fleet mix with persistence
   // --alloc-profile: the CSMS's allocations per CALL, by function; GC pauses are always counted
   assert.ok((s.allocKBPerCall ?? 0) > 0 && (s.allocTop?.length ?? 0) > 0, `allocations sampled: ${s.allocKBPerCall}`);
   assert.ok(s.gcMsPerS !== undefined && s.gcMsPerS >= 0);
+  // event-loop lateness of the CSMS and of the fleet: how late a 10 ms timer fired (0 = on time, never the interval itself)
+  assert.ok(s.loopDelayP99Ms !== undefined && s.loopDelayP99Ms >= 0 && s.loopDelayP99Ms < 10_000, `CSMS loop late ${s.loopDelayP99Ms}`);
+  assert.ok(s.fleetLoopLateP99Ms !== undefined && s.fleetLoopLateP99Ms >= 0, `fleet loop late ${s.fleetLoopLateP99Ms}`);
   assert.ok((s.byAction['TransactionEvent'] ?? 0) > 0, 'transactions were part of the mix');
   assert.ok(readdirSync(dir).includes('steady-latest.md'));
 }));
@@ -218,6 +221,12 @@ test('bench/run.ts: ceiling and soak print their options; unknown names exit 1',
   }
   const u = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'nope'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
   assert.equal(u.status, 1);
+  // steady --csms-flags takes plain --flag[=value] words only, and --nodes needs a store the nodes can share
+  for (const bad of [['--csms-flags=--require=./evil.js x'], ['--csms-flags=--max-semi-space-size=64;rm'], ['--nodes', '2', '--store', 'memory']]) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'steady', ...bad], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+    assert.notEqual(r.status, 0, bad.join(' '));
+    assert.match(r.stderr, /--csms-flags: expected flags like|--nodes: several CSMS processes share one store/, bad.join(' '));
+  }
 });
 
 test('steady: a step that fails while the hypervisor steals over 5% of the CPU is measured again, at most twice, every attempt kept', async () => {

@@ -16,7 +16,7 @@ const help: Record<string, string> = {
     + '  the fleet mix, every station keeping one CALL outstanding, against the CSMS (validation, SQLite) and a raw ws server; interleaved runs, ratio per run pair\n',
   soak: `usage: npm run bench -- soak [--duration MS (default ${defaultSoakOptions.durationMs}, max 3600000)] [--stations N (default ${defaultSoakOptions.stations})] [--rate CALLs/s offered (default ${defaultSoakOptions.rate})] [--churn N stations closed per second (default ${defaultSoakOptions.churnPerS})] [--sample-ms MS (default ${defaultSoakOptions.sampleMs})] [--runs N (default ${defaultSoakOptions.runs}, max 3)] [--out DIR]\n`
     + '  CSMS RSS and heap after GC every sample, growth per minute over the second half, errors; one run by default (10 minutes)\n',
-  steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--store sqlite|postgres|memory (default sqlite; postgres: 127.0.0.1:5432/test, throwaway schema; memory: nothing persisted, a diagnosis)] [--sqlite-thread main|worker (default main)] [--batch-interval-ms N (store.batchIntervalMs)] [--checkpoint-ms N (store.sqliteCheckpointMs, 5–10000)] [--wal-restart-pages N (store.sqliteWalRestartPages, 0–1000000; 0: none)] [--touch-interval-ms N (store.touchIntervalMs, 0–300000)] [--pg-write-lanes N (store.postgresWriteLanes, 1–16)] [--sqlite-cache-mb N (store.sqliteCacheMb, 2–65536)] [--prefill-mb N (SQLite: each pass starts on a database holding N MB of past traffic of the same stations, 0–20000; default 0: empty)] [--nodes K (default 1; 2–4: K CSMS processes as cluster nodes on the one SQLite file or PostgreSQL database and NATS 127.0.0.1:4222, station i on node i mod K)] [--profile] [--alloc-profile (the CSMS's allocations per CALL and by function, every step)] [--out DIR]\n`,
+  steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--store sqlite|postgres|memory (default sqlite; postgres: 127.0.0.1:5432/test, throwaway schema; memory: nothing persisted, a diagnosis)] [--sqlite-thread main|worker (default main)] [--batch-interval-ms N (store.batchIntervalMs)] [--checkpoint-ms N (store.sqliteCheckpointMs, 5–10000)] [--wal-restart-pages N (store.sqliteWalRestartPages, 0–1000000; 0: none)] [--touch-interval-ms N (store.touchIntervalMs, 0–300000)] [--pg-write-lanes N (store.postgresWriteLanes, 1–16)] [--sqlite-cache-mb N (store.sqliteCacheMb, 2–65536)] [--prefill-mb N (SQLite: each pass starts on a database holding N MB of past traffic of the same stations, 0–20000; default 0: empty)] [--nodes K (default 1; 2–4: K CSMS processes as cluster nodes on the one SQLite file or PostgreSQL database and NATS 127.0.0.1:4222, station i on node i mod K)] [--csms-flags='--flag[=v] …' (extra Node/V8 flags of the CSMS process only, e.g. --csms-flags=--max-semi-space-size=64)] [--profile] [--alloc-profile (the CSMS's allocations per CALL and by function, every step)] [--out DIR]\n`,
 };
 
 function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
@@ -44,7 +44,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
     options: {
       stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' }, tsx: { type: 'boolean' },
       'step-ms': { type: 'string' }, rates: { type: 'string' }, profile: { type: 'boolean' }, 'alloc-profile': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      store: { type: 'string' }, 'sqlite-thread': { type: 'string' }, 'batch-interval-ms': { type: 'string' }, 'checkpoint-ms': { type: 'string' }, 'wal-restart-pages': { type: 'string' }, 'touch-interval-ms': { type: 'string' }, 'pg-write-lanes': { type: 'string' }, 'prefill-mb': { type: 'string' }, 'sqlite-cache-mb': { type: 'string' },
+      store: { type: 'string' }, 'sqlite-thread': { type: 'string' }, 'batch-interval-ms': { type: 'string' }, 'checkpoint-ms': { type: 'string' }, 'wal-restart-pages': { type: 'string' }, 'touch-interval-ms': { type: 'string' }, 'pg-write-lanes': { type: 'string' }, 'prefill-mb': { type: 'string' }, 'sqlite-cache-mb': { type: 'string' }, 'csms-flags': { type: 'string' },
       nodes: { type: 'string' }, warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' },
     },
     strict: true,
@@ -116,6 +116,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
     ...(values['sqlite-cache-mb'] !== undefined ? { sqliteCacheMb: int('sqlite-cache-mb', values['sqlite-cache-mb'], 32, 2, 65_536) } : {}),
     ...(values['prefill-mb'] !== undefined ? { prefillMb: int('prefill-mb', values['prefill-mb'], 0, 0, 20_000) } : {}),
     ...(values.nodes !== undefined ? { nodes: steadyNodes(values.nodes, values.store) } : {}),
+    ...(values['csms-flags'] !== undefined ? { csmsFlags: csmsFlags(values['csms-flags']) } : {}),
   });
   print(r.written);
   return r.errors ? 1 : 0;
@@ -132,4 +133,11 @@ function steadyNodes(v: string, store: string | undefined): number {
   const n = int('nodes', v, 1, 1, 4);
   if (n > 1 && store === 'memory') throw new RangeError('--nodes: several CSMS processes share one store; the in-memory store cannot be shared');
   return n;
+}
+
+/** steady --csms-flags: space-separated Node/V8 flags, each starting with -- (no values that would run code). */
+function csmsFlags(v: string): string[] {
+  const flags = v.split(/\s+/).filter(Boolean);
+  for (const f of flags) if (!/^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/.test(f)) throw new RangeError(`--csms-flags: expected flags like --max-semi-space-size=64, got ${JSON.stringify(f)}`);
+  return flags;
 }

@@ -92,25 +92,35 @@ export interface CsmsUsage {
   loopDelayMaxMs: number;
   /** GC pauses of the main thread since the previous `usage` call (PerformanceObserver 'gc'): count, sum and longest, ms. */
   gcPauses: number; gcPauseMs: number; gcMaxPauseMs: number;
+  /** The same by kind of collection (minor = scavenge, major = mark-compact, incremental marking steps, weak callbacks). */
+  gcByKind: GcByKind;
 }
+export type GcByKind = Record<string, { count: number; ms: number; maxMs: number }>;
 
 // stalls of the event loop (a long GC, a checkpoint, a large batch) show here, whatever the load generator sees
 const loopDelayPeriodMs = 10;
 const loopDelay = monitorEventLoopDelay({ resolution: loopDelayPeriodMs });
 loopDelay.enable();
 
-// GC pauses: whether a loop stall is the collector's
-let gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0 };
+// GC pauses: whether a loop stall is the collector's, and which collection (scavenge or mark-compact) it was
+const gcKinds: Record<number, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
+const noGc = () => ({ gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcByKind: {} as GcByKind });
+let gc = noGc();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gc.gcPauses++;
     gc.gcPauseMs += e.duration;
     if (e.duration > gc.gcMaxPauseMs) gc.gcMaxPauseMs = e.duration;
+    const kind = gcKinds[(e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    const k = (gc.gcByKind[kind] ??= { count: 0, ms: 0, maxMs: 0 });
+    k.count++;
+    k.ms += e.duration;
+    if (e.duration > k.maxMs) k.maxMs = e.duration;
   }
 }).observe({ entryTypes: ['gc'] });
-function takeGc(): typeof gc {
+function takeGc(): ReturnType<typeof noGc> {
   const out = gc;
-  gc = { gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0 };
+  gc = noGc();
   return out;
 }
 
@@ -185,10 +195,12 @@ serveOps({
     };
   },
   /** Starts V8's sampling heap profiler, counting objects the GC already collected too (what was allocated). */
-  async allocStart(): Promise<void> {
+  async allocStart(args?: { retained?: boolean }): Promise<void> {
     allocSession ??= new Session();
     allocSession.connect();
-    await post(allocSession, 'HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    // retained: only what is still alive at allocStop (what outlived the window's scavenges: caches, queues, leaks)
+    const collected = !args?.retained;
+    await post(allocSession, 'HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: collected, includeObjectsCollectedByMinorGC: collected });
   },
   /** Stops it: bytes allocated since allocStart (sampled), and the functions that allocated most (self). */
   async allocStop(args?: { top?: number }): Promise<AllocSummary> {

@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import type { TLSSocket } from 'node:tls';
 import { serveOps } from '../lib/ipc.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { quantile } from '../lib/stats.ts';
 import { bootRequest, heartbeat, cycleStep, uniform } from './fleet-frames.ts';
 
@@ -60,6 +61,11 @@ export interface SteadyMark {
   firstError?: string;
   /** Due time → CALLRESULT (includes waiting behind the station's previous CALL). */
   latencyMs: { p50: number; p99: number; max: number; samples: number };
+  /**
+   * How late the fleet's own 10 ms timer fired since the previous mark (p99, max, ms): the generator's stalls,
+   * which delay sends and the reading of answers, so they count in latencyMs without being the CSMS's.
+   */
+  loopLateMs: { p99: number; max: number };
   queued: number;
 }
 
@@ -356,6 +362,9 @@ function mixSet(o: { compression: number }): null {
   return null;
 }
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 function mark(): SteadyMark {
   const sorted = lat.subarray(0, latN).sort();
   const cpu = process.cpuUsage();
@@ -363,10 +372,12 @@ function mark(): SteadyMark {
   for (const s of stations) queued += s.queue.length;
   const out: SteadyMark = {
     at: performance.now(), cpuMicros: cpu.user + cpu.system, completed, due, byAction: { ...byAction },
+    loopLateMs: { p99: Math.max(0, loopDelay.percentile(99) / 1e6 - 10), max: Math.max(0, loopDelay.max / 1e6 - 10) },
     errors: counts.errors, firstError: counts.firstError, queued,
     latencyMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN, samples: sorted.length },
   };
   latN = 0;
+  loopDelay.reset();
   return out;
 }
 

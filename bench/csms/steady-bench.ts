@@ -10,7 +10,7 @@ import { cpuSteal, runMeta, stealPct } from '../lib/env.ts';
 import { fmt, ms } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
-import type { AllocSummary, CsmsUsage } from './csms-child.ts';
+import type { AllocSummary, CsmsUsage, GcByKind } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-child.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import type { CsmsChildConfig } from './csms-child.ts';
@@ -46,6 +46,8 @@ export interface SteadyOptions {
    * i mod K; CPU, RSS, store counters are summed over the nodes, loop delay and GC pauses are the worst node's.
    */
   nodes?: number;
+  /** Extra Node/V8 flags for the CSMS process(es) only (e.g. --max-semi-space-size=64): experiments on the runtime. */
+  csmsFlags?: string[];
 }
 export const defaultSteadyOptions = { stations: 2000, stepMs: 10_000, rates: [500, 1000, 1500, 2000, 2500, 3000, 4000, 6000, 8000, 10_000, 12_000], runs: 3 };
 const p99LimitMs = 50;
@@ -110,6 +112,10 @@ export interface SteadyStep {
   loopDelayP99Ms?: number; loopDelayMaxMs?: number;
   /** GC pauses of the CSMS's main thread during the step: ms per second in all, and the longest, ms. */
   gcMsPerS?: number; gcMaxPauseMs?: number;
+  /** How late the fleet's own 10 ms timer fired in the window (p99, max, ms): generator stalls, counted in p50/p99 but not the CSMS's. */
+  fleetLoopLateP99Ms?: number; fleetLoopLateMaxMs?: number;
+  /** The GC pauses of the step by kind (minor = scavenge, major = mark-compact, …): count, ms in all, longest ms. */
+  gcByKind?: GcByKind;
   /** With allocProfile: KB the CSMS allocated per answered CALL, and the functions that allocated most (KB per CALL). */
   allocKBPerCall?: number; allocTop?: Array<[string, number]>;
   csmsCpuPct: number; fleetCpuPct: number; csmsRssMB: number;
@@ -206,7 +212,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
   try {
     for (let k = 0; k < nodes; k++) {
       csmsList.push(await startCsms({ dataDir: data.dir, port: 0, ...st.cfg, ...(nodes > 1 && { cluster: { nodeId: `steady-${k}`, subjectPrefix } }) },
-        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []));
+        [...(o.csmsFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]));
     }
   } catch (err) {
     await stopAll();
@@ -255,7 +261,8 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
         writtenKBPerCall: (u1.writeBytes - u0.writeBytes) / 1024 / (m1.completed - m0.completed),
         writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
       }),
-      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: u1.gcPauseMs / ((u1.at - u0.at) / 1000), gcMaxPauseMs: u1.gcMaxPauseMs,
+      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: u1.gcPauseMs / ((u1.at - u0.at) / 1000), gcMaxPauseMs: u1.gcMaxPauseMs, gcByKind: u1.gcByKind,
+      ...(m1.loopLateMs && { fleetLoopLateP99Ms: m1.loopLateMs.p99, fleetLoopLateMaxMs: m1.loopLateMs.max }),
       ...(alloc && m1.completed > m0.completed && {
         allocKBPerCall: alloc.bytes / 1024 / (m1.completed - m0.completed),
         allocTop: alloc.top.map(([k, v]): [string, number] => [k, v / 1024 / (m1.completed - m0.completed)]),
@@ -269,7 +276,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms (${Object.entries(r.gcByKind ?? {}).map(([k, v]) => `${k} ${v.count}× max ${ms(v.maxMs)}`).join(', ')})  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu (loop late p99 ${ms(r.fleetLoopLateP99Ms ?? NaN)} max ${ms(r.fleetLoopLateMaxMs ?? NaN)} ms)  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
       + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
@@ -311,7 +318,7 @@ export function renderSteady(r: SteadyResult): string {
     String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? fmt(x.storeBatchesPerS) : '—', x.writtenKBPerCall === undefined ? '—' : `${x.writtenKBPerCall.toFixed(1)} / ${x.writeCallsPerCall!.toFixed(1)}`, ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
     x.gcMsPerS === undefined ? '—' : `${ms(x.gcMsPerS)} / ${ms(x.gcMaxPauseMs!)}`,
-    `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
+    `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%${x.fleetLoopLateP99Ms === undefined ? '' : ` (loop late p99 ${ms(x.fleetLoopLateP99Ms)} ms)`}`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
       + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
   ];
   const lines = [
@@ -329,10 +336,11 @@ export function renderSteady(r: SteadyResult): string {
         + (r.options.sqliteCacheMb !== undefined ? `; SQLite page cache ${r.options.sqliteCacheMb} MB` : '')
         + (r.options.touchIntervalMs !== undefined ? `; last-seen persisted at most every ${r.options.touchIntervalMs} ms per station` : ''),
       ...((r.options.nodes ?? 1) > 1 && { Nodes: `${r.options.nodes} CSMS processes on this machine, each a cluster node (cluster.enabled, NATS bus at 127.0.0.1:4222) on the one shared ${r.options.store === 'postgres' ? 'PostgreSQL database' : 'SQLite file'}; station i connected to node i mod ${r.options.nodes}; CSMS CPU, RSS, heap and store counters are the nodes' sums, event loop busy their average, loop delay and GC pauses the worst node's` }),
+      ...(r.options.csmsFlags?.length && { 'CSMS flags': r.options.csmsFlags.join(' ') }),
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU (its event loop: a 10 ms timer late by p99)', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
@@ -368,5 +376,19 @@ export async function usageOfAll(list: RunningCsms[]): Promise<CsmsUsage & { nod
     loopActiveMs: sum((u) => u.loopActiveMs), loopIdleMs: sum((u) => u.loopIdleMs),
     loopDelayP99Ms: max((u) => u.loopDelayP99Ms), loopDelayMaxMs: max((u) => u.loopDelayMaxMs),
     gcPauses: sum((u) => u.gcPauses), gcPauseMs: sum((u) => u.gcPauseMs), gcMaxPauseMs: max((u) => u.gcMaxPauseMs),
+    gcByKind: mergeGcKinds(us.map((u) => u.gcByKind)),
   };
+}
+
+function mergeGcKinds(list: GcByKind[]): GcByKind {
+  const out: GcByKind = {};
+  for (const g of list) {
+    for (const [k, v] of Object.entries(g)) {
+      const o = (out[k] ??= { count: 0, ms: 0, maxMs: 0 });
+      o.count += v.count;
+      o.ms += v.ms;
+      o.maxMs = Math.max(o.maxMs, v.maxMs);
+    }
+  }
+  return out;
 }
