@@ -118,6 +118,7 @@ test('steady benchmark smoke run: 20 stations run the fleet mix with persistence
   const s = r.steps[0]!;
   assert.ok(s.callsPerS > 0, `answered ${s.callsPerS}/s`);
   assert.ok(s.storeItemsPerS > 0, 'the store committed items');
+  assert.ok(s.storeBusyPct !== undefined && s.storeBusyPct > 0 && s.storeBusyPct < 100, `store busy ${s.storeBusyPct}%`);
   // --alloc-profile: the CSMS's allocations per CALL, by function; GC pauses are always counted
   assert.ok((s.allocKBPerCall ?? 0) > 0 && (s.allocTop?.length ?? 0) > 0, `allocations sampled: ${s.allocKBPerCall}`);
   assert.ok(s.gcMsPerS !== undefined && s.gcMsPerS >= 0);

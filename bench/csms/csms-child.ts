@@ -71,6 +71,8 @@ export interface CsmsUsage {
   /** Items the store has committed through group commit (journal entries, touches, transactions…). */
   storeItems: number;
   storeBatches: number;
+  /** ms the store's batches took to execute (BEGIN … COMMIT), cumulative. */
+  storeBatchMs: number;
   /** SQLite WAL restart points taken and the time commits waited at them, cumulative (store.stats()). */
   walRestarts: number;
   walRestartWaitMs: number;
@@ -183,6 +185,7 @@ serveOps({
       sessions: csms?.runtime.sessions.size ?? 0,
       storeItems: st?.items ?? 0,
       storeBatches: st?.batches ?? 0,
+      storeBatchMs: st?.batchMs ?? 0,
       walRestarts: st?.walRestarts ?? 0,
       walRestartWaitMs: st?.walRestartWaitMs ?? 0,
       lockWaits: st?.lockWaits ?? 0,

@@ -88,6 +88,8 @@ export interface SteadyStep {
   storeItemsPerS: number;
   /** Store commits (group-commit batches) per second: answered CALLs per commit = callsPerS / this. */
   storeBatchesPerS?: number;
+  /** Share of the step the store's batches were executing (BEGIN … COMMIT), %: on SQLite, event-loop time (summed over --nodes). */
+  storeBusyPct?: number;
   /** SQLite: WAL restart points per second and the ms per second commits waited at them (the event loop runs on). */
   walRestartsPerS?: number;
   walRestartWaitMsPerS?: number;
@@ -248,6 +250,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     const r: SteadyStep = {
       run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
       storeBatchesPerS: (u1.storeBatches - u0.storeBatches) / ((u1.at - u0.at) / 1000),
+      storeBusyPct: (100 * (u1.storeBatchMs - u0.storeBatchMs)) / (u1.at - u0.at),
       ...(u1.walRestarts > 0 && {
         walRestartsPerS: (u1.walRestarts - u0.walRestarts) / ((u1.at - u0.at) / 1000),
         walRestartWaitMsPerS: (u1.walRestartWaitMs - u0.walRestartWaitMs) / ((u1.at - u0.at) / 1000),
@@ -276,7 +279,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s, ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms (${Object.entries(r.gcByKind ?? {}).map(([k, v]) => `${k} ${v.count}× max ${ms(v.maxMs)}`).join(', ')})  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu (loop late p99 ${ms(r.fleetLoopLateP99Ms ?? NaN)} max ${ms(r.fleetLoopLateMaxMs ?? NaN)} ms)  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s (busy ${r.storeBusyPct?.toFixed(0) ?? '—'}%), ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms (${Object.entries(r.gcByKind ?? {}).map(([k, v]) => `${k} ${v.count}× max ${ms(v.maxMs)}`).join(', ')})  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu (loop late p99 ${ms(r.fleetLoopLateP99Ms ?? NaN)} max ${ms(r.fleetLoopLateMaxMs ?? NaN)} ms)  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
       + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
@@ -315,7 +318,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
 
 export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
-    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? fmt(x.storeBatchesPerS) : '—', x.writtenKBPerCall === undefined ? '—' : `${x.writtenKBPerCall.toFixed(1)} / ${x.writeCallsPerCall!.toFixed(1)}`, ms(x.p50Ms), ms(x.p99Ms),
+    String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? `${fmt(x.storeBatchesPerS)}${x.storeBusyPct === undefined ? '' : ` (busy ${x.storeBusyPct.toFixed(0)}%)`}` : '—', x.writtenKBPerCall === undefined ? '—' : `${x.writtenKBPerCall.toFixed(1)} / ${x.writeCallsPerCall!.toFixed(1)}`, ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
     x.gcMsPerS === undefined ? '—' : `${ms(x.gcMsPerS)} / ${ms(x.gcMaxPauseMs!)}`,
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%${x.fleetLoopLateP99Ms === undefined ? '' : ` (loop late p99 ${ms(x.fleetLoopLateP99Ms)} ms)`}`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
@@ -340,7 +343,7 @@ export function renderSteady(r: SteadyResult): string {
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU (its event loop: a 10 ms timer late by p99)', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s (share of the time in BEGIN … COMMIT)', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU (its event loop: a 10 ms timer late by p99)', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
@@ -369,7 +372,7 @@ export async function usageOfAll(list: RunningCsms[]): Promise<CsmsUsage & { nod
     nodeSessions: us.map((u) => u.sessions),
     cpuMicros: sum((u) => u.cpuMicros), rss: sum((u) => u.rss), peakRss: sum((u) => u.peakRss), heapUsed: sum((u) => u.heapUsed), heapTotal: sum((u) => u.heapTotal),
     external: sum((u) => u.external), arrayBuffers: sum((u) => u.arrayBuffers), sessions: sum((u) => u.sessions),
-    storeItems: sum((u) => u.storeItems), storeBatches: sum((u) => u.storeBatches), walRestarts: sum((u) => u.walRestarts), walRestartWaitMs: sum((u) => u.walRestartWaitMs),
+    storeItems: sum((u) => u.storeItems), storeBatches: sum((u) => u.storeBatches), storeBatchMs: sum((u) => u.storeBatchMs), walRestarts: sum((u) => u.walRestarts), walRestartWaitMs: sum((u) => u.walRestartWaitMs),
     lockWaits: sum((u) => u.lockWaits), lockWaitMs: sum((u) => u.lockWaitMs),
     writeBytes: sum((u) => u.writeBytes), writeCalls: sum((u) => u.writeCalls),
     // summed, so busy % = their ratio is the nodes' average

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { createOcppServer, OcppError, type Action, type ActionMap, type CallEvent, type CallOptions, type EndpointHooks, type FrameEvent, type LoggerLike, type OcppEndpoint, type OcppServer } from '@chargewire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Gauge } from 'prom-client';
 import { defaultConfig, type CsmsConfig } from './config.ts';
 import type { Block, CsmsRuntime } from './runtime.ts';
 import type { JournalInput, Store } from './store/store.ts';
@@ -13,7 +12,7 @@ import type { EventBus } from './bus/bus.ts';
 import { createConfiguredBus } from './bus/index.ts';
 import { busWants } from './bus/memory.ts';
 import { createLogger, stationLogger } from './log.ts';
-import { createMetrics, recordCall, type CsmsMetrics } from './metrics.ts';
+import { createMetrics, recordCall, registerStoreMetrics, type CsmsMetrics } from './metrics.ts';
 import { authenticateStation, type AuthContext } from './auth.ts';
 import { buildDispatchTable } from './dispatch.ts';
 import { createSession, sharedSessionHandlers, type LiveSession } from './station-session.ts';
@@ -291,14 +290,4 @@ class StationHooks implements EndpointHooks {
   onBadMessage(): void {
     this.env.metrics.badMessages.inc();
   }
-}
-
-function registerStoreMetrics(m: CsmsMetrics, store: Store): void {
-  if (m.registry.getSingleMetric('chargewire_store_batches_total')) return;
-  new Gauge({ name: 'chargewire_store_batches_total', help: 'Group-commit batches committed', registers: [m.registry], collect() { this.set(store.stats().batches); } });
-  new Gauge({ name: 'chargewire_store_batch_items_total', help: 'Items written through group commit', registers: [m.registry], collect() { this.set(store.stats().items); } });
-  new Gauge({ name: 'chargewire_store_batch_max', help: 'Largest group-commit batch', registers: [m.registry], collect() { this.set(store.stats().maxBatch); } });
-  if (store.kind !== 'sqlite') return;
-  new Gauge({ name: 'chargewire_store_wal_restarts_total', help: 'SQLite WAL restart points (the writer paused between two batches while the checkpoint thread caught up)', registers: [m.registry], collect() { this.set(store.stats().walRestarts ?? 0); } });
-  new Gauge({ name: 'chargewire_store_wal_restart_wait_seconds_total', help: 'Time writes waited at SQLite WAL restart points', registers: [m.registry], collect() { this.set((store.stats().walRestartWaitMs ?? 0) / 1000); } });
 }

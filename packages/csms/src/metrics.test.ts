@@ -25,3 +25,31 @@ test('CALL counts are exported per direction/action/outcome on every read (scrap
   assert.equal((await other.messages.get()).values[0]!.value, 1);
   assert.equal((await m.messages.get()).values[0]!.value, 3);
 });
+
+test('store metrics: batches, items, the time batches took (SQLite: lock waits and WAL restart points too), read from Store.stats() at each scrape', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createSqliteStore } = await import('./store/sqlite.ts');
+  const { registerStoreMetrics } = await import('./metrics.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'cw-metrics-'));
+  const store = await createSqliteStore({ path: join(dir, 'm.db') });
+  try {
+    const m = createMetrics();
+    registerStoreMetrics(m, store);
+    registerStoreMetrics(m, store); // once per registry
+    const value = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await m.registry.metrics())?.[1]);
+    assert.equal(await value('chargewire_store_batches_total'), 0);
+    for (let i = 0; i < 3; i++) await store.registerStation({ id: `M${i}`, securityProfile: 1 });
+    const batches = await value('chargewire_store_batches_total');
+    assert.ok(batches >= 1 && batches <= 3, `batches ${batches}`);
+    assert.equal(await value('chargewire_store_batch_items_total'), 3);
+    assert.ok((await value('chargewire_store_batch_seconds_total')) > 0);
+    assert.equal(await value('chargewire_store_lock_waits_total'), 0);
+    assert.equal(await value('chargewire_store_lock_wait_seconds_total'), 0);
+    assert.equal(await value('chargewire_store_wal_restarts_total'), 0);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,6 +2,7 @@
 // several CSMS instances can live in one process, e.g. in tests).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallEvent } from '@chargewire/ocpp';
+import type { Store } from './store/store.ts';
 
 export interface CsmsMetrics {
   registry: Registry;
@@ -76,4 +77,18 @@ export function recordCall(m: CsmsMetrics, ev: CallEvent): void {
   if (ev.outcome === 'result' || ev.outcome === 'error') {
     m.callLatency.observe({ direction: ev.direction, action: ev.action }, ev.durationMs / 1000);
   }
+}
+
+/** The store's group-commit counters (Store.stats(), read at each scrape), once per registry. */
+export function registerStoreMetrics(m: CsmsMetrics, store: Pick<Store, 'kind' | 'stats'>): void {
+  if (m.registry.getSingleMetric('chargewire_store_batches_total')) return;
+  new Gauge({ name: 'chargewire_store_batches_total', help: 'Group-commit batches committed', registers: [m.registry], collect() { this.set(store.stats().batches); } });
+  new Gauge({ name: 'chargewire_store_batch_items_total', help: 'Items written through group commit', registers: [m.registry], collect() { this.set(store.stats().items); } });
+  new Gauge({ name: 'chargewire_store_batch_max', help: 'Largest group-commit batch', registers: [m.registry], collect() { this.set(store.stats().maxBatch); } });
+  new Gauge({ name: 'chargewire_store_batch_seconds_total', help: 'Time group-commit batches took to execute (BEGIN to COMMIT), summed: rate() over batches_total rate is the average commit time', registers: [m.registry], collect() { this.set(store.stats().batchMs / 1000); } });
+  if (store.kind !== 'sqlite') return;
+  new Gauge({ name: 'chargewire_store_wal_restarts_total', help: 'SQLite WAL restart points (the writer paused between two batches while the checkpoint thread caught up)', registers: [m.registry], collect() { this.set(store.stats().walRestarts ?? 0); } });
+  new Gauge({ name: 'chargewire_store_wal_restart_wait_seconds_total', help: 'Time writes waited at SQLite WAL restart points', registers: [m.registry], collect() { this.set((store.stats().walRestartWaitMs ?? 0) / 1000); } });
+  new Gauge({ name: 'chargewire_store_lock_waits_total', help: 'SQLite batches that found the write lock held by another process on the same file (several CSMS processes on one database)', registers: [m.registry], collect() { this.set(store.stats().lockWaits ?? 0); } });
+  new Gauge({ name: 'chargewire_store_lock_wait_seconds_total', help: 'Time SQLite batches waited for the write lock another process held', registers: [m.registry], collect() { this.set((store.stats().lockWaitMs ?? 0) / 1000); } });
 }

@@ -45,7 +45,8 @@ interface Pending<Tx> {
 }
 
 export class GroupCommit<Tx> {
-  readonly stats = { batches: 0, items: 0, maxBatch: 0 };
+  /** batchMs: the time batches took to execute (BEGIN … COMMIT), summed. */
+  readonly stats = { batches: 0, items: 0, maxBatch: 0, batchMs: 0 };
   private queue: Pending<Tx>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
@@ -174,7 +175,9 @@ export class GroupCommit<Tx> {
       this.stats.batches++;
       this.stats.items += batch.length;
       if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
-      this.opts.onBatch?.(batch.length, performance.now() - t0);
+      const took = performance.now() - t0;
+      this.stats.batchMs += took;
+      this.opts.onBatch?.(batch.length, took);
       batch.forEach((p, i) => {
         const r = results[i];
         if (r?.ok) p.resolve(r.value);

@@ -349,6 +349,11 @@ export interface StoreStats {
   batches: number;
   items: number;
   maxBatch: number;
+  /**
+   * ms the batches took to execute, summed (BEGIN … COMMIT; on SQLite that is event-loop time, with several
+   * PostgreSQL lanes it can exceed wall time). Average commit time = batchMs / batches.
+   */
+  batchMs: number;
   /** SQLite: WAL restart points so far, and how long the writer waited at them in all, ms (sqlite-checkpointer.ts). */
   walRestarts?: number;
   walRestartWaitMs?: number;

@@ -344,8 +344,8 @@ export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlSto
       await Promise.all(lanes.map((gc) => gc.flush()));
     },
     stats: () => ({
-      ...lanes.reduce((a, gc) => ({ batches: a.batches + gc.stats.batches, items: a.items + gc.stats.items, maxBatch: Math.max(a.maxBatch, gc.stats.maxBatch) }),
-        { batches: 0, items: 0, maxBatch: 0 }),
+      ...lanes.reduce((a, gc) => ({ batches: a.batches + gc.stats.batches, items: a.items + gc.stats.items, maxBatch: Math.max(a.maxBatch, gc.stats.maxBatch), batchMs: a.batchMs + gc.stats.batchMs }),
+        { batches: 0, items: 0, maxBatch: 0, batchMs: 0 }),
       ...moreStats?.(),
     }),
     close: async () => {

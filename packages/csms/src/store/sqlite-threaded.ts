@@ -56,7 +56,7 @@ export async function createThreadedSqliteStore(opts: SqliteStoreOptions): Promi
   const tsx = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
   const worker = new Worker(BOOT, { eval: true, workerData: { ...plain, chargewireStoreWorker: true, entry: entry.href, tsx } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  let stats: StoreStats = { batches: 0, items: 0, maxBatch: 0 };
+  let stats: StoreStats = { batches: 0, items: 0, maxBatch: 0, batchMs: 0 };
   let nextId = 1;
   let queue: CallMsg[] = [];
   let closed = false;
