@@ -12,7 +12,7 @@ import { spread, fmt, fmtSpread, ms, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import type { RawUsage } from './raw-csms-child.ts';
-import type { FleetCounts, SteadyMark } from './fleet-child.ts';
+import type { FleetCounts, SteadyMark } from './fleet-types.ts';
 import { checkFdLimit, fleetArgs, startCsms, startFleet, startRawCsms, tempDataDir, type RunningCsms } from './common.ts';
 
 export interface CeilingOptions { stations: number; warmupMs: number; durationMs: number; runs: number; outDir: string; args: string[]; quiet?: boolean }

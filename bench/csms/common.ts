@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forkChild, type BenchChild } from '../lib/ipc.ts';
 import { precompiled } from '../lib/precompile.ts';
-import type { CsmsChildConfig } from './csms-child.ts';
-import type { FleetConnectArgs } from './fleet-child.ts';
+import type { CsmsChildConfig, CsmsUsage, GcByKind } from './csms-child.ts';
+import type { FleetConnectArgs } from './fleet-types.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 export const csmsScript = join(here, 'csms-child.ts');
@@ -92,4 +92,39 @@ export async function freshPgDatabase(tag: string): Promise<{ url: string; drop(
       }
     },
   };
+}
+
+/** One `usage` of every CSMS process, merged: counters and CPU summed, loop delay and GC pauses the worst node's. */
+export async function usageOfAll(list: RunningCsms[]): Promise<CsmsUsage & { nodeSessions?: number[] }> {
+  const us = await Promise.all(list.map((c) => c.child.request<CsmsUsage>('usage')));
+  if (us.length === 1) return us[0]!;
+  const sum = (f: (u: CsmsUsage) => number): number => us.reduce((a, u) => a + f(u), 0);
+  const max = (f: (u: CsmsUsage) => number): number => Math.max(...us.map(f));
+  return {
+    ...us[0]!, // at (the first node's clock: one machine), spaces and committed (the first node's)
+    nodeSessions: us.map((u) => u.sessions),
+    cpuMicros: sum((u) => u.cpuMicros), rss: sum((u) => u.rss), peakRss: sum((u) => u.peakRss), heapUsed: sum((u) => u.heapUsed), heapTotal: sum((u) => u.heapTotal),
+    external: sum((u) => u.external), arrayBuffers: sum((u) => u.arrayBuffers), sessions: sum((u) => u.sessions),
+    storeItems: sum((u) => u.storeItems), storeBatches: sum((u) => u.storeBatches), storeBatchMs: sum((u) => u.storeBatchMs), walRestarts: sum((u) => u.walRestarts), walRestartWaitMs: sum((u) => u.walRestartWaitMs),
+    lockWaits: sum((u) => u.lockWaits), lockWaitMs: sum((u) => u.lockWaitMs),
+    writeBytes: sum((u) => u.writeBytes), writeCalls: sum((u) => u.writeCalls),
+    // summed, so busy % = their ratio is the nodes' average
+    loopActiveMs: sum((u) => u.loopActiveMs), loopIdleMs: sum((u) => u.loopIdleMs),
+    loopDelayP99Ms: max((u) => u.loopDelayP99Ms), loopDelayMaxMs: max((u) => u.loopDelayMaxMs),
+    gcPauses: sum((u) => u.gcPauses), gcPauseMs: sum((u) => u.gcPauseMs), gcMaxPauseMs: max((u) => u.gcMaxPauseMs),
+    gcByKind: mergeGcKinds(us.map((u) => u.gcByKind)),
+  };
+}
+
+function mergeGcKinds(list: GcByKind[]): GcByKind {
+  const out: GcByKind = {};
+  for (const g of list) {
+    for (const [k, v] of Object.entries(g)) {
+      const o = (out[k] ??= { count: 0, ms: 0, maxMs: 0 });
+      o.count += v.count;
+      o.ms += v.ms;
+      o.maxMs = Math.max(o.maxMs, v.maxMs);
+    }
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // Heap snapshot of the CSMS child before and after N stations boot; prints the growth per connection
 // by constructor (count and self bytes), largest first. A diagnostic, not part of `npm run bench`.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FleetCounts } from './fleet-child.ts';
+import type { FleetCounts } from './fleet-types.ts';
 import { fleetArgs, startCsms, startFleet, tempDataDir } from './common.ts';
 
 type Row = { name: string; count: number; bytes: number };

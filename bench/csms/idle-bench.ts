@@ -11,7 +11,7 @@ import { runMeta } from '../lib/env.ts';
 import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
-import type { FleetCounts } from './fleet-child.ts';
+import type { FleetCounts } from './fleet-types.ts';
 import type { BenchChild } from '../lib/ipc.ts';
 import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 import { makePki, type TestPki } from '../../test/fixtures/certs.ts';

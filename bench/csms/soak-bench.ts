@@ -12,7 +12,7 @@ import { machineBusyMs, otherLoadPct, runMeta } from '../lib/env.ts';
 import { spread, fmt, fmtSpread, ms, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
-import type { FleetCounts, SteadyMark } from './fleet-child.ts';
+import type { FleetCounts, SteadyMark } from './fleet-types.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir } from './common.ts';
 

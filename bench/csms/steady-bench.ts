@@ -10,11 +10,11 @@ import { cpuSteal, runMeta, stealPct } from '../lib/env.ts';
 import { fmt, ms } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
-import type { AllocSummary, CsmsUsage, GcByKind } from './csms-child.ts';
-import type { FleetCounts, SteadyMark } from './fleet-child.ts';
+import type { AllocSummary, GcByKind } from './csms-child.ts';
+import type { FleetCounts, SteadyMark } from './fleet-types.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import type { CsmsChildConfig } from './csms-child.ts';
-import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
+import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, usageOfAll, type RunningCsms } from './common.ts';
 import { prefillSqlite } from './prefill.ts';
 
 export interface SteadyOptions {
@@ -359,39 +359,4 @@ export function renderSteady(r: SteadyResult): string {
       '', mdTable(['function', 'where', 'self %'], r.profile.topFunctions.map((f) => [f.name, f.where, f.selfPct.toFixed(1)])));
   }
   return lines.join('\n');
-}
-
-/** One `usage` of every CSMS process, merged: counters and CPU summed, loop delay and GC pauses the worst node's. */
-export async function usageOfAll(list: RunningCsms[]): Promise<CsmsUsage & { nodeSessions?: number[] }> {
-  const us = await Promise.all(list.map((c) => c.child.request<CsmsUsage>('usage')));
-  if (us.length === 1) return us[0]!;
-  const sum = (f: (u: CsmsUsage) => number): number => us.reduce((a, u) => a + f(u), 0);
-  const max = (f: (u: CsmsUsage) => number): number => Math.max(...us.map(f));
-  return {
-    ...us[0]!, // at (the first node's clock: one machine), spaces and committed (the first node's)
-    nodeSessions: us.map((u) => u.sessions),
-    cpuMicros: sum((u) => u.cpuMicros), rss: sum((u) => u.rss), peakRss: sum((u) => u.peakRss), heapUsed: sum((u) => u.heapUsed), heapTotal: sum((u) => u.heapTotal),
-    external: sum((u) => u.external), arrayBuffers: sum((u) => u.arrayBuffers), sessions: sum((u) => u.sessions),
-    storeItems: sum((u) => u.storeItems), storeBatches: sum((u) => u.storeBatches), storeBatchMs: sum((u) => u.storeBatchMs), walRestarts: sum((u) => u.walRestarts), walRestartWaitMs: sum((u) => u.walRestartWaitMs),
-    lockWaits: sum((u) => u.lockWaits), lockWaitMs: sum((u) => u.lockWaitMs),
-    writeBytes: sum((u) => u.writeBytes), writeCalls: sum((u) => u.writeCalls),
-    // summed, so busy % = their ratio is the nodes' average
-    loopActiveMs: sum((u) => u.loopActiveMs), loopIdleMs: sum((u) => u.loopIdleMs),
-    loopDelayP99Ms: max((u) => u.loopDelayP99Ms), loopDelayMaxMs: max((u) => u.loopDelayMaxMs),
-    gcPauses: sum((u) => u.gcPauses), gcPauseMs: sum((u) => u.gcPauseMs), gcMaxPauseMs: max((u) => u.gcMaxPauseMs),
-    gcByKind: mergeGcKinds(us.map((u) => u.gcByKind)),
-  };
-}
-
-function mergeGcKinds(list: GcByKind[]): GcByKind {
-  const out: GcByKind = {};
-  for (const g of list) {
-    for (const [k, v] of Object.entries(g)) {
-      const o = (out[k] ??= { count: 0, ms: 0, maxMs: 0 });
-      o.count += v.count;
-      o.ms += v.ms;
-      o.maxMs = Math.max(o.maxMs, v.maxMs);
-    }
-  }
-  return out;
 }

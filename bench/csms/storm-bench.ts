@@ -7,7 +7,7 @@ import { runMeta } from '../lib/env.ts';
 import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { peakRssOf } from './peak-rss.ts';
-import type { FleetCounts } from './fleet-child.ts';
+import type { FleetCounts } from './fleet-types.ts';
 import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 
 export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
