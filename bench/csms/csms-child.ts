@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { blocks as registeredBlocks, createCsms, loadConfig, type Block, type Csms } from '@chargewire/csms';
 import { transactions } from '../../packages/csms/src/blocks/transactions.ts';
@@ -22,6 +22,7 @@ export function benchBlocks(): Block[] {
   return out;
 }
 import { serveOps } from '../lib/ipc.ts';
+import { loopLateness } from '../lib/loop-lateness.ts';
 import { ioOf, peakRssOf } from './peak-rss.ts';
 
 export interface CsmsChildConfig {
@@ -100,9 +101,7 @@ export interface CsmsUsage {
 export type GcByKind = Record<string, { count: number; ms: number; maxMs: number }>;
 
 // stalls of the event loop (a long GC, a checkpoint, a large batch) show here, whatever the load generator sees
-const loopDelayPeriodMs = 10;
-const loopDelay = monitorEventLoopDelay({ resolution: loopDelayPeriodMs });
-loopDelay.enable();
+const loopLate = loopLateness(10);
 
 // GC pauses: whether a loop stall is the collector's, and which collection (scavenge or mark-compact) it was
 const gcKinds: Record<number, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
@@ -137,10 +136,8 @@ function post<T = unknown>(s: Session, method: string, params?: object): Promise
 }
 
 function takeLoopDelay(): { loopDelayP99Ms: number; loopDelayMaxMs: number } {
-  const late = (ns: number): number => Math.max(0, ns / 1e6 - loopDelayPeriodMs);
-  const out = { loopDelayP99Ms: late(loopDelay.percentile(99)), loopDelayMaxMs: late(loopDelay.max) };
-  loopDelay.reset();
-  return out;
+  const { p99Ms, maxMs } = loopLate.take();
+  return { loopDelayP99Ms: p99Ms, loopDelayMaxMs: maxMs };
 }
 
 

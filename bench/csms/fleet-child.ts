@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import type { TLSSocket } from 'node:tls';
 import { serveOps } from '../lib/ipc.ts';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loopLateness } from '../lib/loop-lateness.ts';
 import { quantile } from '../lib/stats.ts';
 import { bootRequest, heartbeat, cycleStep, uniform } from './fleet-frames.ts';
 
@@ -307,8 +307,7 @@ function mixSet(o: { compression: number }): null {
   return null;
 }
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
+const loopLate = loopLateness(10);
 
 function mark(): SteadyMark {
   const sorted = lat.subarray(0, latN).sort();
@@ -317,12 +316,11 @@ function mark(): SteadyMark {
   for (const s of stations) queued += s.queue.length;
   const out: SteadyMark = {
     at: performance.now(), cpuMicros: cpu.user + cpu.system, completed, due, byAction: { ...byAction },
-    loopLateMs: { p99: Math.max(0, loopDelay.percentile(99) / 1e6 - 10), max: Math.max(0, loopDelay.max / 1e6 - 10) },
+    loopLate: loopLate.take(),
     errors: counts.errors, firstError: counts.firstError, queued,
     latencyMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN, samples: sorted.length },
   };
   latN = 0;
-  loopDelay.reset();
   return out;
 }
 

@@ -51,9 +51,9 @@ export interface SteadyMark {
   /** Due time → CALLRESULT (includes waiting behind the station's previous CALL). */
   latencyMs: { p50: number; p99: number; max: number; samples: number };
   /**
-   * How late the fleet's own 10 ms timer fired since the previous mark (p99, max, ms): the generator's stalls,
+   * How late the fleet's own 10 ms timer fired since the previous mark (p99 and max, ms; bench/lib/loop-lateness.ts): the generator's stalls,
    * which delay sends and the reading of answers, so they count in latencyMs without being the CSMS's.
    */
-  loopLateMs: { p99: number; max: number };
+  loopLate: { p99Ms: number; maxMs: number };
   queued: number;
 }

@@ -247,25 +247,27 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     for (const [k, v] of Object.entries(m1.byAction)) byAction[k] = Math.round((v - (m0.byAction[k] ?? 0)) / s);
     const callsPerS = (m1.completed - m0.completed) / s;
     const duePerS = (m1.due - m0.due) / s;
+    // CSMS counters per second of the CSMS's own window (its clock, between the two `usage` calls)
+    const perS = (d: number): number => d / ((u1.at - u0.at) / 1000);
     const r: SteadyStep = {
-      run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: (u1.storeItems - u0.storeItems) / ((u1.at - u0.at) / 1000),
-      storeBatchesPerS: (u1.storeBatches - u0.storeBatches) / ((u1.at - u0.at) / 1000),
-      storeBusyPct: (100 * (u1.storeBatchMs - u0.storeBatchMs)) / (u1.at - u0.at),
+      run, label, offered, compression, callsPerS, duePerS, storeItemsPerS: perS(u1.storeItems - u0.storeItems),
+      storeBatchesPerS: perS(u1.storeBatches - u0.storeBatches),
+      storeBusyPct: perS(u1.storeBatchMs - u0.storeBatchMs) / 10, // ms per s → %
       ...(u1.walRestarts > 0 && {
-        walRestartsPerS: (u1.walRestarts - u0.walRestarts) / ((u1.at - u0.at) / 1000),
-        walRestartWaitMsPerS: (u1.walRestartWaitMs - u0.walRestartWaitMs) / ((u1.at - u0.at) / 1000),
+        walRestartsPerS: perS(u1.walRestarts - u0.walRestarts),
+        walRestartWaitMsPerS: perS(u1.walRestartWaitMs - u0.walRestartWaitMs),
       }),
       ...(u1.nodeSessions && { nodeSessions: u1.nodeSessions }),
       ...(u1.lockWaits > 0 && {
-        lockWaitsPerS: (u1.lockWaits - u0.lockWaits) / ((u1.at - u0.at) / 1000),
-        lockWaitMsPerS: (u1.lockWaitMs - u0.lockWaitMs) / ((u1.at - u0.at) / 1000),
+        lockWaitsPerS: perS(u1.lockWaits - u0.lockWaits),
+        lockWaitMsPerS: perS(u1.lockWaitMs - u0.lockWaitMs),
       }),
       ...(Number.isFinite(u1.writeBytes - u0.writeBytes) && m1.completed > m0.completed && {
         writtenKBPerCall: (u1.writeBytes - u0.writeBytes) / 1024 / (m1.completed - m0.completed),
         writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
       }),
-      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: u1.gcPauseMs / ((u1.at - u0.at) / 1000), gcMaxPauseMs: u1.gcMaxPauseMs, gcByKind: u1.gcByKind,
-      ...(m1.loopLateMs && { fleetLoopLateP99Ms: m1.loopLateMs.p99, fleetLoopLateMaxMs: m1.loopLateMs.max }),
+      p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: perS(u1.gcPauseMs), gcMaxPauseMs: u1.gcMaxPauseMs, gcByKind: u1.gcByKind,
+      ...(m1.loopLate && { fleetLoopLateP99Ms: m1.loopLate.p99Ms, fleetLoopLateMaxMs: m1.loopLate.maxMs }),
       ...(alloc && m1.completed > m0.completed && {
         allocKBPerCall: alloc.bytes / 1024 / (m1.completed - m0.completed),
         allocTop: alloc.top.map(([k, v]): [string, number] => [k, v / 1024 / (m1.completed - m0.completed)]),
