@@ -11,6 +11,7 @@
 // at the end, pages named with SQLite's dbstat table). Deterministic enough to compare changes (count default 1,000: the WAL must stay under the writer's 10,000-page limit, or the count is refused).
 // mode `prune`: journal retention (Store.pruneJournal): `count` journal rows (default 200,000, ≈ 800 bytes each) of
 // 2,000 stations, then 10 prunes each of 250, 500, 1,000 and 4,000 of the oldest: time per batch and per row.
+// Env SCATTER=1 (mix, wal): a batch's CALLs come from stations far apart in key order (see oneCall).
 // Runs SQLite (temp file, WAL, synchronous=NORMAL) and PostgreSQL (127.0.0.1:5432/test, throwaway schema).
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -27,6 +28,7 @@ const count = Number(args[0] ?? (mode === 'journal' ? 50_000 : mode === 'wal' ? 
 const concurrency = Number(args[1] ?? 1000);
 const which = args[2] ?? 'both';
 const STATIONS = 2000;
+const SCATTER = process.env.SCATTER === '1';
 const frame = JSON.stringify([2, 'msg', 'MeterValues', { evseId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: 1234.5 }] }] }]);
 
 async function runJournal(name: string, s: Store): Promise<void> {
@@ -54,7 +56,9 @@ async function runMix(name: string, s: Store, afterWarmUp?: () => void): Promise
   let next = 0;
   let base = Date.now();
   const oneCall = async (i: number) => {
-    const k = i % STATIONS;
+    // SCATTER=1: consecutive CALLs come from stations far apart in key order, as a real fleet's do (the default,
+    // station i mod 2000, lets a batch's writes share index leaves: fewer WAL frames than the CSMS writes)
+    const k = SCATTER ? (i * 1919) % STATIONS : i % STATIONS;
     const stationId = `CS-${k}`;
     const now = new Date(base + i);
     const r = (i * 2654435761) % 100;

@@ -31,6 +31,8 @@ export interface SqlStoreParts {
   lanes: GroupCommit<SqlConn>[];
   /** Releases the database after the final flush. */
   release: () => Promise<void>;
+  /** The fold cache (sql-transactions.ts), when the adapter must reach it (SQLite clears it after a rolled-back batch). */
+  folds?: FoldCache;
   /** Adapter counters added to stats() (SQLite: the WAL restart points). */
   moreStats?: () => Partial<R.StoreStats>;
 }
@@ -50,7 +52,7 @@ function stationOf(r: Row): R.StationRecord {
   });
 }
 
-export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlStoreParts): Store {
+export function createSqlStore({ kind, read, lanes, release, moreStats, folds = new FoldCache() }: SqlStoreParts): Store {
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
   const forShare = kind === 'postgres' ? ' FOR SHARE' : '';
@@ -84,8 +86,7 @@ export function createSqlStore({ kind, read, lanes, release, moreStats }: SqlSto
   // load they ride along in the batches other writes start instead of paying a commit of their own.
   const touches = lanes.map((gc) => new Coalescer<SqlConn, [string, string]>(gc, touchMany, true));
 
-  /** Folds this instance wrote last (sql-transactions.ts): the next event of a transaction reads none. */
-  const folds = new FoldCache();
+  // `folds`: the folds this instance wrote last (sql-transactions.ts): the next event of a transaction reads none.
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
       ON CONFLICT (station_id, key) DO UPDATE SET value = excluded.value, data = excluded.data`, [stationId, key, rec.component, rec.variable, rec.value ?? null, j(rec)]);

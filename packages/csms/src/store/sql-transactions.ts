@@ -72,6 +72,11 @@ export class FoldCache {
     this.map.delete(key);
   }
 
+  /** Drops every fold (a batch was rolled back as a whole: sqlite.ts). */
+  clear(): void {
+    this.map.clear();
+  }
+
   /** Drops the folds of one station (the station was deleted). */
   deleteStation(stationId: string): void {
     const prefix = FoldCache.key(stationId, '');

@@ -1,14 +1,14 @@
 // SQLite adapter (better-sqlite3, WAL): the embedded default for `npm start`. One connection; the group
-// commit runs each batch in one BEGIN IMMEDIATE … COMMIT with a SAVEPOINT per op, so a failing op rolls
-// back alone. synchronous=NORMAL (the default here) survives a process crash, not a power loss; pass
+// commit runs each batch in one BEGIN IMMEDIATE … COMMIT, and a failing op rolls back alone (sqliteBatches). synchronous=NORMAL (the default here) survives a process crash, not a power loss; pass
 // `synchronous: 'FULL'` for that.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.ts';
+import { GroupCommit, type BatchExecutor, type GroupCommitOptions, type Settled } from './group-commit.ts';
 import { migrations, render, SCHEMA_VERSION_DDL } from './migrations.ts';
 import { startCheckpointer, writerAutocheckpointPages } from './sqlite-checkpointer.ts';
 import { createSqlStore, type SqlConn } from './sql-store.ts';
+import { FoldCache } from './sql-transactions.ts';
 import { StoreError, type Store } from './store.ts';
 
 export interface SqliteStoreOptions extends GroupCommitOptions {
@@ -147,12 +147,45 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       lock.waitedMs += performance.now() - t0;
     }
   };
+  const folds = new FoldCache();
+  const batches = sqliteBatches(db, conn, beginWrite, () => folds.clear());
+  const gc = new GroupCommit<SqlConn>(batches.execute, {
+    ...opts,
+    mapError: mapSqliteError,
+    beforeBatch: checkpointer ? () => (checkpointer.wantsRestart ? checkpointer.restartPoint() : undefined) : undefined,
+  });
+  const moreStats = () => ({ lockWaits: lock.waits, lockWaitMs: lock.waitedMs, batchRetries: batches.stats.retries, ...(checkpointer && { walRestarts: checkpointer.stats.restarts, walRestartWaitMs: checkpointer.stats.waitedMs }) });
+  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], folds, moreStats, release: async () => {
+    await checkpointer?.stop();
+    db.close();
+  } });
+}
+
+/** Batches run again with a SAVEPOINT per op after one whose op failed, before the fast path is tried again. */
+const GUARDED_BATCHES = 50;
+
+/**
+ * The group commit's executor: one transaction per batch, in which a failing op rolls back alone and the
+ * others commit. The fast path runs the ops without savepoints (SAVEPOINT/RELEASE per op, and the statement
+ * journal's copy of every page an op changes, were ≈ 5% of the store's CPU per CALL: issue 7,
+ * `SCATTER=1 … bench-journal.ts mix`). When an op throws, the whole transaction is rolled back and the batch
+ * runs again with a SAVEPOINT per op (the ops are re-runnable: no promise settles before the commit, and
+ * `onRollback` drops in-memory state a rolled-back op may have left, the fold cache); the next
+ * GUARDED_BATCHES batches then take savepoints from the start, so a run of failing writes is not paid twice.
+ */
+export function sqliteBatches(db: Database.Database, conn: SqlConn, beginWrite: () => Promise<void>, onRollback?: () => void): { execute: BatchExecutor<SqlConn>; stats: { retries: number } } {
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
   const savepoint = db.prepare('SAVEPOINT op');
   const releaseSp = db.prepare('RELEASE op');
   const rollbackTo = db.prepare('ROLLBACK TO op');
-  const gc = new GroupCommit<SqlConn>(async (ops) => {
+  const stats = { retries: 0 };
+  let guarded = 0;
+  const abort = () => {
+    if (db.inTransaction) rollback.run();
+    onRollback?.();
+  };
+  const withSavepoints: BatchExecutor<SqlConn> = async (ops) => {
     const out: Settled[] = [];
     await beginWrite();
     try {
@@ -170,18 +203,34 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       }
       commit.run();
     } catch (err) {
-      if (db.inTransaction) rollback.run();
+      abort();
       throw err;
     }
     return out;
-  }, {
-    ...opts,
-    mapError: mapSqliteError,
-    beforeBatch: checkpointer ? () => (checkpointer.wantsRestart ? checkpointer.restartPoint() : undefined) : undefined,
-  });
-  const moreStats = () => ({ lockWaits: lock.waits, lockWaitMs: lock.waitedMs, ...(checkpointer && { walRestarts: checkpointer.stats.restarts, walRestartWaitMs: checkpointer.stats.waitedMs }) });
-  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], moreStats, release: async () => {
-    await checkpointer?.stop();
-    db.close();
-  } });
+  };
+  const execute: BatchExecutor<SqlConn> = async (ops) => {
+    if (guarded > 0) {
+      guarded--;
+      return withSavepoints(ops);
+    }
+    await beginWrite();
+    const values: unknown[] = [];
+    try {
+      for (const op of ops) values.push(await op(conn));
+    } catch (error) {
+      abort();
+      stats.retries++;
+      guarded = GUARDED_BATCHES;
+      if (ops.length === 1) return [{ ok: false, error }];
+      return withSavepoints(ops);
+    }
+    try {
+      commit.run();
+    } catch (err) {
+      abort();
+      throw err;
+    }
+    return values.map((value) => ({ ok: true, value }));
+  };
+  return { execute, stats };
 }
