@@ -39,6 +39,8 @@ export interface CsmsChildConfig {
   sqliteCheckpointMs?: number;
   /** store.sqliteWalRestartPages of the CSMS (WAL pages between two restart points). */
   sqliteWalRestartPages?: number;
+  /** store.sqliteWalFlushAhead of the CSMS. */
+  sqliteWalFlushAhead?: boolean;
   /** store.sqliteCacheMb of the CSMS (the SQLite page cache). */
   sqliteCacheMb?: number;
   /** store.touchIntervalMs of the CSMS (how often a connected station's last-seen time is persisted). */
@@ -147,7 +149,7 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.sqliteWalRestartPages !== undefined ? { sqliteWalRestartPages: c.sqliteWalRestartPages } : {}), ...(c.touchIntervalMs !== undefined ? { touchIntervalMs: c.touchIntervalMs } : {}), ...(c.sqliteCacheMb !== undefined ? { sqliteCacheMb: c.sqliteCacheMb } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
+        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.sqliteWalRestartPages !== undefined ? { sqliteWalRestartPages: c.sqliteWalRestartPages } : {}), ...(c.sqliteWalFlushAhead !== undefined ? { sqliteWalFlushAhead: c.sqliteWalFlushAhead } : {}), ...(c.touchIntervalMs !== undefined ? { touchIntervalMs: c.touchIntervalMs } : {}), ...(c.sqliteCacheMb !== undefined ? { sqliteCacheMb: c.sqliteCacheMb } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },

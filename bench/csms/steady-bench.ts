@@ -32,6 +32,8 @@ export interface SteadyOptions {
   sqliteCheckpointMs?: number;
   /** store.sqliteWalRestartPages of the CSMS (default: the CSMS default, 16,000). */
   sqliteWalRestartPages?: number;
+  /** store.sqliteWalFlushAhead of the CSMS (default: the CSMS default, on). */
+  sqliteWalFlushAhead?: boolean;
   /** store.touchIntervalMs of the CSMS (default: the CSMS default). */
   touchIntervalMs?: number;
   /** store.postgresWriteLanes of the CSMS (default: the CSMS default). */
@@ -140,8 +142,8 @@ export interface SteadyResult {
 }
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
-async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'sqliteCacheMb' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
-  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }), ...(o.sqliteCacheMb !== undefined && { sqliteCacheMb: o.sqliteCacheMb }) };
+async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'sqliteWalFlushAhead' | 'sqliteCacheMb' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
+  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.sqliteWalFlushAhead !== undefined && { sqliteWalFlushAhead: o.sqliteWalFlushAhead }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }), ...(o.sqliteCacheMb !== undefined && { sqliteCacheMb: o.sqliteCacheMb }) };
   if (o.store === 'memory') return { cfg: { store: 'memory' }, drop: async () => undefined };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const db = await freshPgDatabase('steady');
@@ -338,6 +340,7 @@ export function renderSteady(r: SteadyResult): string {
         + (r.options.batchIntervalMs ? `; group commit at most every ${r.options.batchIntervalMs} ms under load` : '')
         + (r.options.sqliteCheckpointMs ? `; WAL checkpoints every ${r.options.sqliteCheckpointMs} ms` : '')
         + (r.options.sqliteWalRestartPages !== undefined ? (r.options.sqliteWalRestartPages ? `; a WAL restart point every ${r.options.sqliteWalRestartPages} pages` : '; no WAL restart points (the writer checkpoints itself at 10,000 pages)') : '')
+        + (r.options.sqliteWalFlushAhead === false ? '; no flush-ahead (the whole WAL generation is flushed at each restart point)' : '')
         + (r.options.sqliteCacheMb !== undefined ? `; SQLite page cache ${r.options.sqliteCacheMb} MB` : '')
         + (r.options.touchIntervalMs !== undefined ? `; last-seen persisted at most every ${r.options.touchIntervalMs} ms per station` : ''),
       ...((r.options.nodes ?? 1) > 1 && { Nodes: `${r.options.nodes} CSMS processes on this machine, each a cluster node (cluster.enabled, NATS bus at 127.0.0.1:4222) on the one shared ${r.options.store === 'postgres' ? 'PostgreSQL database' : 'SQLite file'}; station i connected to node i mod ${r.options.nodes}; CSMS CPU, RSS, heap and store counters are the nodes' sums, event loop busy their average, loop delay and GC pauses the worst node's` }),

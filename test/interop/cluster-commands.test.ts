@@ -22,9 +22,9 @@ describe('cluster: commands between nodes (NATS request/reply)', () => {
   const sid = (tag: string) => `CLU-${process.pid}-${++n}-${tag}`;
 
   /** A station booted on node A that node B already knows as online. */
-  async function stationOnA(tag: string): Promise<{ id: string; cs: OcppClient }> {
+  async function stationOnA(tag: string, version?: '2.0.1' | '2.1'): Promise<{ id: string; cs: OcppClient }> {
     const id = sid(tag);
-    const cs = await a.connect(id);
+    const cs = await a.connect(id, version ? { version } : {});
     await cs.call('BootNotification', aBootNotification());
     await eventually(() => b.csms.runtime.cluster!.isOnline(id), 3000);
     return { id, cs };
@@ -119,6 +119,33 @@ describe('cluster: commands between nodes (NATS request/reply)', () => {
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().error.code, 'API_ERR_STATION_OFFLINE');
     await assert.rejects(b.csms.runtime.callStation(id, 'Reset', { type: 'Immediate' }), (e: unknown) => e instanceof OcppError && e.code === 'OCPP_ERR_CLOSED');
+  });
+
+  test('[F01] [F05] [F07] the charging routes on node B serve a station on node A: online guard and OCPP version from the cluster', async () => {
+    const v21 = await stationOnA('CHG21', '2.1');
+    const v201 = await stationOnA('CHG201', '2.0.1');
+    const starts: unknown[] = [];
+    for (const { cs } of [v21, v201]) {
+      cs.handle('UnlockConnector', async () => ({ status: 'Unlocked' }));
+      cs.handle('RequestStartTransaction', async (_c, req) => {
+        starts.push(req);
+        return { status: 'Accepted' };
+      });
+    }
+    // the "station must be online" guard of the charging routes sees the session on node A
+    const unlock = await apiB.req('POST', `/api/stations/${v21.id}/unlock`, { evseId: 1, connectorId: 1 });
+    assert.equal(unlock.statusCode, 200, unlock.body);
+    assert.deepEqual(unlock.json(), { response: { status: 'Unlocked' } });
+    // [F07] a transaction limit needs OCPP 2.1: decided by the version of the connection on node A
+    const idToken = { idToken: 'CLU-TOKEN', type: 'ISO14443' };
+    const ok = await apiB.req('POST', `/api/stations/${v21.id}/transactions/start`, { idToken, evseId: 1, transactionLimit: { maxEnergy: 5000 } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().response.status, 'Accepted');
+    assert.equal(starts.length, 1, 'the 2.1 station on node A got the RequestStartTransaction');
+    const refused = await apiB.req('POST', `/api/stations/${v201.id}/transactions/start`, { idToken, evseId: 1, transactionLimit: { maxEnergy: 5000 } });
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.match(refused.json().error.message, /OCPP 2\.1/);
+    assert.equal(starts.length, 1, 'nothing was sent to the 2.0.1 station');
   });
 
   test('stale presence: a command forwarded to a node that no longer holds the station fails with OCPP_ERR_CLOSED', async () => {

@@ -10,7 +10,7 @@ export interface CsmsConfig {
   /** quickstart: unknown stations are registered on first connect (warning logged); production: 404. */
   mode: 'quickstart' | 'production';
   dataDir: string;
-  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string; sqliteThread: 'worker' | 'main'; batchIntervalMs: number; postgresWriteLanes: number; sqliteCheckpointMs: number; sqliteWalRestartPages: number; sqliteCacheMb: number; touchIntervalMs: number };
+  store: { kind: 'sqlite' | 'postgres' | 'memory'; sqlitePath: string; postgresUrl: string; sqliteThread: 'worker' | 'main'; batchIntervalMs: number; postgresWriteLanes: number; sqliteCheckpointMs: number; sqliteWalRestartPages: number; sqliteWalFlushAhead: boolean; sqliteCacheMb: number; touchIntervalMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
   http: { host: string; port: number };
   ocpp: {
@@ -74,7 +74,7 @@ export interface CsmsConfig {
 export const defaultConfig: CsmsConfig = {
   mode: 'quickstart',
   dataDir: './data',
-  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 4, postgresWriteLanes: 1, sqliteCheckpointMs: 20, sqliteWalRestartPages: 16_000, sqliteCacheMb: 32, touchIntervalMs: 10_000 },
+  store: { kind: 'sqlite', sqlitePath: '', postgresUrl: 'postgres://127.0.0.1:5432/chargewire', sqliteThread: 'main', batchIntervalMs: 4, postgresWriteLanes: 1, sqliteCheckpointMs: 20, sqliteWalRestartPages: 16_000, sqliteWalFlushAhead: true, sqliteCacheMb: 32, touchIntervalMs: 10_000 },
   log: { level: 'info', pretty: false },
   http: { host: '0.0.0.0', port: 8080 },
   ocpp: { host: '0.0.0.0', port: 9000, versions: ['2.1', '2.0.1'], maxPayloadBytes: 1024 * 1024, callTimeoutMs: 30_000, pingIntervalMs: 60_000, listenBacklog: 4096 },
@@ -115,6 +115,7 @@ export const options: readonly Option[] = [
   { path: 'store.touchIntervalMs', env: 'CHARGEWIRE_STORE_TOUCH_INTERVAL_MS', kind: { t: 'int', min: 0, max: 300000 }, help: 'persist a connected station\'s last-seen time at most this often (the live value is in its session; written at once on disconnect; shorter intervals rewrite a stations page in most commits under load)' },
   { path: 'store.sqliteCheckpointMs', env: 'CHARGEWIRE_SQLITE_CHECKPOINT_MS', kind: { t: 'int', min: 5, max: 10000 }, help: 'SQLite: WAL checkpoint interval of the checkpoint thread (short = small fsyncs, fewer write stalls)' },
   { path: 'store.sqliteCacheMb', env: 'CHARGEWIRE_SQLITE_CACHE_MB', kind: { t: 'int', min: 2, max: 65536 }, help: 'SQLite: page cache of the writer connection in MB (the hot index pages of every connected station should fit: docs/performance.md)' },
+  { path: 'store.sqliteWalFlushAhead', env: 'CHARGEWIRE_SQLITE_WAL_FLUSH_AHEAD', kind: { t: 'bool' }, help: 'SQLite: in the second half of each WAL generation the checkpoint thread flushes the database file after its checkpoints, so the writer waits only briefly at restart points (false: the whole generation is flushed at the restart point)' },
   { path: 'store.sqliteWalRestartPages', env: 'CHARGEWIRE_SQLITE_WAL_RESTART_PAGES', kind: { t: 'int', min: 0, max: 1000000 }, help: 'SQLite: WAL pages after which the writer pauses between two batches until the checkpoint thread caught up, so the WAL starts again from its beginning (0: never; the writer then checkpoints itself at 10,000 pages)' },
   { path: 'store.postgresWriteLanes', env: 'CHARGEWIRE_POSTGRES_WRITE_LANES', kind: { t: 'int', min: 1, max: 16 }, help: 'PostgreSQL: group commits running side by side, one connection each; a station\'s writes always take the same lane' },
   { path: 'log.level', env: 'CHARGEWIRE_LOG_LEVEL', kind: { t: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, help: 'pino log level' },

@@ -62,7 +62,7 @@ export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
   if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
   if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl, writeLanes: cfg.store.postgresWriteLanes, ...batching });
   mkdirSync(cfg.dataDir, { recursive: true });
-  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread, checkpointIntervalMs: cfg.store.sqliteCheckpointMs, walRestartPages: cfg.store.sqliteWalRestartPages, cacheMb: cfg.store.sqliteCacheMb, ...batching });
+  return createStore({ kind: 'sqlite', path: cfg.store.sqlitePath || join(cfg.dataDir, 'chargewire.db'), thread: cfg.store.sqliteThread, checkpointIntervalMs: cfg.store.sqliteCheckpointMs, walRestartPages: cfg.store.sqliteWalRestartPages, walFlushAhead: cfg.store.sqliteWalFlushAhead, cacheMb: cfg.store.sqliteCacheMb, ...batching });
 }
 
 export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Csms {

@@ -48,6 +48,11 @@ test('store metrics: batches, items, the time batches took (SQLite: lock waits a
     assert.equal(await value('chargewire_store_lock_waits_total'), 0);
     assert.equal(await value('chargewire_store_lock_wait_seconds_total'), 0);
     assert.equal(await value('chargewire_store_wal_restarts_total'), 0);
+    assert.equal(await value('chargewire_store_batch_retries_total'), 0);
+    // a write that fails inside a batch with another one: that batch is rolled back and run again
+    const [dup, ok] = await Promise.allSettled([store.registerStation({ id: 'M0', securityProfile: 1 }), store.registerStation({ id: 'M9', securityProfile: 1 })]);
+    assert.deepEqual([dup.status, ok.status], ['rejected', 'fulfilled']);
+    assert.equal(await value('chargewire_store_batch_retries_total'), 1);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -119,7 +119,8 @@ async function runMix(name: string, s: Store, afterWarmUp?: () => void): Promise
   const items = st.items - mid.items;
   console.log(`${name} mix: ${count} CALLs in ${ms.toFixed(0)} ms = ${Math.round((count / ms) * 1000)} CALLs/s, ${Math.round((items / ms) * 1000)} store ops/s `
     + `(${st.batches - mid.batches} batches, max ${st.maxBatch}), CPU ${(((cpu.user + cpu.system) / 1000 / ms) * 100).toFixed(0)}%, `
-    + `latency p50 ${q(0.5)} ms p99 ${q(0.99)} ms; CPU/CALL ${((cpu.user + cpu.system) / count).toFixed(1)} µs`);
+    + `latency p50 ${q(0.5)} ms p99 ${q(0.99)} ms; CPU/CALL ${((cpu.user + cpu.system) / count).toFixed(1)} µs`
+    + (st.walRestarts !== undefined ? `; WAL restart points ${st.walRestarts - (mid.walRestarts ?? 0)}, waited ${((st.walRestartWaitMs ?? 0) - (mid.walRestartWaitMs ?? 0)).toFixed(0)} ms` : ''));
   void before;
 }
 

@@ -8,7 +8,7 @@ import type { Store } from './store.ts';
 
 export type StoreConfig =
   /** `thread: 'worker'` runs SQLite on its own thread (sqlite-threaded.ts); default: the caller's thread. */
-  | ({ kind: 'sqlite'; path: string; synchronous?: 'NORMAL' | 'FULL'; thread?: 'worker' | 'main'; checkpointIntervalMs?: number; walRestartPages?: number; cacheMb?: number } & GroupCommitOptions)
+  | ({ kind: 'sqlite'; path: string; synchronous?: 'NORMAL' | 'FULL'; thread?: 'worker' | 'main'; checkpointIntervalMs?: number; walRestartPages?: number; walFlushAhead?: boolean; cacheMb?: number } & GroupCommitOptions)
   | ({ kind: 'postgres'; url: string; schema?: string; poolSize?: number; writeLanes?: number } & GroupCommitOptions)
   | ({ kind: 'memory' } & GroupCommitOptions);
 

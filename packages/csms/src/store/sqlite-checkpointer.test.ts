@@ -25,11 +25,11 @@ function openWriter(dir: string, autocheckpoint: number) {
 const walSalt = (path: string) => readFileSync(`${path}-wal`).subarray(16, 24).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('sqlite checkpointer: at a restart point the worker checkpoints the whole WAL and writes the new WAL generation\'s first frame itself', async () => {
+for (const flushAhead of [true, false]) test(`sqlite checkpointer${flushAhead ? '' : ' without flush-ahead'}: at a restart point the worker checkpoints the whole WAL and writes the new WAL generation's first frame itself`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cw-ckpt-'));
   const restartFrames = 1000;
   const w = openWriter(dir, writerAutocheckpointPages({ restartFrames }));
-  const ck = startCheckpointer(w.path, { intervalMs: 5, restartFrames });
+  const ck = startCheckpointer(w.path, { intervalMs: 5, restartFrames, flushAhead });
   assert.ok(ck, 'the worker starts');
   try {
     let points = 0;

@@ -16,6 +16,16 @@
 // happens in that write: in the worker, not on the event loop). At lower commit rates the checkpoints catch
 // up by themselves and the writer's next commit starts the new generation as before (one small fsync).
 // The writer's automatic checkpoint stays as a safety net, at twice that size, should the worker be gone.
+//
+// Flush-ahead (session 11): a PASSIVE checkpoint that does not reach the WAL's end — under load none does,
+// the writer appends while it copies — copies pages into the database file but skips the file's fsync. So
+// the fsync at the restart point, while the writer waits, used to flush every page copied in the whole WAL
+// generation, and the writer waited 20–60 ms at each point, about once a second at 2,000 CALLs/s: the p99
+// of the steady benchmark's failing steps (docs/performance.md, session 11). Now, in the second half of each
+// generation, the worker flushes the database file itself after every checkpoint that copied pages (in its
+// own thread: the writer goes on); when the restart point is due it checkpoints again until a pass has
+// little left to copy, asks for the point, and then stays idle, so the point is served at once and has
+// little to copy and to flush.
 // The worker's code is plain JS passed with `eval`, so it also runs from a bundle.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -32,15 +42,39 @@ let asked = false;
 const checkpoint = () => {
   try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch { return undefined; /* busy or closing: the next tick retries */ }
 };
+// flush-ahead (see the file's head): the database file's own descriptor, for fdatasync
+const fs = require('node:fs');
+let dbFd = -1;
+if (workerData.flushAhead && workerData.restartFrames !== Infinity) try { dbFd = fs.openSync(workerData.path, 'r'); } catch { /* no flush-ahead */ }
+const flush = () => { try { fs.fdatasyncSync(dbFd); } catch { /* the restart point's own fsync covers it */ } };
+/** Checkpoint passes before a restart point, while a pass still copies at least CONVERGED frames. */
+const MAX_PASSES = 8;
+const CONVERGED = 256;
+let copied = 0;
 const timer = setInterval(() => {
+  if (asked && dbFd >= 0) return; // the restart point is due: stay free to serve it at once
   const r = checkpoint();
-  if (r && r.log >= workerData.restartFrames && !asked) { asked = true; parentPort.postMessage('restart'); }
+  if (!r) return;
+  if (dbFd >= 0 && r.log >= workerData.restartFrames / 2 && r.checkpointed > copied) flush();
+  copied = r.checkpointed;
+  if (r.log < workerData.restartFrames || asked) return;
+  // the writer appended while this pass copied and flushed: copy again until little is left
+  for (let i = 0; dbFd >= 0 && i < MAX_PASSES; i++) {
+    const again = checkpoint();
+    if (!again) break;
+    const n = again.checkpointed - copied;
+    copied = again.checkpointed;
+    if (n < CONVERGED) break;
+  }
+  asked = true;
+  parentPort.postMessage('restart');
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (typeof m === 'number') {
     // restart point number m: the writer waits between two batches, so this checkpoint reaches the WAL's end
     const r = checkpoint();
     asked = false;
+    copied = 0;
     const done = !!r && r.busy === 0 && r.checkpointed === r.log;
     // ...and a one-page write of this connection starts the WAL again from its beginning: the new WAL
     // header is written and fsynced here (synchronous=NORMAL syncs it), not in the writer's next commit
@@ -51,6 +85,7 @@ parentPort.on('message', (m) => {
   }
   if (m !== 'close') return;
   clearInterval(timer);
+  if (dbFd >= 0) try { fs.closeSync(dbFd); } catch { /* already gone */ }
   try { db.close(); } catch { /* already gone */ }
   parentPort.close();
 });
@@ -61,6 +96,11 @@ export interface CheckpointerOptions {
   intervalMs?: number;
   /** WAL frames (pages) after which the writer is asked for a restart point (default 16,000 ≈ 64 MB; 0: never). */
   restartFrames?: number;
+  /**
+   * Flush-ahead (default true): in the second half of each WAL generation the worker fsyncs the database file
+   * after its checkpoints, so that a restart point has little to flush while the writer waits (file head).
+   */
+  flushAhead?: boolean;
   /** Longest the writer waits for the worker at a restart point (default 2,000 ms); then it goes on. */
   restartTimeoutMs?: number;
 }
@@ -95,7 +135,7 @@ export function startCheckpointer(path: string, opts: CheckpointerOptions = {}):
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs, restartFrames: restartFrames > 0 ? restartFrames : Infinity } });
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs, restartFrames: restartFrames > 0 ? restartFrames : Infinity, flushAhead: opts.flushAhead ?? true } });
   } catch {
     return undefined;
   }

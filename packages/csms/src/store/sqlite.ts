@@ -23,6 +23,8 @@ export interface SqliteStoreOptions extends GroupCommitOptions {
   checkpointIntervalMs?: number;
   /** WAL pages after which the writer pauses between two batches for a full checkpoint (default 16,000; 0: none, the writer checkpoints itself at 10,000 pages; sqlite-checkpointer.ts). */
   walRestartPages?: number;
+  /** Flush-ahead of the checkpoint worker (default true; sqlite-checkpointer.ts): shorter waits at restart points. */
+  walFlushAhead?: boolean;
   /** Page cache of the connection in MB (default 32): the hot b-tree pages of every connected station should fit. */
   cacheMb?: number;
 }
@@ -88,7 +90,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   // WAL checkpoints (and their fsyncs) run in a worker thread; at a restart point (every walRestartPages)
   // the writer waits between two batches until the worker caught up, so the WAL starts again from its
   // beginning. The writer checkpoints itself only if the worker is gone. See sqlite-checkpointer.ts.
-  const ckptOpts = { intervalMs: opts.checkpointIntervalMs, restartFrames: opts.walRestartPages };
+  const ckptOpts = { intervalMs: opts.checkpointIntervalMs, restartFrames: opts.walRestartPages, flushAhead: opts.walFlushAhead };
   const checkpointer = opts.path === ':memory:' ? undefined : startCheckpointer(opts.path, ckptOpts);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${writerAutocheckpointPages(ckptOpts)}`);
   const stmts = new Map<string, Database.Statement>();
