@@ -55,6 +55,7 @@ const timer = setInterval(() => {
   if (asked && dbFd >= 0) return; // the restart point is due: stay free to serve it at once
   const r = checkpoint();
   if (!r) return;
+  if (r.checkpointed < copied) copied = 0; // the WAL started again by itself (a quiet moment): a new generation
   if (dbFd >= 0 && r.log >= workerData.restartFrames / 2 && r.checkpointed > copied) flush();
   copied = r.checkpointed;
   if (r.log < workerData.restartFrames || asked) return;
