@@ -360,6 +360,6 @@ export interface StoreStats {
   /** SQLite: batches that found the write lock held by another process (a cluster node on the same file), and the ms they waited for it in all. */
   lockWaits?: number;
   lockWaitMs?: number;
-  /** SQLite: batches rolled back as a whole because an op failed, then run again with a savepoint per op (sqlite.ts sqliteBatches). */
+  /** SQLite: batches of several writes rolled back as a whole because one failed, then run again with a savepoint per write (sqlite.ts sqliteBatches). */
   batchRetries?: number;
 }

@@ -53,10 +53,12 @@ test('sqlite batches: an op that fails after writing rolls back alone; the ops b
 });
 
 test('sqlite batches: a failing op alone in its batch leaves nothing behind', async () => {
-  const { b, rows } = open();
+  const { b, rows, rollbacks } = open();
   const out = await b.execute([insertThenFail(7)]);
   assert.equal(out[0]?.ok, false);
   assert.deepEqual(rows(), []);
+  assert.equal(b.stats.retries, 0, 'nothing to run again');
+  assert.equal(rollbacks(), 1);
 });
 
 test('sqlite batches: after a failure the next batches take savepoints from the start (no second whole-batch rollback)', async () => {

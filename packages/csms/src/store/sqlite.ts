@@ -1,6 +1,7 @@
 // SQLite adapter (better-sqlite3, WAL): the embedded default for `npm start`. One connection; the group
-// commit runs each batch in one BEGIN IMMEDIATE … COMMIT, and a failing op rolls back alone (sqliteBatches). synchronous=NORMAL (the default here) survives a process crash, not a power loss; pass
-// `synchronous: 'FULL'` for that.
+// commit runs each batch in one BEGIN IMMEDIATE … COMMIT, and a failing op rolls back alone (sqliteBatches).
+// synchronous=NORMAL (the default here) survives a process crash, not a power loss; pass `synchronous: 'FULL'`
+// for that.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -163,13 +164,13 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   } });
 }
 
-/** Batches run again with a SAVEPOINT per op after one whose op failed, before the fast path is tried again. */
+/** Batches run with a SAVEPOINT per op after one whose op failed, before the fast path is tried again. */
 const GUARDED_BATCHES = 50;
 
 /**
  * The group commit's executor: one transaction per batch, in which a failing op rolls back alone and the
  * others commit. The fast path runs the ops without savepoints (SAVEPOINT/RELEASE per op, and the statement
- * journal's copy of every page an op changes, were ≈ 5% of the store's CPU per CALL: issue 7,
+ * journal's copy of every page an op changes, were ≈ 3% of the store's CPU per CALL: issue 7,
  * `SCATTER=1 … bench-journal.ts mix`). When an op throws, the whole transaction is rolled back and the batch
  * runs again with a SAVEPOINT per op (the ops are re-runnable: no promise settles before the commit, and
  * `onRollback` drops in-memory state a rolled-back op may have left, the fold cache); the next
@@ -221,9 +222,9 @@ export function sqliteBatches(db: Database.Database, conn: SqlConn, beginWrite: 
       for (const op of ops) values.push(await op(conn));
     } catch (error) {
       abort();
-      stats.retries++;
       guarded = GUARDED_BATCHES;
-      if (ops.length === 1) return [{ ok: false, error }];
+      if (ops.length === 1) return [{ ok: false, error }]; // nothing else to keep: the rollback was the op's own
+      stats.retries++;
       return withSavepoints(ops);
     }
     try {
