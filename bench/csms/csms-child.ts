@@ -149,7 +149,12 @@ serveOps({
       overrides: {
         mode: 'quickstart',
         dataDir: c.dataDir,
-        store: { kind: c.store, ...(c.postgresUrl ? { postgresUrl: c.postgresUrl } : {}), ...(c.sqliteThread ? { sqliteThread: c.sqliteThread } : {}), ...(c.batchIntervalMs !== undefined ? { batchIntervalMs: c.batchIntervalMs } : {}), ...(c.sqliteCheckpointMs !== undefined ? { sqliteCheckpointMs: c.sqliteCheckpointMs } : {}), ...(c.sqliteWalRestartPages !== undefined ? { sqliteWalRestartPages: c.sqliteWalRestartPages } : {}), ...(c.sqliteWalFlushAhead !== undefined ? { sqliteWalFlushAhead: c.sqliteWalFlushAhead } : {}), ...(c.touchIntervalMs !== undefined ? { touchIntervalMs: c.touchIntervalMs } : {}), ...(c.sqliteCacheMb !== undefined ? { sqliteCacheMb: c.sqliteCacheMb } : {}), ...(c.postgresWriteLanes !== undefined ? { postgresWriteLanes: c.postgresWriteLanes } : {}) },
+        // an undefined override is no override (loadConfig skips it): the CSMS default applies
+        store: {
+          kind: c.store, postgresUrl: c.postgresUrl || undefined, sqliteThread: c.sqliteThread || undefined, batchIntervalMs: c.batchIntervalMs,
+          sqliteCheckpointMs: c.sqliteCheckpointMs, sqliteWalRestartPages: c.sqliteWalRestartPages, sqliteWalFlushAhead: c.sqliteWalFlushAhead,
+          touchIntervalMs: c.touchIntervalMs, sqliteCacheMb: c.sqliteCacheMb, postgresWriteLanes: c.postgresWriteLanes,
+        },
         log: { level: 'silent' },
         http: { host: '127.0.0.1', port: -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },

@@ -143,12 +143,16 @@ export interface SteadyResult {
 
 /** The CSMS child's store settings for `o`; PostgreSQL gets a fresh database, dropped by `drop`. */
 async function storeOf(o: SteadyOptions): Promise<{ cfg: Pick<CsmsChildConfig, 'store' | 'postgresUrl' | 'sqliteThread' | 'batchIntervalMs' | 'sqliteCheckpointMs' | 'sqliteWalRestartPages' | 'sqliteWalFlushAhead' | 'sqliteCacheMb' | 'touchIntervalMs' | 'postgresWriteLanes'>; drop(): Promise<void> }> {
-  const batching = { ...(o.batchIntervalMs !== undefined && { batchIntervalMs: o.batchIntervalMs }), ...(o.sqliteCheckpointMs !== undefined && { sqliteCheckpointMs: o.sqliteCheckpointMs }), ...(o.sqliteWalRestartPages !== undefined && { sqliteWalRestartPages: o.sqliteWalRestartPages }), ...(o.sqliteWalFlushAhead !== undefined && { sqliteWalFlushAhead: o.sqliteWalFlushAhead }), ...(o.touchIntervalMs !== undefined && { touchIntervalMs: o.touchIntervalMs }), ...(o.sqliteCacheMb !== undefined && { sqliteCacheMb: o.sqliteCacheMb }) };
+  // undefined = the CSMS default (the child passes them to loadConfig, which skips undefined overrides)
+  const batching = {
+    batchIntervalMs: o.batchIntervalMs, sqliteCheckpointMs: o.sqliteCheckpointMs, sqliteWalRestartPages: o.sqliteWalRestartPages,
+    sqliteWalFlushAhead: o.sqliteWalFlushAhead, touchIntervalMs: o.touchIntervalMs, sqliteCacheMb: o.sqliteCacheMb,
+  };
   if (o.store === 'memory') return { cfg: { store: 'memory' }, drop: async () => undefined };
   if (o.store !== 'postgres') return { cfg: { store: 'sqlite', sqliteThread: o.sqliteThread ?? 'main', ...batching }, drop: async () => undefined };
   const db = await freshPgDatabase('steady');
   return {
-    cfg: { store: 'postgres', postgresUrl: db.url, ...batching, ...(o.postgresWriteLanes !== undefined ? { postgresWriteLanes: o.postgresWriteLanes } : {}) },
+    cfg: { store: 'postgres', postgresUrl: db.url, ...batching, postgresWriteLanes: o.postgresWriteLanes },
     drop: db.drop,
   };
 }

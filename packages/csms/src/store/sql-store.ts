@@ -31,7 +31,10 @@ export interface SqlStoreParts {
   lanes: GroupCommit<SqlConn>[];
   /** Releases the database after the final flush. */
   release: () => Promise<void>;
-  /** The fold cache (sql-transactions.ts), when the adapter must reach it (SQLite clears it after a rolled-back batch). */
+  /**
+   * The folds this store wrote last (sql-transactions.ts: the next event of a transaction reads none). Given when
+   * the adapter must reach it (SQLite clears it after a rolled-back batch); a fresh one otherwise.
+   */
   folds?: FoldCache;
   /** Adapter counters added to stats() (SQLite: the WAL restart points). */
   moreStats?: () => Partial<R.StoreStats>;
@@ -86,7 +89,6 @@ export function createSqlStore({ kind, read, lanes, release, moreStats, folds = 
   // load they ride along in the batches other writes start instead of paying a commit of their own.
   const touches = lanes.map((gc) => new Coalescer<SqlConn, [string, string]>(gc, touchMany, true));
 
-  // `folds`: the folds this instance wrote last (sql-transactions.ts): the next event of a transaction reads none.
   const upsertVariable = (db: SqlConn, stationId: string, key: string, rec: R.VariableRecord) =>
     db.run(`INSERT INTO variables (station_id, key, component, variable, value, data) VALUES (?,?,?,?,?,?)
       ON CONFLICT (station_id, key) DO UPDATE SET value = excluded.value, data = excluded.data`, [stationId, key, rec.component, rec.variable, rec.value ?? null, j(rec)]);
