@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from './index.ts';
@@ -55,6 +57,7 @@ for (const flushAhead of [true, false]) test(`sqlite checkpointer${flushAhead ? 
   } finally {
     await ck.stop();
     w.db.close();
+    ck.release();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -102,6 +105,7 @@ test('sqlite checkpointer: a restart point never holds the writer for long: a re
   } finally {
     await ck.stop();
     w.db.close();
+    ck.release();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -125,6 +129,30 @@ test('sqlite store: under a steady stream of commits the store takes restart poi
     assert.equal(rows.length, n, 'every journaled frame is there');
   } finally {
     await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sqlite store: closing one store keeps the file locks of another store on the same file (flush-ahead descriptor): no other process takes the file from it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-ckpt-'));
+  const path = join(dir, 's.db');
+  const a = await createStore({ kind: 'sqlite', path });
+  const b = await createStore({ kind: 'sqlite', path });
+  try {
+    await b.registerStation({ id: 'CS-B', securityProfile: 1 });
+    await a.close();
+    // Another process asks for the file exclusively (locking_mode=EXCLUSIVE: SQLite then takes the database
+    // file's exclusive lock and works without the shared WAL index). b still has the file open, so it must be
+    // refused. Had closing a's flush-ahead descriptor dropped this process's POSIX locks, it would get the file,
+    // and its close would delete the WAL that b still writes to (seen with a raw descriptor closed early).
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const script = 'const D = require(process.argv[1]); const d = new D(process.argv[2]); d.pragma("locking_mode = EXCLUSIVE"); d.prepare("SELECT count(*) FROM stations").get(); d.close();';
+    assert.throws(() => execFileSync(process.execPath, ['-e', script, driver, path], { stdio: 'pipe' }), /database is locked/);
+    assert.ok(existsSync(`${path}-wal`));
+    await b.registerStation({ id: 'CS-B2', securityProfile: 1 });
+    assert.equal((await b.getStation('CS-B2'))?.id, 'CS-B2');
+  } finally {
+    await b.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -27,6 +27,7 @@
 // little left to copy, asks for the point, and then stays idle, so the point is served at once and has
 // little to copy and to flush.
 // The worker's code is plain JS passed with `eval`, so it also runs from a bundle.
+import { closeSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -42,10 +43,10 @@ let asked = false;
 const checkpoint = () => {
   try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch { return undefined; /* busy or closing: the next tick retries */ }
 };
-// flush-ahead (see the file's head): the database file's own descriptor, for fdatasync
+// flush-ahead (see the file's head): a descriptor of the database file, for fdatasync; opened and closed by
+// the thread that started this worker (flushFile below), never here
 const fs = require('node:fs');
-let dbFd = -1;
-if (workerData.flushAhead && workerData.restartFrames !== Infinity) try { dbFd = fs.openSync(workerData.path, 'r'); } catch { /* no flush-ahead */ }
+const dbFd = workerData.dbFd;
 const flush = () => { try { fs.fdatasyncSync(dbFd); } catch { /* the restart point's own fsync covers it */ } };
 /** Checkpoint passes before a restart point, while a pass still copies at least CONVERGED frames. */
 const MAX_PASSES = 8;
@@ -86,7 +87,6 @@ parentPort.on('message', (m) => {
   }
   if (m !== 'close') return;
   clearInterval(timer);
-  if (dbFd >= 0) try { fs.closeSync(dbFd); } catch { /* already gone */ }
   try { db.close(); } catch { /* already gone */ }
   parentPort.close();
 });
@@ -115,6 +115,47 @@ export interface Checkpointer {
   readonly stats: { restarts: number; waitedMs: number };
   /** Stops the worker and closes its connection (before the writer closes, so it can clean up the WAL). */
   stop(): Promise<void>;
+  /** Closes the flush-ahead descriptor: only once the writer's connection is closed too (flushFile). */
+  release(): void;
+}
+
+/**
+ * The flush-ahead descriptors, one per database file (device and inode) and thread, shared by the stores
+ * that have the file open. POSIX drops *all* of a process's fcntl locks on a file when *any* descriptor of
+ * it is closed, SQLite's locks among them ("How To Corrupt An SQLite Database File", 2.2): a descriptor
+ * closed while a connection still used the file would let another process take the lock a WAL connection
+ * holds for as long as it is open, decide it was the last one and delete the WAL under it. So the descriptor
+ * is closed only when the last store of this thread on that file has closed its connections. (Another
+ * SQLite connection to the file in the same process, opened outside the store, would still lose its locks
+ * then; the store never does that.)
+ */
+const flushFiles = new Map<string, { fd: number; refs: number }>();
+
+function flushFile(path: string): { fd: number; release(): void } | undefined {
+  try {
+    const st = statSync(path);
+    const key = `${st.dev}:${st.ino}`;
+    let f = flushFiles.get(key);
+    if (!f) {
+      f = { fd: openSync(path, 'r'), refs: 0 };
+      flushFiles.set(key, f);
+    }
+    f.refs++;
+    const file = f;
+    let released = false;
+    return {
+      fd: file.fd,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (--file.refs > 0) return;
+        flushFiles.delete(key);
+        try { closeSync(file.fd); } catch { /* already gone */ }
+      },
+    };
+  } catch {
+    return undefined; // no flush-ahead: the restart point's own fsync does it all
+  }
 }
 
 const DEFAULT_RESTART_FRAMES = 16_000;
@@ -133,11 +174,13 @@ export function startCheckpointer(path: string, opts: CheckpointerOptions = {}):
   const intervalMs = opts.intervalMs ?? 20;
   const restartFrames = opts.restartFrames ?? DEFAULT_RESTART_FRAMES;
   const restartTimeoutMs = opts.restartTimeoutMs ?? 2000;
+  const file = (opts.flushAhead ?? true) && restartFrames > 0 ? flushFile(path) : undefined;
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs, restartFrames: restartFrames > 0 ? restartFrames : Infinity, flushAhead: opts.flushAhead ?? true } });
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs, restartFrames: restartFrames > 0 ? restartFrames : Infinity, dbFd: file?.fd ?? -1 } });
   } catch {
+    file?.release();
     return undefined;
   }
   worker.unref();
@@ -187,5 +230,6 @@ export function startCheckpointer(path: string, opts: CheckpointerOptions = {}):
       await exited;
       clearTimeout(timeout);
     },
+    release: () => file?.release(),
   };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSqliteStore } from './sqlite.ts';
+import { createSqliteStore, enableWal } from './sqlite.ts';
 import { migrations } from './migrations.ts';
 
 const child = fileURLToPath(new URL('./sqlite-shared-child.ts', import.meta.url));
@@ -55,6 +55,44 @@ test('three processes open one fresh SQLite file at once and write side by side:
     }
   } finally {
     for (const c of children) c.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the switch to WAL waits for a lock that made SQLite refuse it at once, up to its timeout (a fresh file opened by several processes)', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const dir = mkdtempSync(join(tmpdir(), 'cw-sqlite-wal-'));
+  const path = join(dir, 'fresh.db');
+  const other = new Database(path);
+  const db = new Database(path);
+  try {
+    db.pragma('busy_timeout = 5000');
+    other.exec('CREATE TABLE t (x)');
+    // another connection holds the write lock of the rollback-journal file: SQLite refuses the switch at once,
+    // busy timeout or not (its busy handler is not called where waiting could deadlock)
+    other.exec('BEGIN IMMEDIATE');
+    assert.throws(() => db.pragma('journal_mode = WAL'), { code: 'SQLITE_BUSY' });
+    const t0 = performance.now();
+    setTimeout(() => other.exec('ROLLBACK'), 60);
+    await enableWal(db);
+    assert.ok(performance.now() - t0 >= 50, 'it waited for the lock');
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    // a lock held past the timeout: the error is SQLite's own, not a hang
+    db.close();
+    other.close();
+    const p2 = join(dir, 'held.db');
+    const holder = new Database(p2);
+    holder.exec('CREATE TABLE t (x); BEGIN IMMEDIATE');
+    const late = new Database(p2);
+    try {
+      await assert.rejects(enableWal(late, 80), { code: 'SQLITE_BUSY' });
+    } finally {
+      late.close();
+      holder.close();
+    }
+  } finally {
+    if (db.open) db.close();
+    if (other.open) other.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
