@@ -1,5 +1,20 @@
-// Response shapes of the CSMS API (docs/api.md; packages/csms/src/api/schemas.ts).
+// Response shapes of the CSMS API (docs/api.md; packages/csms/src/api/schemas.ts). Where the API sends a type
+// the CSMS declares as it is, that type is re-exported from the CSMS (type-only: Vite erases these imports, so
+// no CSMS code is bundled); the others are declared here, saying which CSMS record they serve.
+import type { IdTokenType } from '@chargewire/ocpp/types';
+import type { meterSeries, requestStartTransaction } from '@chargewire/csms';
+import type {
+  BootInfo,
+  EventRecord,
+  IdTokenEvseRestriction,
+  IdTokenSchedule,
+  IdTokenTimeWindow,
+  SecurityEventRecord,
+  TransactionEventRecord,
+  Weekday,
+} from '@chargewire/csms/records';
 
+/** The store's Page plus the request's limit and offset (packages/csms/src/api/schemas.ts pageOf). */
 export interface Page<T> {
   items: T[];
   total: number;
@@ -7,14 +22,10 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface BootInfo {
-  at: string;
-  reason: string;
-  status: string;
-  interval: number;
-  chargingStation: { model: string; vendorName: string; firmwareVersion?: string; serialNumber?: string; modem?: { iccid?: string; imsi?: string } };
-}
+/** A station's last BootNotification, as stored (packages/csms/src/store/records.ts BootInfo). */
+export type { BootInfo };
 
+/** The store's StationRecord without passwordHash, plus hasPassword and online (stationView, packages/csms/src/api/routes/stations.ts). */
 export interface Station {
   id: string;
   description?: string;
@@ -30,6 +41,7 @@ export interface Station {
   lastBoot?: BootInfo;
 }
 
+/** The store's ConnectorRecord without stationId (GET /api/stations/:id). */
 export interface Connector {
   evseId: number;
   connectorId: number;
@@ -42,6 +54,7 @@ export interface StationDetail extends Station {
   session?: { version: string; connectedAt: string; lastSeen: string; bootStatus?: string; securityProfile: number };
 }
 
+/** The store's VariableRecord without stationId (GET /api/stations/:id/variables). */
 export interface Variable {
   component: string;
   componentInstance?: string;
@@ -56,6 +69,7 @@ export interface Variable {
   updatedAt?: string;
 }
 
+/** The store's JournalRecord without stationId (GET /api/stations/:id/journal). */
 export interface JournalEntry {
   id: number;
   direction: 'in' | 'out';
@@ -66,26 +80,11 @@ export interface JournalEntry {
   at: string;
 }
 
-export interface NotifyEventRow {
-  id: number;
-  stationId: string;
-  generatedAt: string;
-  seqNo: number;
-  event: Record<string, unknown>;
-}
+/** GET /api/events/notify and /api/events/security serve the stored rows as they are (packages/csms/src/store/records.ts). */
+export type { EventRecord as NotifyEventRow, SecurityEventRecord as SecurityEventRow };
 
-export interface SecurityEventRow {
-  id: number;
-  stationId: string;
-  type: string;
-  timestamp: string;
-  techInfo?: string;
-}
-
-export interface IdTokenType {
-  idToken: string;
-  type: string;
-}
+/** The OCPP IdTokenType the CSMS stores (@chargewire/ocpp/types, as packages/csms/src/store/records.ts uses it). */
+export type { IdTokenType };
 
 /** A transaction as GET /api/transactions and GET /api/stations/:id/transactions/:transactionId serve it
  * (the store's TransactionRecord plus chargedWh and durationS, packages/csms/src/api-charging/transactions.ts). */
@@ -117,42 +116,14 @@ export interface Transaction {
   updatedAt?: string;
 }
 
-/** A stored TransactionEvent (request verbatim). */
-export interface TransactionEventRecord {
-  id: number;
-  stationId: string;
-  transactionId: string;
-  seqNo: number;
-  eventType: string;
-  triggerReason: string;
-  timestamp: string;
-  offline: boolean;
-  receivedAt: string;
-  messageId: string;
-  request: {
-    costDetails?: { totalCost?: { currency?: string; total?: { exclTax?: number; inclTax?: number } } };
-    [k: string]: unknown;
-  };
-}
+/** A stored TransactionEvent (request verbatim), packages/csms/src/store/records.ts. */
+export type { TransactionEventRecord };
 
-export interface MeterPoint {
-  timestamp: string;
-  value: number;
-  context?: string;
-  /** Power of ten to apply to value (unitOfMeasure.multiplier). */
-  multiplier?: number;
-  signedMeterValue?: unknown;
-}
-
-/** One meter value series (oldest first), grouped by measurand/phase/location. */
-export interface MeterSeries {
-  key: string;
-  measurand: string;
-  phase?: string;
-  location?: string;
-  unit?: string;
-  points: MeterPoint[];
-}
+/** One meter value series (oldest first), grouped by measurand/phase/location: what meterSeries
+ * (packages/csms/src/blocks/meter-values.ts) returns, served as it is. */
+export type MeterSeries = Awaited<ReturnType<typeof meterSeries>>[number];
+/** One reading; multiplier is the power of ten to apply to value (unitOfMeasure.multiplier). */
+export type MeterPoint = MeterSeries['points'][number];
 
 /** GET /api/stations/:id/transactions/:transactionId */
 export interface TransactionDetail {
@@ -161,13 +132,12 @@ export interface TransactionDetail {
   meterValues: MeterSeries[];
 }
 
-/** POST /api/stations/:id/transactions/start */
-export interface RemoteStartAnswer {
-  response: { status: string; transactionId?: string; statusInfo?: { reasonCode: string; additionalInfo?: string } };
-  remoteStartId: number;
-}
+/** POST /api/stations/:id/transactions/start: requestStartTransaction's result, RequestStartResult in
+ * packages/csms/src/blocks/remote-control.ts (the route sends its two fields). */
+export type RemoteStartAnswer = Awaited<ReturnType<typeof requestStartTransaction>>;
 
-/** GET/PUT /api/id-tokens/:type/:idToken (PIN hashes are never served; hasPin instead). */
+/** GET/PUT /api/id-tokens/:type/:idToken: the store's IdTokenRecord with hasPin instead of pinHash (PIN hashes are never
+ * served: view, packages/csms/src/api-charging/id-tokens.ts). */
 export interface IdTokenRecord {
   idToken: string;
   type: string;
@@ -194,28 +164,10 @@ export interface IdTokenRecord {
   updatedAt?: string;
 }
 
-export type Weekday = 'Sun' | 'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat';
+/** Location and time restrictions of an id token (packages/csms/src/store/records-auth.ts). */
+export type { IdTokenEvseRestriction, IdTokenSchedule, IdTokenTimeWindow, Weekday };
 
-export interface IdTokenEvseRestriction {
-  stationId: string;
-  evseIds: number[];
-}
-
-/** On each of `days`, from `from` (HH:MM, included) to `to` (HH:MM, excluded; 24:00 allowed; before `from` = overnight). */
-export interface IdTokenTimeWindow {
-  days: Weekday[];
-  from: string;
-  to: string;
-}
-
-/** The id token's weekly schedule (packages/csms/src/store/records.ts IdTokenSchedule). */
-export interface IdTokenSchedule {
-  /** IANA time zone, e.g. Europe/Amsterdam. */
-  timeZone: string;
-  windows: IdTokenTimeWindow[];
-}
-
-/** GET /api/stations/:id/local-list */
+/** GET /api/stations/:id/local-list: the store's LocalList plus size and limits (packages/csms/src/api-charging/commands.ts). */
 export interface LocalList {
   /** 0 when the station has no list. */
   version: number;
