@@ -33,3 +33,13 @@ test('perf breakdown: kernel samples go to the syscall and its SQLite caller, th
   assert.deepEqual(b.map((t) => [t.thread, t.share]), [['main thread (100)', 0.75], ['checkpoint thread (101)', 0.25]]);
   assert.deepEqual(b[0]!.kinds.map(([k]) => k).sort(), ['JS: the OCPP library', 'SQLite (C)', 'kernel: WAL append (pwrite)']);
 });
+
+test('pause probe: spins for the time asked and counts the gaps it saw', async () => {
+  const { pauseProbe } = await import('../lib/pause-probe.ts');
+  const t0 = performance.now();
+  const r = pauseProbe(50);
+  assert.ok(performance.now() - t0 >= 50);
+  assert.equal(r.ms, 50);
+  assert.ok(r.over2 <= r.over05 && r.largest.length <= 8);
+  assert.deepEqual([...r.largest].sort((a, b) => b - a), r.largest);
+});
