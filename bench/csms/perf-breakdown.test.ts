@@ -43,3 +43,12 @@ test('pause probe: spins for the time asked and counts the gaps it saw', async (
   assert.ok(r.over2 <= r.over05 && r.largest.length <= 8);
   assert.deepEqual([...r.largest].sort((a, b) => b - a), r.largest);
 });
+
+test('host probe: two threads spin at once and their pauses are counted per second and thread', async () => {
+  const { hostPauses } = await import('../lib/env.ts');
+  const t0 = performance.now();
+  const p = hostPauses(200)!;
+  assert.ok(performance.now() - t0 >= 200);
+  assert.equal(p.ms, 200);
+  assert.ok(p.over2PerS >= 0 && p.largestMs >= 0 && p.largestMs < 5000, JSON.stringify(p));
+});

@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { pauseProbe } from './pause-probe.ts';
 
 export interface RunMeta {
   /** The exact command line that produced the figures. */
@@ -26,6 +28,11 @@ export interface HostProbe {
   jsMicros: number;
   /** µs per 64-byte write(2) to /dev/null (median of 5 rounds). */
   syscallMicros: number;
+  /**
+   * The host's pauses with both cores busy (session 12): two threads spin for `ms`, reading the clock; gaps of
+   * 2 ms or more per second and thread, and the largest gap. The hypervisor's pauses do not show as steal here.
+   */
+  pauses?: { ms: number; over2PerS: number; largestMs: number };
 }
 
 const PROBE_FRAME = JSON.stringify([2, 'probe-0001', 'TransactionEvent', {
@@ -68,7 +75,38 @@ export function hostProbe(): HostProbe {
     closeSync(fd);
   }
   if (sink < 0) throw new Error('unreachable');
-  return { jsMicros: Math.round(jsMicros * 100) / 100, syscallMicros: Math.round(syscallMicros * 1000) / 1000 };
+  const ms = pauseMs();
+  const pauses = ms > 0 ? hostPauses(ms) : undefined;
+  return { jsMicros: Math.round(jsMicros * 100) / 100, syscallMicros: Math.round(syscallMicros * 1000) / 1000, ...(pauses && { pauses }) };
+}
+
+/** Spin time of the pause probe, ms (env CHARGEWIRE_BENCH_PAUSE_MS, default 2,000; 0: none, as in the smoke tests). */
+function pauseMs(): number {
+  return Math.min(Math.max(Number(process.env['CHARGEWIRE_BENCH_PAUSE_MS'] ?? 2000) || 0, 0), 60_000);
+}
+
+/** The worker's spin loop: pauseProbe's, as plain JS (a worker from `eval` gets no TypeScript). */
+const SPIN = `(ms) => { const end = performance.now() + ms; let last = performance.now(); let n = 0; let max = 0;
+  for (;;) { const t = performance.now(); if (t > end) break; const g = t - last; if (g >= 2) n++; if (g > max) max = g; last = t; }
+  return [n, max]; }`;
+
+/**
+ * Two threads (this one and a worker) spin for `ms` at once, as a steady step keeps both cores busy, and count
+ * the gaps between two clock readings (bench/lib/pause-probe.ts does the same per process). Synchronous: the
+ * worker's figures come back through shared memory.
+ */
+export function hostPauses(ms: number): HostProbe['pauses'] {
+  const shared = new Int32Array(new SharedArrayBuffer(12));
+  const worker = new Worker(`const { workerData: { shared, ms } } = require('node:worker_threads');
+    const [n, max] = (${SPIN})(ms); shared[1] = n; shared[2] = Math.round(max * 1000); Atomics.store(shared, 0, 1); Atomics.notify(shared, 0);`,
+  { eval: true, workerData: { shared, ms } });
+  const own = pauseProbe(ms);
+  const [n, max] = [own.over2, own.largest[0] ?? 0];
+  const done = Atomics.wait(shared, 0, 0, ms + 5000) !== 'timed-out' || shared[0] === 1;
+  void worker.terminate();
+  const over2 = n + (done ? shared[1]! : 0);
+  const largest = Math.max(max, done ? shared[2]! / 1000 : 0);
+  return { ms, over2PerS: Math.round((over2 / (done ? 2 : 1) / (ms / 1000)) * 10) / 10, largestMs: Math.round(largest * 10) / 10 };
 }
 
 /** Time the hypervisor gave the other guests (`steal` in /proc/stat), cumulative; undefined off Linux. */

@@ -40,7 +40,7 @@ export function mdMeta(meta: RunMeta, extra: Record<string, string | number> = {
     `- Command: \`${meta.command}\``,
     `- Node ${meta.node}, ${meta.cpuModel} × ${meta.cpuCount}, ${meta.memoryMB} MB RAM, ${meta.os}`,
     `- Started ${meta.startedAt}`,
-    ...(meta.hostProbe ? [`- Host probe at the start (lower = faster; compare runs only at similar values): ${meta.hostProbe.jsMicros} µs per JSON parse + stringify + sha256 of a TransactionEvent frame, ${meta.hostProbe.syscallMicros} µs per write syscall`] : []),
+    ...(meta.hostProbe ? [`- Host probe at the start (lower = faster; compare runs only at similar values): ${meta.hostProbe.jsMicros} µs per JSON parse + stringify + sha256 of a TransactionEvent frame, ${meta.hostProbe.syscallMicros} µs per write syscall${meta.hostProbe.pauses ? `; host pauses with both cores busy: ${meta.hostProbe.pauses.over2PerS} gaps ≥ 2 ms per s and thread, largest ${meta.hostProbe.pauses.largestMs} ms (two threads spinning ${meta.hostProbe.pauses.ms} ms)` : ''}`] : []),
     ...Object.entries(extra).map(([k, v]) => `- ${k}: ${v}`),
   ];
   return lines.join('\n');
