@@ -64,7 +64,11 @@ export function classify(frames: string[]): string {
 /** Per thread: its share of the process's samples and the shares of each kind of work within it. */
 export function breakdown(samples: Sample[], pid: string): { thread: string; share: number; kinds: [string, number][] }[] {
   const byTid = new Map<string, Sample[]>();
-  for (const s of samples) byTid.set(s.tid, [...(byTid.get(s.tid) ?? []), s]);
+  for (const s of samples) {
+    const list = byTid.get(s.tid);
+    if (list) list.push(s);
+    else byTid.set(s.tid, [s]);
+  }
   const label = (tid: string, ss: Sample[]): string => {
     if (tid === pid) return `main thread (${tid})`;
     if (ss.some((s) => s.frames.some((f) => f.includes('walCheckpoint')))) return `checkpoint thread (${tid})`;

@@ -67,25 +67,45 @@ export function migrateSqlite(db: Database.Database): number {
   return migrations.at(-1)?.version ?? 0;
 }
 
+const isBusy = (err: unknown): boolean => (err as { code?: string } | undefined)?.code === 'SQLITE_BUSY';
+
+/**
+ * Tries `attempt` again after a `pauseMs()` timer until it succeeds (true) or `timeoutMs` have passed since the
+ * first retry (false). For the SQLite calls that meet another process's lock without waiting in SQLite's busy
+ * handler, which would stop the event loop or is not called at all: BEGIN IMMEDIATE and the switch to WAL.
+ */
+async function retryWhileBusy(attempt: () => boolean, timeoutMs: number, pauseMs: () => number): Promise<boolean> {
+  const t0 = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, pauseMs()));
+    if (attempt()) return true;
+    if (performance.now() - t0 > timeoutMs) return false;
+  }
+}
+
 /**
  * Puts the file in WAL mode. When several processes open a fresh file at once (cluster nodes on one machine),
  * the switch from the rollback journal can fail at once with SQLITE_BUSY: SQLite does not call the busy
  * handler where waiting could deadlock (seen: 16 of 1,200 opens of four processes, `database is locked` from
  * this pragma; sqlite-shared.test.ts failed in CI on it). So it is tried again after a short timer, up to the
- * busy timeout.
+ * busy timeout; then SQLite's own error is thrown.
  */
 export async function enableWal(db: Database.Database, timeoutMs = BUSY_TIMEOUT_MS): Promise<void> {
-  const t0 = performance.now();
-  for (;;) {
+  let busy: unknown;
+  const attempt = (): boolean => {
+    let mode: unknown;
     try {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode === 'wal' || mode === 'memory') return; // an in-memory database keeps its memory journal
-      throw new StoreError('STORE_ERR_BACKEND', `sqlite: the file stayed in journal mode ${String(mode)}, WAL is needed`, { journalMode: String(mode) });
+      mode = db.pragma('journal_mode = WAL', { simple: true });
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() - t0 > timeoutMs) throw err;
+      if (!isBusy(err)) throw err;
+      busy = err;
+      return false;
     }
-    await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
-  }
+    if (mode === 'wal' || mode === 'memory') return true; // an in-memory database keeps its memory journal
+    throw new StoreError('STORE_ERR_BACKEND', `sqlite: the file stayed in journal mode ${String(mode)}, WAL is needed`, { journalMode: String(mode) });
+  };
+  if (attempt() || (await retryWhileBusy(attempt, timeoutMs, () => 2 + Math.random() * 8))) return;
+  throw busy;
 }
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
@@ -151,7 +171,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       begin.run();
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      if (!isBusy(err)) throw err;
       return false;
     } finally {
       busyWait.get();
@@ -162,11 +182,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     const t0 = performance.now();
     lock.waits++;
     try {
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        if (tryBegin()) return;
-        if (performance.now() - t0 > BUSY_TIMEOUT_MS) throw new StoreError('STORE_ERR_BACKEND', `sqlite: the database stayed locked by another process for ${BUSY_TIMEOUT_MS} ms`, { dbCode: 'SQLITE_BUSY' });
-      }
+      if (!(await retryWhileBusy(tryBegin, BUSY_TIMEOUT_MS, () => 1))) throw new StoreError('STORE_ERR_BACKEND', `sqlite: the database stayed locked by another process for ${BUSY_TIMEOUT_MS} ms`, { dbCode: 'SQLITE_BUSY' });
     } finally {
       lock.waitedMs += performance.now() - t0;
     }
