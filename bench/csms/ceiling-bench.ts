@@ -13,7 +13,7 @@ import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import type { RawUsage } from './raw-csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-types.ts';
-import { checkFdLimit, fleetArgs, startCsms, startFleet, startRawCsms, tempDataDir, type RunningCsms } from './common.ts';
+import { checkFdLimit, csmsProcessLabel, fleetArgs, startCsms, startFleet, startRawCsms, tempDataDir, type RunningCsms } from './common.ts';
 
 export interface CeilingOptions { stations: number; warmupMs: number; durationMs: number; runs: number; outDir: string; args: string[]; quiet?: boolean }
 export const defaultCeilingOptions = { stations: 200, warmupMs: 2000, durationMs: 10_000, runs: 3 };
@@ -170,6 +170,7 @@ export function renderCeiling(r: CeilingResult): string {
     '# Raw ceiling: the CSMS vs a minimal raw `ws` server, same saturating fleet traffic',
     '',
     mdMeta(r.meta, {
+      'CSMS process': csmsProcessLabel(),
       Stations: `${o.stations}, each with one CALL outstanding: the next CALL of the fleet mix is sent as soon as the CALLRESULT arrives (no pacing); each station boots first (BootNotification Accepted) against the server under test`,
       Traffic: 'the fleet mix of `steady` without its waits: StatusNotification, TransactionEvent Started / 10–40 Updated with 6 sampled values / Ended, and a Heartbeat every 9th step (≈ 10% of CALLs)',
       Window: `${o.warmupMs} ms warm-up, then ${o.durationMs} ms measured; latency = CALL sent → CALLRESULT at the station`,

@@ -19,9 +19,22 @@ export const loopbackSources = Array.from({ length: 9 }, (_, i) => `127.0.0.${i 
 
 export interface RunningCsms { child: BenchChild; port: number; pid: number }
 
-/** `precompiled`: run the CSMS child from an esbuild bundle instead of through tsx (faster start). */
+/**
+ * How the benchmarks run the CSMS child: from the esbuild bundle, as `npm start` runs the CSMS
+ * (scripts/build.ts), unless `--tsx` (CHARGEWIRE_BENCH_TSX=1) asks for the TypeScript through tsx.
+ */
+export function csmsFromBundle(): boolean {
+  return process.env['CHARGEWIRE_BENCH_TSX'] !== '1';
+}
+
+/** The "CSMS process" line of a result's header. */
+export function csmsProcessLabel(bundle = csmsFromBundle()): string {
+  return bundle ? 'esbuild bundle, as `npm start` runs it (scripts/build.ts)' : 'TypeScript through tsx (`--tsx`), compiled at start';
+}
+
+/** `precompiled` (default: csmsFromBundle()): run the CSMS child from an esbuild bundle instead of through tsx. */
 export async function startCsms(cfg: CsmsChildConfig, execArgv: string[] = [], o: { precompiled?: boolean } = {}): Promise<RunningCsms> {
-  const child = forkChild(o.precompiled ? await precompiled(csmsScript) : csmsScript, execArgv);
+  const child = forkChild((o.precompiled ?? csmsFromBundle()) ? await precompiled(csmsScript) : csmsScript, execArgv);
   const { port, pid } = await child.request<{ port: number; pid: number }>('start', cfg, 60_000);
   return { child, port, pid };
 }

@@ -13,7 +13,7 @@ import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import type { FleetCounts } from './fleet-types.ts';
 import type { BenchChild } from '../lib/ipc.ts';
-import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
+import { checkFdLimit, csmsProcessLabel, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 import { makePki, type TestPki } from '../../test/fixtures/certs.ts';
 
 export const idleVariants = ['plain', 'deflate', 'tls', 'tls-basic'] as const;
@@ -172,8 +172,8 @@ export function renderIdle(r: IdleResult): string {
     `# Idle connections: CSMS memory per booted station${nodes > 1 ? `, ${nodes} CSMS processes (cluster nodes) summed` : ''}`,
     '',
     mdMeta(r.meta, nodes > 1
-      ? { Runs: `${r.options.runs} per variant (min–max in brackets), fresh CSMS processes and a fresh PostgreSQL database per run`, Nodes: `${nodes} CSMS processes on one machine, each a cluster node (cluster.enabled, NATS bus at 127.0.0.1:4222, one shared PostgreSQL database at 127.0.0.1:5432), each holding N/${nodes} stations; RSS, heap and sessions are the sums over the nodes (PostgreSQL and NATS are shared services, not counted)` }
-      : { Runs: `${r.options.runs} per variant (min–max in brackets), a fresh CSMS process and SQLite database per run` }),
+      ? { 'CSMS process': csmsProcessLabel(), Runs: `${r.options.runs} per variant (min–max in brackets), fresh CSMS processes and a fresh PostgreSQL database per run`, Nodes: `${nodes} CSMS processes on one machine, each a cluster node (cluster.enabled, NATS bus at 127.0.0.1:4222, one shared PostgreSQL database at 127.0.0.1:5432), each holding N/${nodes} stations; RSS, heap and sessions are the sums over the nodes (PostgreSQL and NATS are shared services, not counted)` }
+      : { 'CSMS process': csmsProcessLabel(), Runs: `${r.options.runs} per variant (min–max in brackets), a fresh CSMS process and SQLite database per run` }),
     '',
     mdTable(['variant', 'stations', 'RSS / conn marginal (N/2→N)', 'RSS / conn (0→N, incl. fixed)', 'V8 heap / conn marginal', 'V8 heap / conn (0→N)', 'external / conn', 'CSMS RSS at 0', 'CSMS RSS at N', 'connect + boot all', 'target'], rows),
     '',

@@ -14,7 +14,7 @@ import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-types.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
-import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir } from './common.ts';
+import { checkFdLimit, csmsProcessLabel, fleetArgs, startCsms, startFleet, tempDataDir } from './common.ts';
 
 export interface SoakOptions {
   stations: number; durationMs: number; sampleMs: number;
@@ -178,6 +178,7 @@ export function renderSoak(r: SoakResult): string {
     '# Soak: the CSMS under steady churn (validation on, SQLite)',
     '',
     mdMeta(r.meta, {
+      'CSMS process': csmsProcessLabel(),
       Load: `${fmt(o.stations)} stations running the fleet mix of \`steady\` compressed to ${fmt(o.rate)} offered CALLs/s (heartbeats, status changes, transactions with meter values); ${o.churnPerS} random stations/s closed by the fleet, each reconnecting after 0.5–1.5 s and booting again (a transaction in progress is left open)`,
       Duration: `${o.durationMs >= 60_000 ? `${fmt(o.durationMs / 60_000, 1)} min` : `${fmt(o.durationMs / 1000, 1)} s`} per run, CSMS RSS and V8 heap sampled after two full GCs every ${o.sampleMs / 1000} s`,
       Runs: `${o.runs}${o.runs === 1 ? ' (one run: a 10-minute figure three times is 30 minutes; `--runs 3` for min/median/max)' : ' (median (min–max))'}`,

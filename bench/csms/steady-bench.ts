@@ -14,7 +14,7 @@ import type { AllocSummary, GcByKind } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-types.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
 import type { CsmsChildConfig } from './csms-child.ts';
-import { checkFdLimit, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, usageOfAll, type RunningCsms } from './common.ts';
+import { checkFdLimit, csmsFromBundle, csmsProcessLabel, fleetArgs, freshPgDatabase, startCsms, startFleet, tempDataDir, usageOfAll, type RunningCsms } from './common.ts';
 import { prefillSqlite } from './prefill.ts';
 
 export interface SteadyOptions {
@@ -220,7 +220,9 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
   try {
     for (let k = 0; k < nodes; k++) {
       csmsList.push(await startCsms({ dataDir: data.dir, port: 0, ...st.cfg, ...(nodes > 1 && { cluster: { nodeId: `steady-${k}`, subjectPrefix } }) },
-        [...(o.csmsFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]));
+        [...(o.csmsFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+        // profiles attribute time and allocations by source file: those runs take the TypeScript through tsx
+        profileDir || o.allocProfile ? { precompiled: false } : {}));
     }
   } catch (err) {
     await stopAll();
@@ -336,6 +338,7 @@ export function renderSteady(r: SteadyResult): string {
     `# Steady state: realistic fleet mix on the CSMS (validation on, ${r.options.store === 'postgres' ? 'PostgreSQL' : r.options.store === 'memory' ? 'in-memory store: nothing persisted' : 'SQLite'})`,
     '',
     mdMeta(r.meta, {
+      'CSMS process': csmsProcessLabel(!(r.options.profile || r.options.allocProfile) && csmsFromBundle()),
       Stations: r.options.stations,
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',

@@ -8,7 +8,7 @@ import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { peakRssOf } from './peak-rss.ts';
 import type { FleetCounts } from './fleet-types.ts';
-import { checkFdLimit, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
+import { checkFdLimit, csmsFromBundle, csmsProcessLabel, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 
 export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
 export const defaultStormOptions = { stations: 10_000, runs: 3, backoffMinMs: 500, backoffRangeMs: 1000 };
@@ -36,7 +36,7 @@ export interface StormResult {
 async function once(o: StormOptions, tag: string, log: (s: string) => void): Promise<StormRun> {
   const n = o.stations;
   const data = tempDataDir('storm');
-  const pre = { precompiled: o.precompiled ?? true };
+  const pre = { precompiled: o.precompiled ?? csmsFromBundle() };
   let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, store: 'sqlite' }, [], pre);
   const port = csms.port;
   const fleet = startFleet();
@@ -99,7 +99,7 @@ export function renderStorm(r: StormResult): string {
     mdMeta(r.meta, {
       Runs: `${r.runs.length} (min–max in brackets), a fresh SQLite database per run, reused across the restart`,
       'Station back-off': `${r.options.backoffMinMs} ms + random(0, ${r.options.backoffRangeMs}) ms, doubling after a refused attempt (max ${16 * Math.max(1, r.options.backoffMinMs)} ms; a new random part each attempt, OCPP 2.x Part 4 §5.4)`,
-      'CSMS process': r.options.precompiled === false ? 'through tsx (TypeScript compiled at start)' : 'precompiled esbuild bundle (bench/lib/precompile.ts), no tsx at start',
+      'CSMS process': csmsProcessLabel(r.options.precompiled !== false),
     }),
     '',
     mdTable(['stations', 'kill → all booted', 'listening → all booted', 'restart (kill → listening)', 'lost', 'peak RSS (new CSMS)', 'target'], [[

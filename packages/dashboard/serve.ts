@@ -2,8 +2,8 @@
 // @fastify/static: `registerDashboard(app)` answers GET/HEAD for files in dist/ with their content
 // type, and index.html for any other non-/api path (client-side routes such as /stations/CS001).
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface DashboardDir {
@@ -14,7 +14,8 @@ export interface DashboardDir {
 }
 
 export function dashboardDir(): DashboardDir {
-  const path = resolve(fileURLToPath(new URL('.', import.meta.url)), 'dist');
+  // through the package, not beside this module: the CSMS also runs as one bundle elsewhere (scripts/build.ts)
+  const path = join(dirname(createRequire(import.meta.url).resolve('@chargewire/dashboard/package.json')), 'dist');
   return { path, built: existsSync(join(path, 'index.html')) };
 }
 

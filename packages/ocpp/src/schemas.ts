@@ -2,11 +2,22 @@
 // e.g. for the CSMS REST API to document command bodies. Validation uses the precompiled
 // validators in ./generated/validators.js instead.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 export type SchemaVersion = '2.0.1' | '2.1';
 export type SchemaKind = 'request' | 'response';
 
 const cache = new Map<string, object>();
+let dir: string | undefined;
+
+/**
+ * packages/ocpp/schemas, found through the package rather than relative to this module: the CSMS also
+ * runs as one bundle in another directory (scripts/build.ts).
+ */
+export function schemasDir(): string {
+  return (dir ??= join(dirname(createRequire(import.meta.url).resolve('@chargewire/ocpp/package.json')), 'schemas'));
+}
 
 /** File name of an action's schema; NotifyPeriodicEventStream (SEND-only) has no "Request" suffix. */
 export function schemaFileName(version: SchemaVersion, action: string, kind: SchemaKind): string {
@@ -27,7 +38,7 @@ export function loadSchema(version: SchemaVersion, action: string, kind: SchemaK
   if (hit) return hit;
   let text: string;
   try {
-    text = readFileSync(new URL(`../schemas/v${version}/${file}`, import.meta.url), 'utf8');
+    text = readFileSync(join(schemasDir(), `v${version}`, file), 'utf8');
   } catch {
     throw new Error(`no OCPP ${version} ${kind} schema for action ${action}`);
   }
