@@ -41,9 +41,11 @@ test('config: every bad value is reported with its name and what was expected', 
   assert.throws(() => loadConfig({ file: join(dir, 'broken.json') }), { code: 'CSMS_ERR_CONFIG_FILE' });
 });
 
-test('config: journal retention is 7 days by default, 0 (forever) or more days from the env, never negative', () => {
-  assert.deepEqual(loadConfig().retention, { journalDays: 7, intervalS: 60 });
-  assert.deepEqual(loadConfig({ env: { CHARGEWIRE_JOURNAL_RETENTION_DAYS: '0', CHARGEWIRE_RETENTION_INTERVAL_S: '600' } }).retention, { journalDays: 0, intervalS: 600 });
+test('config: journal retention is 7 days by default, history kept forever; 0 (forever) or more days from the env, never negative', () => {
+  assert.deepEqual(loadConfig().retention, { journalDays: 7, historyDays: 0, intervalS: 60 });
+  assert.deepEqual(loadConfig({ env: { CHARGEWIRE_JOURNAL_RETENTION_DAYS: '0', CHARGEWIRE_HISTORY_RETENTION_DAYS: '400', CHARGEWIRE_RETENTION_INTERVAL_S: '600' } }).retention, { journalDays: 0, historyDays: 400, intervalS: 600 });
+  assert.throws(() => loadConfig({ env: { CHARGEWIRE_HISTORY_RETENTION_DAYS: '-5' } }), (err: Error & { details?: { problems: string[] } }) =>
+    /CHARGEWIRE_HISTORY_RETENTION_DAYS: expected an integer from 0 to 36500/.test(err.details!.problems.join('\n')));
   assert.throws(() => loadConfig({ env: { CHARGEWIRE_JOURNAL_RETENTION_DAYS: '-1' } }), (err: Error & { details?: { problems: string[] } }) =>
     /CHARGEWIRE_JOURNAL_RETENTION_DAYS: expected an integer from 0 to 36500/.test(err.details!.problems.join('\n')));
 });

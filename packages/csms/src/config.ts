@@ -67,8 +67,11 @@ export interface CsmsConfig {
    * currency is empty; prices are decimals >= 0 with at most 6 decimal places, in the currency's major unit.
    */
   tariff: { currency: string; pricePerKWh: number; pricePerMinute: number; sessionFee: number };
-  /** What is deleted when (retention.ts): the message journal after journalDays (0 = kept forever). */
-  retention: { journalDays: number; intervalS: number };
+  /**
+   * What is deleted when (retention.ts): the message journal after journalDays, the charging history (ended
+   * transactions with their events and readings, readings outside transactions) after historyDays; 0 = kept forever.
+   */
+  retention: { journalDays: number; historyDays: number; intervalS: number };
 }
 
 export const defaultConfig: CsmsConfig = {
@@ -87,7 +90,7 @@ export const defaultConfig: CsmsConfig = {
   bus: { kind: 'memory', natsUrl: 'nats://127.0.0.1:4222', subjectPrefix: 'chargewire' },
   cluster: { enabled: false, nodeId: '', presenceTimeoutMs: 15_000 },
   tariff: { currency: '', pricePerKWh: 0, pricePerMinute: 0, sessionFee: 0 },
-  retention: { journalDays: 7, intervalS: 60 },
+  retention: { journalDays: 7, historyDays: 0, intervalS: 60 },
 };
 
 type Kind =
@@ -163,7 +166,8 @@ export const options: readonly Option[] = [
   { path: 'tariff.pricePerKWh', env: 'CHARGEWIRE_TARIFF_PRICE_PER_KWH', kind: price, help: 'flat tariff: price per kWh imported, including taxes (decimal, at most 6 places)' },
   { path: 'tariff.pricePerMinute', env: 'CHARGEWIRE_TARIFF_PRICE_PER_MINUTE', kind: price, help: 'flat tariff: price per minute from the transaction start, prorated per second, including taxes' },
   { path: 'tariff.sessionFee', env: 'CHARGEWIRE_TARIFF_SESSION_FEE', kind: price, help: 'flat tariff: fixed fee per transaction, including taxes' },
-  { path: 'retention.journalDays', env: 'CHARGEWIRE_JOURNAL_RETENTION_DAYS', kind: { t: 'int', min: 0, max: 36_500 }, help: 'delete message-journal entries (every OCPP frame, verbatim) older than this many days (0 = keep forever: ≈ 1 KB per frame, the database grows without bound); transactions and meter values are kept' },
+  { path: 'retention.journalDays', env: 'CHARGEWIRE_JOURNAL_RETENTION_DAYS', kind: { t: 'int', min: 0, max: 36_500 }, help: 'delete message-journal entries (every OCPP frame, verbatim) older than this many days (0 = keep forever: ≈ 1 KB per frame, the database grows without bound); transactions and meter values: retention.historyDays' },
+  { path: 'retention.historyDays', env: 'CHARGEWIRE_HISTORY_RETENTION_DAYS', kind: { t: 'int', min: 0, max: 36_500 }, help: 'delete transactions that ended more than this many days ago, with their events, meter values, limit and remote start, and meter values taken outside transactions before then (0 = keep forever, the default: billing records)' },
   { path: 'retention.intervalS', env: 'CHARGEWIRE_RETENTION_INTERVAL_S', kind: { t: 'int', min: 1, max: 86_400 }, help: 'seconds between retention passes (each deletes what is due in paced batches of 500)' },
   { path: 'shutdown.graceMs', env: 'CHARGEWIRE_SHUTDOWN_GRACE_MS', kind: { t: 'int', min: 0, max: 600_000 }, help: 'time given to in-flight calls on shutdown' },
 ];

@@ -149,7 +149,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
       : { type: 'message', stationId: e.stationId, direction: e.direction, at: new Date().toISOString() });
   };
   const hookEnv: HookEnv = { metrics, touch };
-  const retention = createRetention(config.retention ?? defaultConfig.retention, { store: () => runtime.store, log, pruned: metrics.journalPruned });
+  const retention = createRetention(config.retention ?? defaultConfig.retention, { store: () => runtime.store, log, pruned: metrics.journalPruned, historyPruned: metrics.historyPruned });
 
   function createServer(): OcppServer {
     return createOcppServer({

@@ -13,6 +13,8 @@ export interface CsmsMetrics {
   connectAttempts: Counter;
   /** Journal entries deleted by retention (retention.ts). */
   journalPruned: Counter;
+  /** Charging history deleted by retention (retention.ts), by kind: transactions, readings. */
+  historyPruned: Counter<'kind'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetrics {
@@ -45,6 +47,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): CsmsMetr
       registers: [registry],
     }),
     journalPruned: new Counter({ name: 'chargewire_journal_pruned_total', help: 'Message-journal entries deleted by retention (retention.journalDays)', registers: [registry] }),
+    historyPruned: new Counter({ name: 'chargewire_history_pruned_total', help: 'Ended transactions (with their events and readings) and meter readings outside transactions deleted by retention (retention.historyDays), by kind', labelNames: ['kind'], registers: [registry] }),
   };
 }
 

@@ -88,5 +88,32 @@ test('retention: a failing store is logged and retried at the next interval, not
   for (const end = Date.now() + 8000; calls < 3 && Date.now() < end;) await new Promise((res) => setTimeout(res, 50));
   await r.stop();
   assert.ok(calls >= 3, `retried: ${calls} calls`);
-  assert.ok(warnings.some((w) => (w as { msg?: string }).msg?.includes('journal retention pass failed')), 'logged as a warning');
+  assert.ok(warnings.some((w) => (w as { msg?: string }).msg?.includes('retention pass failed')), 'logged as a warning');
+});
+
+test('retention: historyDays deletes ended transactions and readings outside transactions older than that, in batches, counted by kind; open ones stay', async () => {
+  const store = createMemoryStore();
+  await store.registerStation({ id: 'CS1', securityProfile: 1 });
+  const iso = (days: number) => new Date(NOW - days * DAY).toISOString();
+  const tx = async (id: string, startedDays: number, endedDays?: number) => {
+    await store.applyTransactionEvent('CS1', { eventType: 'Started', timestamp: iso(startedDays), triggerReason: 'CablePluggedIn', seqNo: 0, transactionInfo: { transactionId: id } }, { receivedAt: iso(startedDays), messageId: `${id}-0` });
+    if (endedDays !== undefined) await store.applyTransactionEvent('CS1', { eventType: 'Ended', timestamp: iso(endedDays), triggerReason: 'EVCommunicationLost', seqNo: 1, transactionInfo: { transactionId: id } }, { receivedAt: iso(endedDays), messageId: `${id}-1` });
+  };
+  await tx('old1', 500, 499);
+  await tx('old2', 450, 440);
+  await tx('old3', 420, 401);
+  await tx('recent', 420, 399); // started before the cut, ended after it
+  await tx('open', 600);
+  await store.appendMeterValues('CS1', 0, [500, 402, 10].map((d) => ({ timestamp: iso(d), sampledValue: [{ value: d }] })));
+  const metrics = createMetrics();
+  // the journal is kept forever here: the history alone turns retention on
+  const r = createRetention({ journalDays: 0, historyDays: 400, intervalS: 60, historyBatch: 2 }, { store: () => store, log: pino({ level: 'silent' }), pruned: metrics.journalPruned, historyPruned: metrics.historyPruned, now: () => NOW });
+  assert.equal(await r.runOnce(), 5, 'three transactions and two readings, over batches of 2');
+  assert.deepEqual((await store.listTransactions({ limit: 10, offset: 0 })).items.map((t) => t.transactionId).sort(), ['open', 'recent']);
+  assert.deepEqual((await store.listMeterValues({ stationId: 'CS1', limit: 10 })).map((m) => m.value), [10]);
+  const byKind = Object.fromEntries((await metrics.historyPruned.get()).values.map((v) => [v.labels.kind, v.value]));
+  assert.deepEqual(byKind, { transactions: 3, readings: 2 });
+  assert.equal((await metrics.journalPruned.get()).values[0]?.value ?? 0, 0);
+  assert.equal(await r.runOnce(), 0, 'nothing more is due');
+  await r.stop();
 });

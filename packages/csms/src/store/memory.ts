@@ -381,6 +381,37 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
         .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.id - b.id)).slice(0, limitOf(f.limit)).map(clone);
     },
 
+    pruneHistory: async (before, limit) => {
+      const cutoff = iso(before, 'before');
+      const max = int(limit, 'limit', 1);
+      return write(() => {
+        const byStart = (a: FoldState, b: FoldState) => (a.tx.startedAt < b.tx.startedAt ? -1 : a.tx.startedAt > b.tx.startedAt ? 1 : 0);
+        const due = [...txs.values()].filter((st) => st.tx.state === 'Ended' && st.tx.endedAt !== undefined && st.tx.endedAt < cutoff).sort(byStart);
+        const gone = new Set<string>();
+        for (const st of due.slice(0, max)) {
+          const k = txKey(st.tx.stationId, st.tx.transactionId);
+          gone.add(k);
+          for (const m of [txs, txEventKeys, meterByTx, txLimits]) m.delete(k);
+          if (st.tx.remoteStartId !== undefined) remoteStarts.delete(txKey(st.tx.stationId, String(st.tx.remoteStartId)));
+        }
+        txEvents.splice(0, txEvents.length, ...txEvents.filter((e) => !gone.has(txKey(e.stationId, e.transactionId))));
+        // readings outside any transaction: one reading is a MeterValue (station, evse, timestamp), as in the SQL stores
+        const outside = new Set<string>();
+        for (const m of meter) {
+          if (m.transactionId !== undefined || m.timestamp >= cutoff) continue;
+          const r = `${m.stationId}\u001f${m.evseId}\u001f${m.timestamp}`;
+          if (outside.size < max || outside.has(r)) outside.add(r);
+        }
+        const kept = meter.filter((m) => {
+          const drop = m.transactionId !== undefined ? gone.has(txKey(m.stationId, m.transactionId)) : outside.has(`${m.stationId}\u001f${m.evseId}\u001f${m.timestamp}`);
+          if (drop) meterKeys.delete([m.stationId, m.evseId, m.transactionId ?? '', m.timestamp, m.measurand, m.phase ?? '', m.location ?? '', m.context ?? ''].join('\u001f'));
+          return !drop;
+        });
+        meter.splice(0, meter.length, ...kept);
+        return { transactions: gone.size, readings: outside.size, more: due.length > max || outside.size === max };
+      }, false);
+    },
+
     flush: () => gc.flush(),
     stats: () => ({ ...gc.stats }),
     close: async () => {

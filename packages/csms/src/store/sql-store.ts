@@ -7,6 +7,7 @@ import { applyLocalEntries, checkIdToken, checkStation, idTokenRecord, likePatte
 import { StoreError, type Store } from './store.ts';
 import { txLinkMethods } from './sql-tx-links.ts';
 import { journalMethods } from './sql-journal.ts';
+import { retentionMethods } from './sql-retention.ts';
 import { opt, where } from './sql-query.ts';
 import { insertMany, touchMany } from './sql-writes.ts';
 import { insertReadings, listSamples, readingsOf } from './sql-meter.ts';
@@ -252,6 +253,7 @@ export function createSqlStore({ kind, read, lanes, release, moreStats, folds = 
     },
 
     ...journalMethods({ read, lanes, laneIndex, write, isClosed: () => closed }),
+    ...retentionMethods({ read, write, writeAt }),
 
     upsertIdToken: async (t) => {
       const rec = idTokenRecord(checkIdToken(t), new Date().toISOString());

@@ -23,7 +23,7 @@ const METHODS = [
   'upsertIdToken', 'findIdToken', 'listIdTokens', 'deleteIdToken', 'getLocalList', 'saveLocalList', 'applyTransactionEvent',
   'getTransaction', 'listTransactionEvents', 'listTransactions', 'activeTransactionCount', 'recordRemoteStart', 'findRemoteStart',
   'findTransactionByRemoteStart', 'setTransactionLimit', 'getTransactionLimit', 'markTransactionLimit', 'appendMeterValues',
-  'listMeterValues', 'flush', 'close',
+  'listMeterValues', 'pruneHistory', 'flush', 'close',
 ] as const satisfies readonly (keyof Store)[];
 /** Compile-time check that METHODS forwards every Store method (a new one must be added above). */
 const forwardsAll: Exclude<keyof Store, (typeof METHODS)[number] | 'kind' | 'stats'> extends never ? true : never = true;

@@ -303,6 +303,62 @@ export function tokenAndTransactionTests(ctx: SuiteContext): void {
     assert.equal((await s.getTransaction(id, 'C1'))?.deauthorized, true);
   });
 
+  test('history retention: pruneHistory deletes ended transactions with their events, readings, limit and remote start, and old readings outside transactions, in batches', async () => {
+    // its own store: pruning is across stations, the shared store holds the other cases' transactions
+    const { makeStore, cleanup, sid } = ctx;
+    const t = await makeStore();
+    try {
+      const [a, b] = [sid(), sid()];
+      for (const id of [a, b]) await t.registerStation({ id, securityProfile: 1 });
+      const ev = (stationId: string, e: Parameters<typeof txEvent>[0], m: string) => t.applyTransactionEvent(stationId, txEvent(e), { receivedAt: e.timestamp ?? at(e.t), messageId: m });
+      await t.recordRemoteStart({ stationId: a, remoteStartId: 5, idToken: { idToken: 'Drv', type: 'Central' }, at: at(0) });
+      await ev(a, { id: 'A1', seqNo: 0, t: 0, eventType: 'Started', triggerReason: 'RemoteStart', transactionInfo: { transactionId: 'A1', remoteStartId: 5 }, wh: 10 }, 'a1');
+      await t.setTransactionLimit(a, 'A1', { maxEnergy: 5000 });
+      await ev(a, { id: 'A1', seqNo: 1, t: 50, wh: 60 }, 'a2');
+      await ev(a, { id: 'A1', seqNo: 2, t: 100, eventType: 'Ended', triggerReason: 'StopAuthorized', wh: 110 }, 'a3');
+      await ev(a, { id: 'A2', seqNo: 0, t: 10, eventType: 'Started', triggerReason: 'CablePluggedIn' }, 'a4');
+      await ev(a, { id: 'A2', seqNo: 1, t: 300, eventType: 'Ended', triggerReason: 'EVCommunicationLost' }, 'a5');
+      await ev(b, { id: 'B1', seqNo: 0, t: 5, eventType: 'Started', triggerReason: 'CablePluggedIn' }, 'b1');
+      await ev(b, { id: 'B1', seqNo: 1, t: 400, wh: 40 }, 'b2');
+      await ev(b, { id: 'B2', seqNo: 0, t: 20, eventType: 'Started', triggerReason: 'CablePluggedIn' }, 'b3');
+      await ev(b, { id: 'B2', seqNo: 1, t: 50, eventType: 'Ended', triggerReason: 'EVCommunicationLost' }, 'b4');
+      // readings outside any transaction (two sampled values each)
+      const reading = (s: number) => ({ timestamp: at(s), sampledValue: [{ value: s, measurand: 'Energy.Active.Import.Register' as const }, { value: 1, measurand: 'Power.Active.Import' as const }] });
+      await t.appendMeterValues(a, 1, [reading(30), reading(60)]);
+      await t.appendMeterValues(b, 0, [reading(500)]);
+      const outside = async (id: string) => [...new Set((await t.listMeterValues({ stationId: id, limit: 100 })).filter((m) => !m.transactionId).map((m) => m.timestamp))];
+      const txIds = async () => (await t.listTransactions({ limit: 100, offset: 0 })).items.map((x) => x.transactionId).sort();
+
+      assert.deepEqual(await t.pruneHistory(at(0), 10), { transactions: 0, readings: 0, more: false }, 'nothing ended or was read before the first event');
+      // the oldest started due transaction first (A1 started at 0, B2 at 20), and one reading, at most `limit` each
+      assert.deepEqual(await t.pruneHistory(at(200), 1), { transactions: 1, readings: 1, more: true });
+      assert.deepEqual(await txIds(), ['A2', 'B1', 'B2']);
+      assert.equal(await t.getTransaction(a, 'A1'), undefined);
+      assert.deepEqual(await t.listTransactionEvents(a, 'A1'), []);
+      assert.deepEqual(await t.listMeterValues({ stationId: a, transactionId: 'A1', limit: 100 }), [], 'its readings went with it');
+      assert.equal(await t.getTransactionLimit(a, 'A1'), undefined, 'its limit too');
+      assert.equal(await t.findRemoteStart(a, 5), undefined, 'and its remote start');
+      assert.equal((await outside(a)).length, 1, 'one of the two old readings of A');
+      assert.deepEqual(await t.pruneHistory(at(200), 10), { transactions: 1, readings: 1, more: false });
+      assert.deepEqual(await txIds(), ['A2', 'B1']);
+      assert.deepEqual([await outside(a), await outside(b)], [[], [at(500)]]);
+      // B1 started long before the cut but has not ended: kept; A2 and the reading at 500 are due now
+      assert.deepEqual(await t.pruneHistory(at(1000), 10), { transactions: 1, readings: 1, more: false });
+      assert.deepEqual(await txIds(), ['B1']);
+      assert.deepEqual(await outside(b), []);
+      assert.equal((await t.listTransactionEvents(b, 'B1')).length, 2);
+      assert.deepEqual((await t.listMeterValues({ stationId: b, transactionId: 'B1', limit: 100 })).map((m) => m.value), [40]);
+      // once it ends, it goes too
+      await ev(b, { id: 'B1', seqNo: 2, t: 600, eventType: 'Ended', triggerReason: 'StopAuthorized' }, 'b5');
+      assert.deepEqual(await t.pruneHistory(at(1000), 10), { transactions: 1, readings: 0, more: false });
+      assert.deepEqual(await txIds(), []);
+      await rejectsWith(t.pruneHistory('yesterday', 10), 'STORE_ERR_INVALID');
+      await rejectsWith(t.pruneHistory(at(0), 0), 'STORE_ERR_INVALID');
+    } finally {
+      await cleanup(t);
+    }
+  });
+
   test('transactions: invalid events are rejected with STORE_ERR_INVALID and store nothing', async () => {
     const id = await newStation();
     await rejectsWith(s.applyTransactionEvent(id, txEvent({ id: 'B1', seqNo: -1, t: 0 }), { receivedAt: at(0), messageId: 'z' }), 'STORE_ERR_INVALID');

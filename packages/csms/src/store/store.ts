@@ -195,6 +195,15 @@ export interface Store {
   /** Oldest first (time series). */
   listMeterValues(filter: MeterValueFilter): Promise<MeterValueRow[]>;
 
+  // ---- retention of charging history ----
+  /**
+   * Deletes up to `limit` transactions that ended before `before` (oldest start first), each together with its
+   * events, meter readings, limit and remote start, and up to `limit` meter readings taken before `before`
+   * outside any transaction. A transaction not yet Ended is kept however old. `more`: a further call may find
+   * more that is due. Not hot: the retention job (retention.ts) calls it in small batches.
+   */
+  pruneHistory(before: Timestamp, limit: number): Promise<{ transactions: number; readings: number; more: boolean }>;
+
   // ---- lifecycle ----
   /** Resolves when everything written so far is committed. */
   flush(): Promise<void>;
