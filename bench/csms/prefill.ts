@@ -1,7 +1,7 @@
 // `steady --prefill-mb N`: a SQLite database that already holds history, as a CSMS's has after days of
 // operation, instead of an empty one. A fresh database is not what an operator runs: its b-trees are shallow,
 // all of it fits SQLite's page cache, and below 1 GiB SQLite's page cache pays a scan per commit that a larger
-// file does not (docs/performance.md, session 8). The history is what the steady mix itself stores, for the same
+// file does not (docs/performance-history.md, session 8). The history is what the steady mix itself stores, for the same
 // stations: per past TransactionEvent two journal frames (the CALL and its CALLRESULT), the event row and its
 // meter reading, and one ended transaction per 25 events; timestamps about 1–6 days old, so the journal retention
 // (7 days) deletes none of it during a run.

@@ -2,7 +2,7 @@
 // readings: a gap of milliseconds while nothing else runs on that core is time the thread did not get (the
 // hypervisor took the vCPU, or an interrupt storm). Run one per core to load the whole machine:
 //   node --import tsx bench/lib/pause-probe.ts 10000 & node --import tsx bench/lib/pause-probe.ts 10000; wait
-// Used in docs/performance.md (session 12) to tell the host's pauses from the CSMS's own stalls.
+// Used in docs/performance-history.md (session 12) to tell the host's pauses from the CSMS's own stalls.
 
 export interface PauseProbe {
   /** Spin time, ms. */

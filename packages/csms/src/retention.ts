@@ -20,11 +20,11 @@ export interface RetentionOptions {
   historyDays?: number;
   /** Seconds between pruning passes. */
   intervalS: number;
-  /** Entries per pruneJournal call (default 500: ≈ 2–6 ms of SQLite work on the event loop: `bench-journal.ts prune`, docs/performance.md). */
+  /** Entries per pruneJournal call (default 500: ≈ 2–6 ms of SQLite work on the event loop: `bench-journal.ts prune`, docs/performance-history.md). */
   batch?: number;
   /**
    * Transactions per pruneHistory call (default 25: ≈ 3–5 ms of SQLite work on the event loop for transactions
-   * of 12 events and 12 readings each; 500 took 60–80 ms, docs/performance.md session 13). Also the readings per call.
+   * of 12 events and 12 readings each; 500 took 60–80 ms, docs/performance-history.md session 13). Also the readings per call.
    */
   historyBatch?: number;
 }

@@ -2,7 +2,7 @@
 // row per MeterValue (station, transaction, timestamp, evse) holding its sampled values as JSON, instead of
 // one row per sampled value. A TransactionEvent with 6 samples writes one row and one index entry instead of
 // six of each; the 8-column unique index of the old layout split a page every few messages and was the
-// largest part of the bytes each commit appended to the WAL (issue 7, docs/performance.md). The Store's API
+// largest part of the bytes each commit appended to the WAL (issue 7, docs/performance-history.md, session 4). The Store's API
 // is unchanged: listMeterValues still returns one MeterValueRow per sampled value, and idempotency is still
 // per sampled value (station, evse, transaction, timestamp, measurand, phase, location, context).
 import type { flattenMeterValues } from './logic.ts';

@@ -9,7 +9,7 @@
 // checkpointed. When commits come every millisecond or faster, the worker's checkpoints never catch up
 // between two of them, so the WAL grew until the writer's own automatic checkpoint ran on the event loop:
 // the rest of the copying, two fsyncs, and the new WAL header's fsync in the next COMMIT — commits of up to
-// 15 ms where they otherwise take 1 ms (docs/performance.md, session 6). So once the WAL holds
+// 15 ms where they otherwise take 1 ms (docs/performance-history.md, session 6). So once the WAL holds
 // `restartFrames` frames the worker asks the writer for a **restart point**: the writer finishes its batch
 // and starts no other (the event loop keeps running: sockets, validation, queueing) until the worker has
 // checkpointed everything and made the first write of the new WAL generation itself (the header's fsync
@@ -21,7 +21,7 @@
 // the writer appends while it copies — copies pages into the database file but skips the file's fsync. So
 // the fsync at the restart point, while the writer waits, used to flush every page copied in the whole WAL
 // generation, and the writer waited 20–60 ms at each point, about once a second at 2,000 CALLs/s: the p99
-// of the steady benchmark's failing steps (docs/performance.md, session 11). Now, in the second half of each
+// of the steady benchmark's failing steps (docs/performance-history.md, session 11). Now, in the second half of each
 // generation, the worker flushes the database file itself after every checkpoint that copied pages (in its
 // own thread: the writer goes on); when the restart point is due it checkpoints again until a pass has
 // little left to copy, asks for the point, and then stays idle, so the point is served at once and has

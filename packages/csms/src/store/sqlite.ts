@@ -19,7 +19,7 @@ export interface SqliteStoreOptions extends GroupCommitOptions {
   /**
    * How often the checkpoint worker runs a PASSIVE checkpoint (default 20 ms). Short intervals keep each
    * checkpoint, and its fsync, small: with 100 ms the writer's WAL appends stalled behind the fsync for
-   * 10–20 ms at a time under load (docs/performance.md).
+   * 10–20 ms at a time under load (docs/performance-history.md, session 3).
    */
   checkpointIntervalMs?: number;
   /** WAL pages after which the writer pauses between two batches for a full checkpoint (default 16,000; 0: none, the writer checkpoints itself at 10,000 pages; sqlite-checkpointer.ts). */
