@@ -9,6 +9,12 @@ import { checkIdToken, checkStation, idTokenRecord, reportRows, setValueRow, app
 import { limitRecord, markLimit, remoteStartRecord } from './tx-links.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
+/** Keeps the elements that pass, in place and in order (no spread: a spread of 120,000+ elements overflows the stack). */
+function retain<T>(arr: T[], keep: (x: T) => boolean): void {
+  let n = 0;
+  for (const x of arr) if (keep(x)) arr[n++] = x;
+  arr.length = n;
+}
 const page = <T>(all: T[], offset: number, limit: number): R.Page<T> => ({ items: all.slice(offset, offset + limit).map(clone), total: all.length });
 
 export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
@@ -90,7 +96,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
     deleteStation: (id) => write(() => {
       mustStation(id);
       stations.delete(id);
-      const keep = <T extends { stationId: string }>(arr: T[]) => arr.splice(0, arr.length, ...arr.filter((x) => x.stationId !== id));
+      const keep = <T extends { stationId: string }>(arr: T[]) => retain(arr, (x) => x.stationId !== id);
       keep(boots); keep(events); keep(securityEvents); keep(journal); keep(txEvents); keep(meter);
       for (const [k, c] of connectors) if (c.stationId === id) connectors.delete(k);
       for (const [k, t] of txs) if (t.tx.stationId === id) txs.delete(k);
@@ -394,7 +400,7 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
           for (const m of [txs, txEventKeys, meterByTx, txLimits]) m.delete(k);
           if (st.tx.remoteStartId !== undefined) remoteStarts.delete(txKey(st.tx.stationId, String(st.tx.remoteStartId)));
         }
-        txEvents.splice(0, txEvents.length, ...txEvents.filter((e) => !gone.has(txKey(e.stationId, e.transactionId))));
+        retain(txEvents, (e) => !gone.has(txKey(e.stationId, e.transactionId)));
         // readings outside any transaction: one reading is a MeterValue (station, evse, timestamp), as in the SQL stores
         const outside = new Set<string>();
         for (const m of meter) {
@@ -402,12 +408,11 @@ export function createMemoryStore(opts: GroupCommitOptions = {}): Store {
           const r = `${m.stationId}\u001f${m.evseId}\u001f${m.timestamp}`;
           if (outside.size < max || outside.has(r)) outside.add(r);
         }
-        const kept = meter.filter((m) => {
+        retain(meter, (m) => {
           const drop = m.transactionId !== undefined ? gone.has(txKey(m.stationId, m.transactionId)) : outside.has(`${m.stationId}\u001f${m.evseId}\u001f${m.timestamp}`);
           if (drop) meterKeys.delete([m.stationId, m.evseId, m.transactionId ?? '', m.timestamp, m.measurand, m.phase ?? '', m.location ?? '', m.context ?? ''].join('\u001f'));
           return !drop;
         });
-        meter.splice(0, meter.length, ...kept);
         return { transactions: gone.size, readings: outside.size, more: due.length > max || outside.size === max };
       }, false);
     },
