@@ -23,10 +23,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const csmsDistDir = join(root, 'packages/csms/dist');
 const dashboardRoot = join(root, 'packages/dashboard');
 
+/** The SQLite store's worker entry, bundled beside whatever bundle runs the CSMS (sqlite-threaded.ts looks for it there). */
+export const sqliteWorkerEntry = join(root, 'packages/csms/src/store/sqlite-worker.ts');
+
 /** The bundles of the CSMS: entry source → output file name (in the same directory). */
 export const csmsEntries: ReadonlyArray<readonly [string, string]> = [
   [join(root, 'packages/csms/src/main.ts'), 'main.mjs'],
-  [join(root, 'packages/csms/src/store/sqlite-worker.ts'), 'sqlite-worker.mjs'],
+  [sqliteWorkerEntry, 'sqlite-worker.mjs'],
 ];
 
 const META = 'build-meta.json';
@@ -57,7 +60,7 @@ export async function bundle(entry: string, outfile: string, o: { sourcemap?: bo
 }
 
 function mtime(path: string): number | undefined {
-  try { return statSync(path).mtimeMs; } catch { return undefined; }
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
 }
 
 /** Why the CSMS bundle in `dir` must be rebuilt, or undefined when it is up to date. */

@@ -191,6 +191,14 @@ export async function runSteadyBench(o: SteadyOptions): Promise<SteadyResult> {
   return result;
 }
 
+/**
+ * Whether a run's CSMS processes come from the bundle `npm start` runs. Every pass of a `--profile` or
+ * `--alloc-profile` run takes the TypeScript through tsx: the summaries attribute time and allocations by source file.
+ */
+function csmsBundled(o: Pick<SteadyOptions, 'profile' | 'allocProfile'>): boolean {
+  return !(o.profile || o.allocProfile) && csmsFromBundle();
+}
+
 /** Result file name: steady, steady-postgres, steady-worker (+ -profile), so variants keep their own -latest.md. */
 function steadyName(o: SteadyOptions): SteadyResult['benchmark'] {
   const variant = o.store === 'postgres' ? '-postgres' : o.store === 'memory' ? '-memory' : o.sqliteThread === 'worker' ? '-worker' : '';
@@ -221,8 +229,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     for (let k = 0; k < nodes; k++) {
       csmsList.push(await startCsms({ dataDir: data.dir, port: 0, ...st.cfg, ...(nodes > 1 && { cluster: { nodeId: `steady-${k}`, subjectPrefix } }) },
         [...(o.csmsFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
-        // profiles attribute time and allocations by source file: those runs take the TypeScript through tsx
-        profileDir || o.allocProfile ? { precompiled: false } : {}));
+        { precompiled: csmsBundled(o) }));
     }
   } catch (err) {
     await stopAll();
@@ -338,7 +345,7 @@ export function renderSteady(r: SteadyResult): string {
     `# Steady state: realistic fleet mix on the CSMS (validation on, ${r.options.store === 'postgres' ? 'PostgreSQL' : r.options.store === 'memory' ? 'in-memory store: nothing persisted' : 'SQLite'})`,
     '',
     mdMeta(r.meta, {
-      'CSMS process': csmsProcessLabel(!(r.options.profile || r.options.allocProfile) && csmsFromBundle()),
+      'CSMS process': csmsProcessLabel(csmsBundled(r.options)),
       Stations: r.options.stations,
       'Fleet mix': `per station: Heartbeat every 300 s; charging cycles of StatusNotification Occupied, TransactionEvent Started, 10–40 TransactionEvent Updated with meter values every 15–60 s, TransactionEvent Ended, StatusNotification Available, 30–300 s idle = ${r.mixRatePerStation.toFixed(4)} CALLs/station/s in real time`,
       'Time compression': 'every interval of the mix divided by the factor ×C of each step (×1 = real time)',

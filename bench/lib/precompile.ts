@@ -3,7 +3,7 @@
 // what operators run and a restarted CSMS does not pay tsx's on-the-fly compilation.
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundle } from '../../scripts/build.ts';
+import { bundle, sqliteWorkerEntry } from '../../scripts/build.ts';
 
 const cache = new Map<string, Promise<string>>();
 
@@ -20,7 +20,7 @@ export function precompiled(script: string): Promise<string> {
       // the CSMS's SQLite store runs in a worker thread whose entry it looks for beside its own module
       // (packages/csms/src/store/sqlite-threaded.ts): build it there too, renamed into place atomically
       const worker = join(dir, `sqlite-worker-${process.pid}.mjs`);
-      await bundle(new URL('../../packages/csms/src/store/sqlite-worker.ts', import.meta.url).pathname, worker, { sourcemap: false });
+      await bundle(sqliteWorkerEntry, worker, { sourcemap: false });
       renameSync(worker, join(dir, 'sqlite-worker.mjs'));
       return out;
     })();
