@@ -35,7 +35,7 @@ test('rpc benchmark smoke run writes a JSON with positive rates, a ratio and a m
   try {
     const r = await runRpcBench({
       stations: 2, warmupMs: 100, durationMs: 300, runs: 1, idleConnections: 10,
-      only: ['raw-heartbeat', 'ocpp-heartbeat', 'mem-ocpp-plain'], profile: false, outDir: dir, args: ['--smoke'], quiet: true,
+      only: ['raw-heartbeat', 'ocpp-heartbeat', 'ocpprpc-heartbeat', 'mem-ocpp-plain'], profile: false, outDir: dir, args: ['--smoke'], quiet: true,
     });
     const files = readdirSync(dir);
     // A run restricted with --only is partial: its own files, never replacing the full rpc-latest.md.
@@ -48,7 +48,7 @@ test('rpc benchmark smoke run writes a JSON with positive rates, a ratio and a m
     assert.match(stored.meta.command, /bench\/run\.ts rpc --smoke|npm run bench -- rpc --smoke/);
     assert.equal(stored.meta.node, process.version);
     assert.ok(stored.meta.cpuModel.length > 0);
-    assert.deepEqual(stored.scenarios.map((s) => s.id), ['raw-heartbeat', 'ocpp-heartbeat']);
+    assert.deepEqual(stored.scenarios.map((s) => s.id), ['raw-heartbeat', 'ocpp-heartbeat', 'ocpprpc-heartbeat']);
     for (const s of stored.scenarios) {
       assert.equal(s.errors, 0, `${s.id} had no failed CALLs`);
       assert.equal(s.rate.runs, 1);
@@ -58,13 +58,16 @@ test('rpc benchmark smoke run writes a JSON with positive rates, a ratio and a m
     }
     const ratio = stored.comparisons.find((c) => c.id === 'heartbeat-vs-raw');
     assert.ok(ratio && ratio.value.median > 0, 'ours/raw ratio computed');
+    // the other library answered every CALL (its strict mode speaks 2.0.1: frames.ts)
+    const other = stored.comparisons.find((c) => c.id === 'heartbeat-vs-ocpprpc');
+    assert.ok(other && other.value.median > 0, 'ours/ocpp-rpc ratio computed');
     assert.equal(stored.memory.length, 1);
     assert.equal(stored.memory[0]!.connections, 10);
     assert.ok(Number.isFinite(stored.memory[0]!.rssBytesPerConn.median));
     const md = readFileSync(join(dir, 'rpc-partial-latest.md'), 'utf8');
     assert.match(md, /\| `ocpp-heartbeat` /);
     assert.match(md, /Heartbeat: ours \(validation on\) \/ raw ws/);
-    assert.equal(r.scenarios.length, 2);
+    assert.equal(r.scenarios.length, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,8 @@ export interface ConnectArgs {
   frame: FrameName;
   /** Identity prefix, so concurrent runs never collide. */
   prefix?: string;
+  /** The subprotocol offered and required (raw clients; default ocpp2.1). */
+  protocol?: 'ocpp2.1' | 'ocpp2.0.1';
 }
 
 export interface Mark {
@@ -95,12 +97,13 @@ function onRawMessage(s: Station, data: WebSocket.RawData): void {
 
 function openRaw(s: Station, a: ConnectArgs): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${a.port}/ocpp/${a.prefix ?? 'BENCH'}${s.index}`, ['ocpp2.1'], {
+    const protocol = a.protocol ?? 'ocpp2.1';
+    const ws = new WebSocket(`ws://127.0.0.1:${a.port}/ocpp/${a.prefix ?? 'BENCH'}${s.index}`, [protocol], {
       perMessageDeflate: a.compression ? {} : false,
     });
     s.ws = ws;
     ws.once('open', () => {
-      if (ws.protocol !== 'ocpp2.1') return reject(new Error(`subprotocol not agreed: '${ws.protocol}'`));
+      if (ws.protocol !== protocol) return reject(new Error(`subprotocol not agreed: '${ws.protocol}'`));
       if (a.compression && !ws.extensions.includes('permessage-deflate')) return reject(new Error('permessage-deflate not negotiated'));
       if (!a.compression && ws.extensions !== '') return reject(new Error(`unexpected extensions ${ws.extensions}`));
       resolve();

@@ -12,7 +12,7 @@ import { writeResults, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
 import type { ServerConfig, ServerUsage } from './server-child.ts';
 import type { ConnectArgs, Mark } from './generator-child.ts';
-import type { FrameName } from './frames.ts';
+import { rpcProtocol, type FrameName } from './frames.ts';
 import { scenarios, memoryScenarios, comparisons, type Scenario, type MemoryScenario } from './scenarios.ts';
 import { renderMarkdown } from './report.ts';
 
@@ -104,7 +104,9 @@ const here = new URL('.', import.meta.url).pathname;
 const serverScript = join(here, 'server-child.ts');
 const generatorScript = join(here, 'generator-child.ts');
 
-const keyOf = (c: ServerConfig): string => `${c.kind}-${c.compression ? 'deflate' : 'plain'}${c.kind === 'ocpp' ? (c.validate ? '-validate' : '-novalidate') : ''}`;
+const keyOf = (c: ServerConfig): string => `${c.kind}-${c.compression ? 'deflate' : 'plain'}${c.kind !== 'raw' ? (c.validate ? '-validate' : '-novalidate') : ''}`;
+
+const protocolOf = (c: ServerConfig): ConnectArgs['protocol'] => (c.kind === 'ocpp-rpc' ? rpcProtocol : 'ocpp2.1');
 
 function selected(id: string, only: string[]): boolean {
   if (!only.length) return true;
@@ -123,7 +125,7 @@ async function startServer(cfg: ServerConfig, profileDir?: string): Promise<Runn
 }
 
 async function measure(gen: BenchChild, srv: RunningServer, s: Scenario, o: RpcBenchOptions, tag: string): Promise<RunSample> {
-  const args: ConnectArgs = { port: srv.port, stations: o.stations, compression: s.server.compression, client: s.client, frame: s.frame, prefix: tag };
+  const args: ConnectArgs = { port: srv.port, stations: o.stations, compression: s.server.compression, client: s.client, frame: s.frame, prefix: tag, protocol: protocolOf(s.server) };
   await gen.request('connect', args, 60_000);
   await gen.request('start');
   await sleep(o.warmupMs);
@@ -160,7 +162,7 @@ async function measureMemory(gen: BenchChild, m: MemoryScenario, o: RpcBenchOpti
   try {
     await sleep(300);
     const u0 = await srv.child.request<ServerUsage>('usage', { gc: true });
-    const args: ConnectArgs = { port: srv.port, stations: o.idleConnections, compression: m.server.compression, client: 'raw', frame: m.frame, prefix: tag };
+    const args: ConnectArgs = { port: srv.port, stations: o.idleConnections, compression: m.server.compression, client: 'raw', frame: m.frame, prefix: tag, protocol: protocolOf(m.server) };
     await gen.request('connect', args, 120_000);
     const r = await gen.request<{ errors: number; firstError?: string }>('once', { frame: m.frame }, 60_000);
     if (r.errors) throw new Error(`memory run ${m.id}: ${r.errors} errors, first: ${r.firstError}`);

@@ -1,17 +1,21 @@
-// Benchmark server process: either our CSMS-side stack (createOcppServer + handlers) or a raw `ws`
-// echo that parses the same frames and answers [3,id,{…}] with the same payloads. One server per
+// Benchmark server process: our CSMS-side stack (createOcppServer + handlers), the same handlers on
+// ocpp-rpc (another open-source OCPP-J library for Node.js, widely used: a point of comparison, with its
+// strict mode validating requests and responses against its OCPP 2.0.1 schemas, frames.ts), or a
+// raw `ws` echo that parses the same frames and answers [3,id,{…}] with the same payloads. One server per
 // process so CPU, memory and profiles belong to one configuration.
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { RPCServer } from 'ocpp-rpc';
 import { createOcppServer, defaultDeflate, type OcppServer } from '@chargewire/ocpp';
 import { serveOps } from '../lib/ipc.ts';
-import { frames, responseOf } from './frames.ts';
+import { frames, responseOf, rpcProtocol } from './frames.ts';
 
 export interface ServerConfig {
-  kind: 'ocpp' | 'raw';
-  /** permessage-deflate offered by the server: defaultDeflate (both kinds) or off. */
+  /** ocpp: ours; ocpp-rpc: the ocpp-rpc library (devDependency, benchmarks only); raw: a `ws` echo. */
+  kind: 'ocpp' | 'ocpp-rpc' | 'raw';
+  /** permessage-deflate offered by the server: defaultDeflate (every kind) or off. */
   compression: boolean;
-  /** Schema validation of requests and responses (ocpp only). */
+  /** Schema validation of requests and responses (ocpp, and ocpp-rpc's strictMode). */
   validate: boolean;
 }
 
@@ -30,6 +34,8 @@ let http: Server | undefined;
 let ocpp: OcppServer | undefined;
 let raw: WebSocketServer | undefined;
 let rawConnections = 0;
+let rpc: RPCServer | undefined;
+let rpcConnections = 0;
 
 function startOcpp(cfg: ServerConfig): void {
   ocpp = createOcppServer({
@@ -44,6 +50,24 @@ function startOcpp(cfg: ServerConfig): void {
     },
   });
   ocpp.attach(http!);
+}
+
+function startOcppRpc(cfg: ServerConfig): void {
+  // the same answers as startOcpp; pings every 30 s are both libraries' default
+  rpc = new RPCServer({
+    protocols: [rpcProtocol],
+    strictMode: cfg.validate,
+    wssOptions: { perMessageDeflate: cfg.compression ? defaultDeflate : false },
+  });
+  rpc.on('client', (client) => {
+    rpcConnections++;
+    client.once('close', () => rpcConnections--);
+    client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
+    client.handle('BootNotification', () => frames.boot.response());
+    client.handle('MeterValues', () => ({}));
+    client.handle('NotifyReport', () => ({}));
+  });
+  http!.on('upgrade', rpc.handleUpgrade);
 }
 
 function startRaw(cfg: ServerConfig): void {
@@ -69,6 +93,7 @@ serveOps({
     http = createServer((_req, res) => res.writeHead(404).end());
     http.keepAliveTimeout = 1000;
     if (cfg.kind === 'ocpp') startOcpp(cfg);
+    else if (cfg.kind === 'ocpp-rpc') startOcppRpc(cfg);
     else startRaw(cfg);
     await new Promise<void>((r) => http!.listen(0, '127.0.0.1', 1024, r));
     const addr = http.address();
@@ -85,7 +110,7 @@ serveOps({
       rss: mem.rss,
       heapUsed: mem.heapUsed,
       external: mem.external,
-      connections: ocpp ? ocpp.connections.size : rawConnections,
+      connections: ocpp ? ocpp.connections.size : rpc ? rpcConnections : rawConnections,
     };
   },
 });
