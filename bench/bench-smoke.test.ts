@@ -131,8 +131,13 @@ test('steady benchmark smoke run: 20 stations run the fleet mix with persistence
   // event-loop lateness of the CSMS and of the fleet: how late a 10 ms timer fired (0 = on time, never the interval itself)
   assert.ok(s.loopDelayP99Ms !== undefined && s.loopDelayP99Ms >= 0 && s.loopDelayP99Ms < 10_000, `CSMS loop late ${s.loopDelayP99Ms}`);
   assert.ok(s.fleetLoopLateP99Ms !== undefined && s.fleetLoopLateP99Ms >= 0, `fleet loop late ${s.fleetLoopLateP99Ms}`);
+  // the CSMS's stalls split by what its main thread did (Linux schedstat): shares of a whole, or no stall at all
+  assert.ok(s.stallMsPerS !== undefined && s.stallMsPerS >= 0, `stalls ${s.stallMsPerS} ms/s`);
+  const shares = s.stallRunningPct! + s.stallRunqueuePct! + s.stallBlockedPct!;
+  assert.ok(s.stallMsPerS === 0 ? shares === 0 : Math.abs(shares - 100) < 0.01, `shares add up: ${shares}`);
   assert.ok((s.byAction['TransactionEvent'] ?? 0) > 0, 'transactions were part of the mix');
   assert.ok(readdirSync(dir).includes('steady-latest.md'));
+  assert.match(readFileSync(join(dir, 'steady-latest.md'), 'utf8'), /CSMS event-loop stalls \(over 10 ms between 5 ms ticks\)/);
 }));
 
 test('steady benchmark smoke run with --prefill-mb: the pass starts on a database that already holds history, and stores on top of it', { timeout: 60_000 }, () => withDir(async (dir) => {

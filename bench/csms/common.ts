@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { forkChild, type BenchChild } from '../lib/ipc.ts';
 import { precompiled } from '../lib/precompile.ts';
 import type { CsmsChildConfig, CsmsUsage, GcByKind } from './csms-child.ts';
+import { noStalls, type StallSplit } from '../lib/stall-split.ts';
 import type { FleetConnectArgs } from './fleet-types.ts';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -126,7 +127,15 @@ export async function usageOfAll(list: RunningCsms[]): Promise<CsmsUsage & { nod
     loopDelayP99Ms: max((u) => u.loopDelayP99Ms), loopDelayMaxMs: max((u) => u.loopDelayMaxMs),
     gcPauses: sum((u) => u.gcPauses), gcPauseMs: sum((u) => u.gcPauseMs), gcMaxPauseMs: max((u) => u.gcMaxPauseMs),
     gcByKind: mergeGcKinds(us.map((u) => u.gcByKind)),
+    ...(us.every((u) => u.stall) && { stall: mergeStalls(us.map((u) => u.stall!)) }),
   };
+}
+
+/** The stalls of several processes, summed (per second of the window, that is the sum over the nodes). */
+function mergeStalls(list: StallSplit[]): StallSplit {
+  const out = noStalls();
+  for (const s of list) for (const k of Object.keys(out) as (keyof StallSplit)[]) out[k] += s[k];
+  return out;
 }
 
 function mergeGcKinds(list: GcByKind[]): GcByKind {

@@ -23,6 +23,7 @@ export function benchBlocks(): Block[] {
 }
 import { serveOps } from '../lib/ipc.ts';
 import { loopLateness } from '../lib/loop-lateness.ts';
+import { stallMonitor, type StallSplit } from '../lib/stall-split.ts';
 import { ioOf, peakRssOf } from './peak-rss.ts';
 
 export interface CsmsChildConfig {
@@ -99,11 +100,16 @@ export interface CsmsUsage {
   gcPauses: number; gcPauseMs: number; gcMaxPauseMs: number;
   /** The same by kind of collection (minor = scavenge, major = mark-compact, incremental marking steps, weak callbacks). */
   gcByKind: GcByKind;
+  /** Event-loop stalls since the previous `usage` call, split by what the main thread did (bench/lib/stall-split.ts); Linux only. */
+  stall?: StallSplit;
 }
 export type GcByKind = Record<string, { count: number; ms: number; maxMs: number }>;
 
 // stalls of the event loop (a long GC, a checkpoint, a large batch) show here, whatever the load generator sees
 const loopLate = loopLateness(10);
+
+// what the main thread did in those stalls: ran, waited for a CPU, or neither (bench/lib/stall-split.ts)
+const stalls = stallMonitor();
 
 // GC pauses: whether a loop stall is the collector's, and which collection (scavenge or mark-compact) it was
 const gcKinds: Record<number, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
@@ -111,6 +117,7 @@ const noGc = () => ({ gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcByKind: {} a
 let gc = noGc();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
+    stalls.noteGc(e.startTime, e.duration);
     gc.gcPauses++;
     gc.gcPauseMs += e.duration;
     if (e.duration > gc.gcMaxPauseMs) gc.gcMaxPauseMs = e.duration;
@@ -199,6 +206,7 @@ serveOps({
       loopIdleMs: performance.eventLoopUtilization().idle,
       ...takeLoopDelay(),
       ...takeGc(),
+      stall: stalls.take(),
     };
   },
   /** Starts V8's sampling heap profiler, counting objects the GC already collected too (what was allocated). */

@@ -10,6 +10,7 @@ import { cpuSteal, runMeta, stealPct } from '../lib/env.ts';
 import { fmt, ms } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
 import { summariseProfile, type ProfileSummary } from '../lib/profile.ts';
+import type { StallSplit } from '../lib/stall-split.ts';
 import type { AllocSummary, GcByKind } from './csms-child.ts';
 import type { FleetCounts, SteadyMark } from './fleet-types.ts';
 import { mixRatePerStation } from './fleet-frames.ts';
@@ -116,6 +117,12 @@ export interface SteadyStep {
   loopDelayP99Ms?: number; loopDelayMaxMs?: number;
   /** GC pauses of the CSMS's main thread during the step: ms per second in all, and the longest, ms. */
   gcMsPerS?: number; gcMaxPauseMs?: number;
+  /**
+   * The CSMS's event-loop stalls in the window (intervals of over 10 ms between the ticks of a 5 ms timer), ms per
+   * second, and what its main thread did in them, % of that time: ran (its own work), waited for a CPU, neither
+   * (blocked in the kernel); and the GC pauses among them, % (bench/lib/stall-split.ts; Linux; since session 14).
+   */
+  stallMsPerS?: number; stallRunningPct?: number; stallRunqueuePct?: number; stallBlockedPct?: number; stallGcPct?: number;
   /** How late the fleet's own 10 ms timer fired in the window (p99, max, ms): generator stalls, counted in p50/p99 but not the CSMS's. */
   fleetLoopLateP99Ms?: number; fleetLoopLateMaxMs?: number;
   /** The GC pauses of the step by kind (minor = scavenge, major = mark-compact, …): count, ms in all, longest ms. */
@@ -282,6 +289,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
         writeCallsPerCall: (u1.writeCalls - u0.writeCalls) / (m1.completed - m0.completed),
       }),
       p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, maxMs: m1.latencyMs.max, loopDelayP99Ms: u1.loopDelayP99Ms, loopDelayMaxMs: u1.loopDelayMaxMs, gcMsPerS: perS(u1.gcPauseMs), gcMaxPauseMs: u1.gcMaxPauseMs, gcByKind: u1.gcByKind,
+      ...(u1.stall && stallFields(u1.stall, perS)),
       ...(m1.loopLate && { fleetLoopLateP99Ms: m1.loopLate.p99Ms, fleetLoopLateMaxMs: m1.loopLate.maxMs }),
       ...(alloc && m1.completed > m0.completed && {
         allocKBPerCall: alloc.bytes / 1024 / (m1.completed - m0.completed),
@@ -296,7 +304,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
     // where the stations are in their charging cycles. So a step is judged on what the fleet asked: the CSMS
     // answered ≥ 90% of the CALLs that came due, with p99 (due → answer, so queueing counts) ≤ the limit.
     r.ok = r.p99Ms <= p99LimitMs && r.errors === 0 && r.callsPerS >= 0.9 * duePerS;
-    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s (busy ${r.storeBusyPct?.toFixed(0) ?? '—'}%), ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms (${Object.entries(r.gcByKind ?? {}).map(([k, v]) => `${k} ${v.count}× max ${ms(v.maxMs)}`).join(', ')})  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu (loop late p99 ${ms(r.fleetLoopLateP99Ms ?? NaN)} max ${ms(r.fleetLoopLateMaxMs ?? NaN)} ms)  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
+    log(`steady ${label.padEnd(10)} offered ${fmt(offered).padStart(6)}/s (×${compression.toFixed(1)})  due ${fmt(duePerS).padStart(6)}/s  answered ${fmt(callsPerS).padStart(6)}/s  store ${fmt(r.storeItemsPerS).padStart(6)} items/s in ${fmt(r.storeBatchesPerS ?? 0)} commits/s (busy ${r.storeBusyPct?.toFixed(0) ?? '—'}%), ${r.writtenKBPerCall?.toFixed(1) ?? '—'} KB and ${r.writeCallsPerCall?.toFixed(1) ?? '—'} write syscalls per CALL${r.walRestartsPerS !== undefined ? `, ${r.walRestartsPerS.toFixed(2)} WAL restarts/s waiting ${r.walRestartWaitMsPerS!.toFixed(1)} ms/s` : ''}${r.lockWaitsPerS !== undefined ? `, ${r.lockWaitsPerS.toFixed(1)} lock waits/s of ${r.lockWaitMsPerS!.toFixed(1)} ms/s` : ''}  p50 ${ms(r.p50Ms)} ms  p99 ${ms(r.p99Ms)} ms  loop late p99 ${ms(r.loopDelayP99Ms ?? NaN)} max ${ms(r.loopDelayMaxMs ?? NaN)} ms  GC ${ms(r.gcMsPerS ?? NaN)} ms/s max ${ms(r.gcMaxPauseMs ?? NaN)} ms (${Object.entries(r.gcByKind ?? {}).map(([k, v]) => `${k} ${v.count}× max ${ms(v.maxMs)}`).join(', ')})${r.stallMsPerS !== undefined ? `  stalls ${ms(r.stallMsPerS)} ms/s (${stallText(r)})` : ''}  CSMS ${r.csmsCpuPct.toFixed(0)}% cpu (loop ${r.loopBusyPct.toFixed(0)}% busy) ${r.csmsRssMB.toFixed(0)} MB (heap ${r.csmsHeapMB?.toFixed(0)} MB)  fleet ${r.fleetCpuPct.toFixed(0)}% cpu (loop late p99 ${ms(r.fleetLoopLateP99Ms ?? NaN)} max ${ms(r.fleetLoopLateMaxMs ?? NaN)} ms)  steal ${r.stealPct?.toFixed(1) ?? '—'}%  queued ${r.queued}${r.errors ? `  ERRORS ${r.errors}: ${r.firstError}` : ''}`
       + (r.allocKBPerCall !== undefined ? `\n  allocated ${r.allocKBPerCall.toFixed(1)} KB per CALL; most by: ${r.allocTop!.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
     return r;
   }
@@ -333,11 +341,21 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
   return { run, steps, sustained, half };
 }
 
+/** The step's stall fields from the CSMS's split of the window (csms-child `usage`). */
+function stallFields(x: StallSplit, perS: (d: number) => number): Pick<SteadyStep, 'stallMsPerS' | 'stallRunningPct' | 'stallRunqueuePct' | 'stallBlockedPct' | 'stallGcPct'> {
+  const pct = (v: number): number => (x.stallMs > 0 ? (100 * v) / x.stallMs : 0);
+  return { stallMsPerS: perS(x.stallMs), stallRunningPct: pct(x.runningMs), stallRunqueuePct: pct(x.runqueueMs), stallBlockedPct: pct(x.blockedMs), stallGcPct: pct(x.gcMs) };
+}
+
+const stallText = (x: SteadyStep): string =>
+  `ran ${x.stallRunningPct!.toFixed(0)}%, waited for a CPU ${x.stallRunqueuePct!.toFixed(0)}%, blocked ${x.stallBlockedPct!.toFixed(0)}%; GC ${x.stallGcPct!.toFixed(0)}%`;
+
 export function renderSteady(r: SteadyResult): string {
   const row = (x: SteadyStep): string[] => [
     String(x.run), x.label, fmt(x.offered), `×${x.compression.toFixed(1)}`, fmt(x.duePerS), fmt(x.callsPerS), fmt(x.storeItemsPerS), x.storeBatchesPerS ? `${fmt(x.storeBatchesPerS)}${x.storeBusyPct === undefined ? '' : ` (busy ${x.storeBusyPct.toFixed(0)}%)`}` : '—', x.writtenKBPerCall === undefined ? '—' : `${x.writtenKBPerCall.toFixed(1)} / ${x.writeCallsPerCall!.toFixed(1)}`, ms(x.p50Ms), ms(x.p99Ms),
     x.loopDelayP99Ms === undefined ? '—' : `${ms(x.loopDelayP99Ms)} / ${ms(x.loopDelayMaxMs!)}`,
     x.gcMsPerS === undefined ? '—' : `${ms(x.gcMsPerS)} / ${ms(x.gcMaxPauseMs!)}`,
+    x.stallMsPerS === undefined ? '—' : `${ms(x.stallMsPerS)} (${stallText(x)})`,
     `${x.csmsCpuPct.toFixed(0)}%`, `${x.loopBusyPct.toFixed(0)}%`, `${x.csmsRssMB.toFixed(0)} MB`, x.csmsHeapMB === undefined ? '—' : `${x.csmsHeapMB.toFixed(0)} MB`, `${x.fleetCpuPct.toFixed(0)}%${x.fleetLoopLateP99Ms === undefined ? '' : ` (loop late p99 ${ms(x.fleetLoopLateP99Ms)} ms)`}`, x.stealPct === undefined ? '—' : `${x.stealPct.toFixed(1)}%`, (x.ok ? 'ok' : x.errors ? `${x.errors} errors` : 'over limit')
       + (x.stolenAttempts?.length ? ` (measured again: ${x.stolenAttempts.map((a) => `p99 ${ms(a.p99Ms)} ms at ${a.stealPct?.toFixed(1)}% steal`).join(', ')})` : ''),
   ];
@@ -362,7 +380,7 @@ export function renderSteady(r: SteadyResult): string {
       Runs: `${r.options.runs} pass(es) of the steps, each on a fresh CSMS, database and fleet`,
     }),
     '',
-    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s (share of the time in BEGIN … COMMIT)', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU (its event loop: a 10 ms timer late by p99)', 'CPU steal', 'result'],
+    mdTable(['run', 'step', 'offered CALLs/s', 'compression', 'due CALLs/s', 'answered CALLs/s', 'store items/s', 'store commits/s (share of the time in BEGIN … COMMIT)', 'CSMS writes per CALL: KB / syscalls', 'p50 ms', 'p99 ms', 'CSMS event loop: a 10 ms timer late by p99 / max ms', 'CSMS GC pauses: ms per s / longest ms', 'CSMS event-loop stalls (over 10 ms between 5 ms ticks): ms per s (what its main thread did)', 'CSMS CPU', 'event loop busy', 'CSMS RSS', 'CSMS heap', 'fleet CPU (its event loop: a 10 ms timer late by p99)', 'CPU steal', 'result'],
       r.passes.flatMap((x) => [...x.steps.map(row), ...(x.half ? [row(x.half)] : [])])),
     '',
     r.sustained
