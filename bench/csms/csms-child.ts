@@ -23,7 +23,7 @@ export function benchBlocks(): Block[] {
 }
 import { serveOps } from '../lib/ipc.ts';
 import { loopLateness } from '../lib/loop-lateness.ts';
-import { stallMonitor, type StallSplit } from '../lib/stall-split.ts';
+import { stallMonitor, type StallMonitor, type StallSplit } from '../lib/stall-split.ts';
 import { ioOf, peakRssOf } from './peak-rss.ts';
 
 export interface CsmsChildConfig {
@@ -55,6 +55,8 @@ export interface CsmsChildConfig {
   tls?: { certFile: string; keyFile: string };
   /** A cluster node (cluster.enabled, the NATS bus at 127.0.0.1:4222 or natsUrl): the nodes share the store (PostgreSQL, or one SQLite file in the same dataDir). */
   cluster?: { nodeId: string; subjectPrefix: string; natsUrl?: string };
+  /** Split the event loop's stalls by what the main thread did (steady; a 5 ms timer, so off for the others). */
+  stallSplit?: boolean;
 }
 
 export interface CsmsUsage {
@@ -109,7 +111,7 @@ export type GcByKind = Record<string, { count: number; ms: number; maxMs: number
 const loopLate = loopLateness(10);
 
 // what the main thread did in those stalls: ran, waited for a CPU, or neither (bench/lib/stall-split.ts)
-const stalls = stallMonitor();
+let stalls: StallMonitor | undefined;
 
 // GC pauses: whether a loop stall is the collector's, and which collection (scavenge or mark-compact) it was
 const gcKinds: Record<number, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
@@ -117,7 +119,7 @@ const noGc = () => ({ gcPauses: 0, gcPauseMs: 0, gcMaxPauseMs: 0, gcByKind: {} a
 let gc = noGc();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    stalls.noteGc(e.startTime, e.duration);
+    stalls?.noteGc(e.startTime, e.duration);
     gc.gcPauses++;
     gc.gcPauseMs += e.duration;
     if (e.duration > gc.gcMaxPauseMs) gc.gcMaxPauseMs = e.duration;
@@ -152,6 +154,7 @@ function takeLoopDelay(): { loopDelayP99Ms: number; loopDelayMaxMs: number } {
 
 serveOps({
   async start(c: CsmsChildConfig): Promise<{ port: number; pid: number }> {
+    if (c.stallSplit) stalls ??= stallMonitor();
     const config = loadConfig({
       overrides: {
         mode: 'quickstart',
@@ -206,7 +209,7 @@ serveOps({
       loopIdleMs: performance.eventLoopUtilization().idle,
       ...takeLoopDelay(),
       ...takeGc(),
-      stall: stalls.take(),
+      stall: stalls?.take(),
     };
   },
   /** Starts V8's sampling heap profiler, counting objects the GC already collected too (what was allocated). */

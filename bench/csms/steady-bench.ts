@@ -234,7 +234,7 @@ async function onePass(o: SteadyOptions, run: number, log: (s: string) => void, 
   const stopAll = () => Promise.all(csmsList.map((c) => c.child.stop()));
   try {
     for (let k = 0; k < nodes; k++) {
-      csmsList.push(await startCsms({ dataDir: data.dir, port: 0, ...st.cfg, ...(nodes > 1 && { cluster: { nodeId: `steady-${k}`, subjectPrefix } }) },
+      csmsList.push(await startCsms({ dataDir: data.dir, port: 0, ...st.cfg, stallSplit: true, ...(nodes > 1 && { cluster: { nodeId: `steady-${k}`, subjectPrefix } }) },
         [...(o.csmsFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         { precompiled: csmsBundled(o) }));
     }
