@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { validatePayload } from '@chargewire/ocpp';
 import { frames } from './rpc/frames.ts';
-import { runRpcBench, type RpcBenchResult } from './rpc/rpc-bench.ts';
+import { runOrder, runRpcBench, type RpcBenchResult } from './rpc/rpc-bench.ts';
 import { runIdleBench } from './csms/idle-bench.ts';
 import { runStormBench } from './csms/storm-bench.ts';
 import { measureAgainUnderSteal, runSteadyBench, type SteadyStep } from './csms/steady-bench.ts';
@@ -71,6 +71,14 @@ test('rpc benchmark smoke run writes a JSON with positive rates, a ratio and a m
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('rpc benchmark: the scenarios run in their listed order in odd runs and reversed in even runs (drift is shared)', () => {
+  const list = ['raw-heartbeat', 'ocpp-heartbeat', 'ocpp-heartbeat-deflate'] as const;
+  assert.deepEqual(runOrder(list, 1), ['raw-heartbeat', 'ocpp-heartbeat', 'ocpp-heartbeat-deflate']);
+  assert.deepEqual(runOrder(list, 2), ['ocpp-heartbeat-deflate', 'ocpp-heartbeat', 'raw-heartbeat']);
+  assert.deepEqual(runOrder(list, 3), runOrder(list, 1));
+  assert.deepEqual(list, ['raw-heartbeat', 'ocpp-heartbeat', 'ocpp-heartbeat-deflate'], 'the list itself is not reordered');
 });
 
 test('every fleet-mix CALL is valid OCPP 2.1', () => {

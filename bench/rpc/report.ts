@@ -9,7 +9,7 @@ export function renderMarkdown(r: RpcBenchResult): string {
   const kind = r.benchmark === 'rpc' ? '' : r.benchmark === 'rpc-profile' ? ' (profiled run: servers under --cpu-prof, rates are lower)' : ' (partial run)';
   out.push(`# rpc benchmark: CALL/CALLRESULT round trips over loopback${kind}`, '');
   out.push(mdMeta(r.meta, {
-    'Runs per figure': `${o.runs} (interleaved; figures are median (min–max))`,
+    'Runs per figure': `${o.runs} (interleaved, the order of the scenarios reversed in every second run; figures are median (min–max))`,
     'Stations': `${o.stations} concurrent, one CALL outstanding each`,
     'Window': `${o.warmupMs} ms warm-up, then ${o.durationMs} ms measured`,
     'Processes': 'server and load generator in separate processes (fork), 127.0.0.1 only',

@@ -108,6 +108,11 @@ const keyOf = (c: ServerConfig): string => `${c.kind}-${c.compression ? 'deflate
 
 const protocolOf = (c: ServerConfig): ConnectArgs['protocol'] => (c.kind === 'ocpp-rpc' ? rpcProtocol : 'ocpp2.1');
 
+/** The scenarios of run `run` (1-based): in their listed order in odd runs, reversed in even runs. */
+export function runOrder<T>(list: readonly T[], run: number): T[] {
+  return run % 2 ? [...list] : [...list].reverse();
+}
+
 function selected(id: string, only: string[]): boolean {
   if (!only.length) return true;
   return only.some((o) => (o.endsWith('*') ? id.startsWith(o.slice(0, -1)) : id === o));
@@ -197,9 +202,11 @@ export async function runRpcBench(o: RpcBenchOptions): Promise<RpcBenchResult> {
   try {
     const configs = new Map(chosen.map((s) => [keyOf(s.server), s.server]));
     await Promise.all([...configs].map(async ([key, cfg]) => servers.set(key, await startServer(cfg, profileDir))));
-    // Runs are interleaved (run 1 of every scenario, then run 2, …) so drift hits all scenarios alike.
+    // Runs are interleaved (run 1 of every scenario, then run 2, …) so drift hits all scenarios alike, the order
+    // alternating (as in `ceiling`): a scenario measured just after another (deflate after plain, ours after raw)
+    // is not always the later one of its pair.
     for (let run = 1; run <= o.runs; run++) {
-      for (const s of chosen) {
+      for (const s of runOrder(chosen, run)) {
         const sample = await measure(gen, servers.get(keyOf(s.server))!, s, o, `R${run}-${s.id}-`);
         samples.get(s.id)!.push(sample);
         log(`run ${run}/${o.runs} ${s.id.padEnd(30)} ${Math.round(sample.rate).toString().padStart(7)} calls/s  server ${sample.serverCpuPct.toFixed(0)}% cpu  generator ${sample.generatorCpuPct.toFixed(0)}% cpu  other ${sample.otherLoadPct.toFixed(0)}%  ${Math.round(sample.perServerCpuSecond)}/cpu-s  p99 ${Number(sample.latencyMs.p99).toFixed(2)} ms${sample.errors ? `  ERRORS ${sample.errors}: ${sample.firstError}` : ''}`);
