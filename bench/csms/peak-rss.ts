@@ -23,3 +23,18 @@ export function ioOf(pid: number | 'self'): { writeBytes: number; writeCalls: nu
     return { writeBytes: NaN, writeCalls: NaN };
   }
 }
+
+/**
+ * CPU time the process has used, user + system, in ms (/proc/<pid>/stat, all threads; Linux's USER_HZ of
+ * 100, so 10 ms steps); NaN elsewhere.
+ */
+export function cpuMsOf(pid: number | 'self'): number {
+  try {
+    // the command name (field 2) may hold spaces: count the fields after its closing parenthesis
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
+}

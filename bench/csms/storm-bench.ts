@@ -6,8 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runMeta } from '../lib/env.ts';
 import { spread, fmt, fmtSpread, type Spread } from '../lib/stats.ts';
 import { writeResults, mdTable, mdMeta, type Written } from '../lib/results.ts';
-import { peakRssOf } from './peak-rss.ts';
+import { cpuMsOf, peakRssOf } from './peak-rss.ts';
 import type { FleetCounts } from './fleet-types.ts';
+import type { CsmsUsage } from './csms-child.ts';
 import { checkFdLimit, csmsFromBundle, csmsProcessLabel, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 
 export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
@@ -25,6 +26,14 @@ export interface StormRun {
   lost: number;
   connectFailures: number;
   peakRssMB: number;
+  /** New CSMS listening → this share of the stations booted again (ms): whether the tail is the CSMS's rate or a few stations' back-off. */
+  bootedAtMs: { p50: number; p90: number; p99: number };
+  /**
+   * Every 500 ms after listening: stations with an open connection and stations booted (the fleet's counts);
+   * the new CSMS's sessions, store items and batches committed, and time its writer waited at WAL restart points;
+   * the CPU each process used since the previous entry (% of one core).
+   */
+  timeline: Array<{ ms: number; open: number; booted: number; sessions: number; storeItems: number; storeBatches: number; walRestartWaitMs: number; csmsCpuPct: number; fleetCpuPct: number }>;
   errors: number;
   firstError?: string;
 }
@@ -53,8 +62,23 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
     const listeningAt = Date.now();
     const deadline = listeningAt + (o.timeoutMs ?? 60_000);
     let k: FleetCounts;
+    const firstAt = { p50: NaN, p90: NaN, p99: NaN };
+    const timeline: StormRun['timeline'] = [];
+    let lastCpu = { at: listeningAt, csms: cpuMsOf(csms.pid), fleet: cpuMsOf(fleet.proc.pid!) };
     for (;;) {
       k = await fleet.request<FleetCounts>('counts');
+      const ms = Date.now() - listeningAt;
+      for (const [q, share] of [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]] as const) if (Number.isNaN(firstAt[q]) && k.booted >= share * n) firstAt[q] = ms;
+      if (ms >= timeline.length * 500) {
+        const u = await csms.child.request<CsmsUsage>('usage');
+        const cpu = { at: Date.now(), csms: cpuMsOf(csms.pid), fleet: cpuMsOf(fleet.proc.pid!) };
+        const pct = (now: number, before: number): number => Math.round((100 * (now - before)) / Math.max(1, cpu.at - lastCpu.at));
+        timeline.push({
+          ms, open: k.open, booted: k.booted, sessions: u.sessions, storeItems: u.storeItems, storeBatches: u.storeBatches,
+          walRestartWaitMs: Math.round(u.walRestartWaitMs), csmsCpuPct: pct(cpu.csms, lastCpu.csms), fleetCpuPct: pct(cpu.fleet, lastCpu.fleet),
+        });
+        lastCpu = cpu;
+      }
       if (k.booted === n || Date.now() > deadline) break;
       await sleep(50);
     }
@@ -63,9 +87,9 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
     const run: StormRun = {
       stations: n, initialConnectMs: c.ms, restartMs: listeningAt - killedAt,
       fromKillMs: k.booted === n ? k.lastBootAt - killedAt : NaN, fromListenMs: k.booted === n ? k.lastBootAt - listeningAt : NaN,
-      lost: n - k.booted, connectFailures: k.connectFailures, peakRssMB: peak / 1048576, errors: k.errors, firstError: k.firstError,
+      lost: n - k.booted, connectFailures: k.connectFailures, peakRssMB: peak / 1048576, bootedAtMs: firstAt, timeline, errors: k.errors, firstError: k.firstError,
     };
-    log(`storm ${tag}: ${n} stations, restart ${run.restartMs} ms, all booted ${fmt(run.fromKillMs)} ms after the kill (${fmt(run.fromListenMs)} ms after listening), lost ${run.lost}, ${run.connectFailures} refused attempts, peak RSS ${run.peakRssMB.toFixed(0)} MB${run.errors ? `, ERRORS ${run.errors}: ${run.firstError}` : ''}`);
+    log(`storm ${tag}: ${n} stations, restart ${run.restartMs} ms, all booted ${fmt(run.fromKillMs)} ms after the kill (${fmt(run.fromListenMs)} ms after listening), lost ${run.lost}, ${run.connectFailures} refused attempts, 50/90/99% booted ${fmt(firstAt.p50)}/${fmt(firstAt.p90)}/${fmt(firstAt.p99)} ms after listening, peak RSS ${run.peakRssMB.toFixed(0)} MB${run.errors ? `, ERRORS ${run.errors}: ${run.firstError}` : ''}`);
     return run;
   } finally {
     await fleet.request('disconnect', undefined, 60_000).catch(() => {});
@@ -102,8 +126,9 @@ export function renderStorm(r: StormResult): string {
       'CSMS process': csmsProcessLabel(r.options.precompiled !== false),
     }),
     '',
-    mdTable(['stations', 'kill → all booted', 'listening → all booted', 'restart (kill → listening)', 'lost', 'peak RSS (new CSMS)', 'target'], [[
+    mdTable(['stations', 'kill → all booted', 'listening → all booted', 'listening → 50 / 90 / 99% booted', 'restart (kill → listening)', 'lost', 'peak RSS (new CSMS)', 'target'], [[
       fmt(r.options.stations), fmtSpread(s(r.fromKillMs), 2, ' s'), fmtSpread(s(r.fromListenMs), 2, ' s'),
+      (['p50', 'p90', 'p99'] as const).map((q) => fmt(spread(r.runs.map((x) => x.bootedAtMs?.[q] ?? NaN)).median / 1000, 2)).join(' / ') + ' s',
       fmtSpread(spread(r.runs.map((x) => x.restartMs / 1000)), 2, ' s'), String(r.lost), fmtSpread(r.peakRssMB, 0, ' MB'),
       r.lost === 0 && r.fromKillMs.median < 10_000 ? 'pass (< 10 s, 0 lost)' : 'FAIL (≥ 10 s or lost)',
     ]]),

@@ -59,6 +59,28 @@ test('group commit: maxBatch splits a long queue into batches in order', async (
   assert.deepEqual(db.rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
+test('group commit: a full batch commits between the callbacks of one long event-loop phase, not after it (a reconnect storm)', async () => {
+  const db = fakeDb();
+  const gc = new GroupCommit<number[]>(db.execute, { maxDelayMs: 5, maxBatch: 5 });
+  // 20 callbacks of one phase (setImmediate stands in for a poll phase's I/O callbacks: microtasks run between them)
+  const batchesSeen: number[] = [];
+  const writes: Promise<unknown>[] = [];
+  await new Promise<void>((resolve) => {
+    for (let i = 0; i < 20; i++) {
+      setImmediate(() => {
+        batchesSeen.push(db.batches.length);
+        writes.push(gc.enqueue((rows) => rows.push(i)));
+        if (i === 19) resolve();
+      });
+    }
+  });
+  await Promise.all(writes);
+  // each fifth write filled a batch, which committed before the next callback ran
+  assert.deepEqual(batchesSeen.filter((_, i) => i % 5 === 0), [0, 1, 2, 3]);
+  assert.deepEqual(db.batches, [5, 5, 5, 5]);
+  assert.deepEqual(db.rows, Array.from({ length: 20 }, (_, i) => i));
+});
+
 test('group commit: under load, minIntervalMs gathers writes that arrive in separate turns into one commit', async () => {
   const spaced = async (gc: GroupCommit<number[]>, from: number) => {
     // 4 writes, one every ~3 ms (separate event-loop turns), right after a batch

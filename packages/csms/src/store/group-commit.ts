@@ -1,6 +1,6 @@
 // Group commit (issue 4): writes are queued and executed in one DB transaction per short tick (every
-// `maxDelayMs` or `maxBatch` items, whichever comes first; under load, as soon as the previous batch
-// finished: see enqueue). Each write's promise settles only after its
+// `maxDelayMs` or `maxBatch` items, whichever comes first, a full batch at once; under load, as soon as the
+// previous batch finished: see enqueue). Each write's promise settles only after its
 // batch committed (or failed): the CSMS answers a station only once its data is durable. One batch runs
 // at a time, so writes commit in the order they were queued.
 
@@ -50,6 +50,8 @@ export class GroupCommit<Tx> {
   private queue: Pending<Tx>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  /** startNow() queued a microtask that has not run yet. */
+  private startQueued = false;
   private running: Promise<void> | undefined;
   /** When the last batch loop finished (performance.now()); -Infinity before the first. */
   private lastEnd = Number.NEGATIVE_INFINITY;
@@ -100,7 +102,8 @@ export class GroupCommit<Tx> {
     // under load (a batch ended less than maxDelayMs ago) the next batch starts right after the pending
     // I/O callbacks ran (setImmediate): what arrived meanwhile joins it, and no timer leaves the CPU idle
     const now = performance.now();
-    if (urgent || this.maxDelayMs <= 0 || this.queue.length >= this.maxBatch) this.startSoon();
+    if (this.queue.length >= this.maxBatch) this.startNow();
+    else if (urgent || this.maxDelayMs <= 0) this.startSoon();
     else if (now - this.lastEnd < this.maxDelayMs) {
       // under load: gather until minIntervalMs after the last batch started, then commit together
       const wait = this.lastStart + this.minIntervalMs - now;
@@ -134,6 +137,21 @@ export class GroupCommit<Tx> {
 
   private startSoon(): void {
     this.immediate ??= setImmediate(() => this.start());
+  }
+
+  /**
+   * A full batch starts at once (a microtask), not after the pending I/O callbacks: in a reconnect storm one
+   * poll phase runs thousands of accepts, upgrades and BootNotifications (libuv takes up to 48 × 1,024 events
+   * per phase), and a setImmediate or timer would hold every commit, and so every answer, until it ended:
+   * seconds with 10,000 stations (issue 7, session 15).
+   */
+  private startNow(): void {
+    if (this.startQueued) return;
+    this.startQueued = true;
+    queueMicrotask(() => {
+      this.startQueued = false;
+      this.start();
+    });
   }
 
   private start(): void {
