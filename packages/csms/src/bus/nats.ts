@@ -2,7 +2,8 @@
 // node's events (its own included, echo on) through one wildcard subscription, fanned out locally.
 // So a dashboard connected to node B sees the stations connected to node A. Delivery is asynchronous
 // and at most once (core NATS); events of one publisher arrive in order.
-import { connect, type NatsConnection, type Subscription } from 'nats';
+// The nats package is loaded by ready(), not with this module: a CSMS on the memory bus never loads it.
+import type { NatsConnection, Subscription } from 'nats';
 import { BusError, type CsmsEvent, type EventBus } from './bus.ts';
 import { createFanout } from './fanout.ts';
 
@@ -50,6 +51,7 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
   let readyP: Promise<void> | undefined;
   const start = async (): Promise<void> => {
     try {
+      const { connect } = await import('nats');
       nc = await connect({ servers: opts.url.split(',').map((s) => s.trim()), timeout: opts.connectTimeoutMs ?? 2000, name: opts.name ?? 'chargewire-csms', maxReconnectAttempts: -1 });
     } catch (err) {
       throw new BusError('BUS_ERR_CONNECT', `cannot connect to NATS at ${opts.url}: ${(err as Error).message}`);

@@ -1,7 +1,7 @@
 // One CSMS node in a cluster: serves `<prefix>.cmd.<nodeId>` (CALLs other nodes forward to the stations
 // connected here), forwards CALLs for stations held elsewhere, and keeps the presence table (who holds
 // which station) in step through `<prefix>.presence`. Uses the NATS connection of the event bus.
-import { ErrorCode, type Msg, type NatsConnection, type Subscription } from 'nats';
+import type { Msg, NatsConnection, Subscription } from 'nats';
 import { OcppError, type CallOptions, type OcppVersion } from '@chargewire/ocpp';
 import type { Logger } from 'pino';
 import type { StationSession } from '../runtime.ts';
@@ -117,6 +117,8 @@ export class ClusterNode {
       msg = await withSignal(nc.request(commandSubject(this.o.subjectPrefix, owner), data, { timeout: timeoutMs + (this.o.marginMs ?? 2000) }), opts.signal);
     } catch (err) {
       const code = (err as { code?: string }).code;
+      // loaded already (the bus's connection exists); imported here so that a CSMS without a cluster never loads nats
+      const { ErrorCode } = await import('nats');
       if (code === ErrorCode.NoResponders) {
         this.presence.dropNode(owner); // nobody serves that node's subject: it is gone
         throw new OcppError('OCPP_ERR_CLOSED', `station ${stationId} is not connected (its node ${owner} does not answer)`, new ClusterError('CLUSTER_ERR_NO_RESPONDER', `no responder on node ${owner}`));
