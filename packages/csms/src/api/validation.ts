@@ -1,7 +1,7 @@
 // Route validation for the API: strict JSON bodies (no type coercion, unknown fields rejected by the
 // schemas' additionalProperties: false), coerced path/query strings. Fastify's default compiler coerces
 // body types ("123" for 123) and silently drops unknown fields; in doubt we choose the strict behaviour.
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { ApiError } from './errors.ts';
 
@@ -16,8 +16,36 @@ function makeAjv(coerceTypes: boolean): Ajv {
 const bodyAjv = makeAjv(false);
 const stringAjv = makeAjv(true);
 
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : stringAjv).compile(schema);
+/** The lazily compiled validators made so far (compileAllValidators). */
+const lazyValidators: Array<() => ValidateFunction> = [];
+
+/**
+ * Fastify asks for every route's validators when the app starts; compiling them all then took ≈ 0.3 s of
+ * `npm start` on the benchmark hosts (issue 7, docs/performance-history.md "Session 15"). So each is compiled
+ * on its first request instead: the returned function behaves as the Ajv validator (its `errors`, and the
+ * `schemaEnv` that makes Fastify pass the parent for root coercion). A schema that does not compile throws
+ * there, as a 500; compileAllValidators() lets a test compile them all.
+ */
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  let compiled: ValidateFunction | undefined;
+  const get = (): ValidateFunction => (compiled ??= (httpPart === 'body' ? bodyAjv : stringAjv).compile(schema));
+  lazyValidators.push(get);
+  const validate = (data: unknown, ctx?: unknown): boolean => {
+    const v = get();
+    const ok = (v as (d: unknown, c?: unknown) => boolean)(data, ctx);
+    validate.errors = v.errors;
+    return ok;
+  };
+  validate.errors = null as ValidateFunction['errors'];
+  Object.defineProperty(validate, 'schemaEnv', { get: () => get().schemaEnv });
+  return validate;
+};
+
+/** Compiles every validator made so far; throws what a schema that does not compile throws. For tests. */
+export function compileAllValidators(): number {
+  for (const get of lazyValidators) get();
+  return lazyValidators.length;
+}
 
 /** Dotted path of the field an Ajv error is about (`a.b[0].c` style, with the missing/extra property). */
 export function fieldOfAjvError(e: Pick<ErrorObject, 'instancePath' | 'params'>): string {
