@@ -4,7 +4,8 @@
 //     SQLite store's worker entry beside it (packages/csms/src/store/sqlite-threaded.ts looks for it
 //     there). Third-party packages stay external and load from node_modules. Against running the
 //     TypeScript through tsx, measured idle (docs/performance-history.md, session 13): 1.1 s instead of 1.8 s from
-//     start to listening, 127 MB RSS instead of 171 MB, and +1–10% CALLs per CPU-second (four pairs). A source map
+//     start to listening, 127 MB RSS instead of 171 MB, and +1–10% CALLs per CPU-second (four pairs); since session 15
+//     pg and nats load only when configured and the API's validators compile on first use (1.0 s, 112–119 MB). A source map
 //     is written beside it; `NODE_OPTIONS=--enable-source-maps npm start` maps stack traces to the
 //     TypeScript (≈ 40 MB more RSS, so not the default; without it a trace names main.mjs lines, whose
 //     `// packages/…` comments say which source file they come from).
