@@ -126,7 +126,7 @@ test('storm benchmark smoke run: 20 stations all booted again after a CSMS kill 
   // the shares booted after listening come in order and end at the last boot; the timeline starts at listening
   const { p50, p90, p99 } = run.bootedAtMs;
   assert.ok(p50 >= 0 && p50 <= p90 && p90 <= p99 && p99 <= run.fromListenMs + 1000, `${p50} ≤ ${p90} ≤ ${p99} ≤ ${run.fromListenMs}`);
-  assert.ok(run.timeline.length >= 1 && run.timeline[0]!.ms < 500);
+  assert.ok(run.timeline.length >= 1 && run.timeline[0]!.ms < 2000, `first timeline entry at ${run.timeline[0]?.ms} ms`);
   assert.ok(run.timeline.every((t) => t.booted <= 20 && t.open <= 20));
   assert.ok(readdirSync(dir).includes('storm-latest.md'));
   assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /listening → 50 \/ 90 \/ 99% booted/);

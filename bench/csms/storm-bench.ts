@@ -29,9 +29,10 @@ export interface StormRun {
   /** New CSMS listening → this share of the stations booted again (ms): whether the tail is the CSMS's rate or a few stations' back-off. */
   bootedAtMs: { p50: number; p90: number; p99: number };
   /**
-   * Every 500 ms after listening: stations with an open connection and stations booted (the fleet's counts);
-   * the new CSMS's sessions, store items and batches committed, and time its writer waited at WAL restart points;
-   * the CPU each process used since the previous entry (% of one core).
+   * About every 500 ms after listening (when the new CSMS answered, plus 500 ms): its sessions, store items and
+   * batches committed, and time its writer waited at WAL restart points; the fleet's stations with an open
+   * connection and booted, from its latest count (≤ 50 ms old); the CPU each process used since the previous
+   * entry (% of one core).
    */
   timeline: Array<{ ms: number; open: number; booted: number; sessions: number; storeItems: number; storeBatches: number; walRestartWaitMs: number; csmsCpuPct: number; fleetCpuPct: number }>;
   errors: number;
@@ -61,27 +62,35 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
     csms = await startCsms({ dataDir: data.dir, port, store: 'sqlite' }, [], pre);
     const listeningAt = Date.now();
     const deadline = listeningAt + (o.timeoutMs ?? 60_000);
-    let k: FleetCounts;
+    let k: FleetCounts = await fleet.request<FleetCounts>('counts');
     const firstAt = { p50: NaN, p90: NaN, p99: NaN };
+    // The timeline is sampled by a loop of its own: a busy CSMS answers its usage request late, and the
+    // fleet's counts (which time the boots) must not wait for it.
     const timeline: StormRun['timeline'] = [];
-    let lastCpu = { at: listeningAt, csms: cpuMsOf(csms.pid), fleet: cpuMsOf(fleet.proc.pid!) };
+    let sampling = true;
+    const sampler = (async () => {
+      let last = { at: listeningAt, csms: cpuMsOf(csms.pid), fleet: cpuMsOf(fleet.proc.pid!) };
+      while (sampling) {
+        const u = await csms!.child.request<CsmsUsage>('usage');
+        const cpu = { at: Date.now(), csms: cpuMsOf(csms!.pid), fleet: cpuMsOf(fleet.proc.pid!) };
+        const pct = (now: number, before: number): number => Math.round((100 * (now - before)) / Math.max(1, cpu.at - last.at));
+        timeline.push({
+          ms: cpu.at - listeningAt, open: k.open, booted: k.booted, sessions: u.sessions, storeItems: u.storeItems, storeBatches: u.storeBatches,
+          walRestartWaitMs: Math.round(u.walRestartWaitMs), csmsCpuPct: pct(cpu.csms, last.csms), fleetCpuPct: pct(cpu.fleet, last.fleet),
+        });
+        last = cpu;
+        await sleep(500);
+      }
+    })();
     for (;;) {
       k = await fleet.request<FleetCounts>('counts');
       const ms = Date.now() - listeningAt;
       for (const [q, share] of [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]] as const) if (Number.isNaN(firstAt[q]) && k.booted >= share * n) firstAt[q] = ms;
-      if (ms >= timeline.length * 500) {
-        const u = await csms.child.request<CsmsUsage>('usage');
-        const cpu = { at: Date.now(), csms: cpuMsOf(csms.pid), fleet: cpuMsOf(fleet.proc.pid!) };
-        const pct = (now: number, before: number): number => Math.round((100 * (now - before)) / Math.max(1, cpu.at - lastCpu.at));
-        timeline.push({
-          ms, open: k.open, booted: k.booted, sessions: u.sessions, storeItems: u.storeItems, storeBatches: u.storeBatches,
-          walRestartWaitMs: Math.round(u.walRestartWaitMs), csmsCpuPct: pct(cpu.csms, lastCpu.csms), fleetCpuPct: pct(cpu.fleet, lastCpu.fleet),
-        });
-        lastCpu = cpu;
-      }
       if (k.booted === n || Date.now() > deadline) break;
       await sleep(50);
     }
+    sampling = false;
+    await sampler.catch(() => undefined);
     await sleep(200);
     const peak = peakRssOf(csms.pid);
     const run: StormRun = {
