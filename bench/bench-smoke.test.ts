@@ -132,6 +132,14 @@ test('storm benchmark smoke run: 20 stations all booted again after a CSMS kill 
   assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /listening → 50 \/ 90 \/ 99% booted/);
 }));
 
+test('storm benchmark smoke run with the store on a worker thread (--sqlite-thread worker): none lost', { timeout: 30_000 }, () => withDir(async (dir) => {
+  const r = await runStormBench({ stations: 20, runs: 1, backoffMinMs: 50, backoffRangeMs: 100, sqliteThread: 'worker', outDir: dir, args: ['--smoke'], quiet: true, timeoutMs: 15_000 });
+  assert.equal(r.runs[0]!.lost, 0);
+  assert.equal(r.runs[0]!.errors, 0, r.runs[0]!.firstError);
+  assert.equal(r.options.sqliteThread, 'worker');
+  assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /SQLite, on a worker thread/);
+}));
+
 test('steady benchmark smoke run: 20 stations run the fleet mix with persistence, no CALL fails', { timeout: 30_000 }, () => withDir(async (dir) => {
   const r = await runSteadyBench({ stations: 20, stepMs: 600, rates: [40], runs: 1, profile: false, allocProfile: true, outDir: dir, args: ['--smoke'], quiet: true });
   assert.equal(r.errors, 0, r.steps[0]?.firstError);

@@ -11,7 +11,12 @@ import type { FleetCounts } from './fleet-types.ts';
 import type { CsmsUsage } from './csms-child.ts';
 import { checkFdLimit, csmsFromBundle, csmsProcessLabel, fleetArgs, startCsms, startFleet, tempDataDir, type RunningCsms } from './common.ts';
 
-export interface StormOptions { stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean; outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number }
+export interface StormOptions {
+  stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean;
+  /** store.sqliteThread of the CSMS (default: the CSMS's default, the event loop). */
+  sqliteThread?: 'worker' | 'main';
+  outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number;
+}
 export const defaultStormOptions = { stations: 10_000, runs: 3, backoffMinMs: 500, backoffRangeMs: 1000 };
 
 export interface StormRun {
@@ -47,7 +52,8 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
   const n = o.stations;
   const data = tempDataDir('storm');
   const pre = { precompiled: o.precompiled ?? csmsFromBundle() };
-  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, store: 'sqlite' }, [], pre);
+  const store = { store: 'sqlite' as const, ...(o.sqliteThread ? { sqliteThread: o.sqliteThread } : {}) };
+  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, ...store }, [], pre);
   const port = csms.port;
   const fleet = startFleet();
   try {
@@ -59,7 +65,7 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
     const exited = new Promise((r) => csms!.child.proc.once('exit', r));
     csms.child.proc.kill('SIGKILL');
     await exited;
-    csms = await startCsms({ dataDir: data.dir, port, store: 'sqlite' }, [], pre);
+    csms = await startCsms({ dataDir: data.dir, port, ...store }, [], pre);
     const listeningAt = Date.now();
     const deadline = listeningAt + (o.timeoutMs ?? 60_000);
     let k: FleetCounts = await fleet.request<FleetCounts>('counts');
@@ -133,6 +139,7 @@ export function renderStorm(r: StormResult): string {
       Runs: `${r.runs.length} (min–max in brackets), a fresh SQLite database per run, reused across the restart`,
       'Station back-off': `${r.options.backoffMinMs} ms + random(0, ${r.options.backoffRangeMs}) ms, doubling after a refused attempt (max ${16 * Math.max(1, r.options.backoffMinMs)} ms; a new random part each attempt, OCPP 2.x Part 4 §5.4)`,
       'CSMS process': csmsProcessLabel(r.options.precompiled !== false),
+      'Store': `SQLite, ${r.options.sqliteThread === 'worker' ? 'on a worker thread (`--sqlite-thread worker`)' : 'on the event loop (the default; `--sqlite-thread worker` for a thread of its own)'}`,
     }),
     '',
     mdTable(['stations', 'kill → all booted', 'listening → all booted', 'listening → 50 / 90 / 99% booted', 'restart (kill → listening)', 'lost', 'peak RSS (new CSMS)', 'target'], [[
