@@ -71,7 +71,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
       stations: int('stations', values.stations, defaultStormOptions.stations, 1, 60_000),
       runs: int('runs', values.runs, defaultStormOptions.runs, 1, 5),
       backoffMinMs: minMs!, backoffRangeMs: rangeMs ?? 0, precompiled: !values.tsx, outDir, args: rest,
-      ...(values['sqlite-thread'] ? { sqliteThread: oneOf('sqlite-thread', values['sqlite-thread'], ['main', 'worker'] as const, 'main') } : {}),
+      sqliteThread: oneOf('sqlite-thread', values['sqlite-thread'], ['main', 'worker'] as const, 'main'),
     });
     print(r.written);
     return r.runs.some((x) => x.lost > 0) ? 1 : 0;

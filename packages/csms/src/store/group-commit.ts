@@ -50,8 +50,6 @@ export class GroupCommit<Tx> {
   private queue: Pending<Tx>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  /** startNow() queued a microtask that has not run yet. */
-  private startQueued = false;
   private running: Promise<void> | undefined;
   /** When the last batch loop finished (performance.now()); -Infinity before the first. */
   private lastEnd = Number.NEGATIVE_INFINITY;
@@ -102,7 +100,11 @@ export class GroupCommit<Tx> {
     // under load (a batch ended less than maxDelayMs ago) the next batch starts right after the pending
     // I/O callbacks ran (setImmediate): what arrived meanwhile joins it, and no timer leaves the CPU idle
     const now = performance.now();
-    if (this.queue.length >= this.maxBatch) this.startNow();
+    // A full batch starts at once (its loop takes the queue a microtask later), not after the pending I/O
+    // callbacks: in a reconnect storm one poll phase runs thousands of accepts, upgrades and BootNotifications
+    // (libuv takes up to 48 × 1,024 events per phase), and a setImmediate or timer would hold every commit, and
+    // so every answer, until it ended: seconds with 10,000 stations (issue 7, session 15).
+    if (this.queue.length >= this.maxBatch) this.start();
     else if (urgent || this.maxDelayMs <= 0) this.startSoon();
     else if (now - this.lastEnd < this.maxDelayMs) {
       // under load: gather until minIntervalMs after the last batch started, then commit together
@@ -139,20 +141,6 @@ export class GroupCommit<Tx> {
     this.immediate ??= setImmediate(() => this.start());
   }
 
-  /**
-   * A full batch starts at once (a microtask), not after the pending I/O callbacks: in a reconnect storm one
-   * poll phase runs thousands of accepts, upgrades and BootNotifications (libuv takes up to 48 × 1,024 events
-   * per phase), and a setImmediate or timer would hold every commit, and so every answer, until it ended:
-   * seconds with 10,000 stations (issue 7, session 15).
-   */
-  private startNow(): void {
-    if (this.startQueued) return;
-    this.startQueued = true;
-    queueMicrotask(() => {
-      this.startQueued = false;
-      this.start();
-    });
-  }
 
   private start(): void {
     if (this.timer) clearTimeout(this.timer);
