@@ -10,7 +10,7 @@ import { frames } from './rpc/frames.ts';
 import { runOrder, runRpcBench, type RpcBenchResult } from './rpc/rpc-bench.ts';
 import { runIdleBench } from './csms/idle-bench.ts';
 import { runStormBench } from './csms/storm-bench.ts';
-import { measureAgainUnderSteal, runSteadyBench, type SteadyStep } from './csms/steady-bench.ts';
+import { measureAgainUnderSteal, runSteadyBench, steadyTargetVerdict, type SteadyStep } from './csms/steady-bench.ts';
 import { runCeilingBench } from './csms/ceiling-bench.ts';
 import { runSoakBench, slope } from './csms/soak-bench.ts';
 import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './csms/fleet-frames.ts';
@@ -130,14 +130,19 @@ test('storm benchmark smoke run: 20 stations all booted again after a CSMS kill 
   assert.ok(run.timeline.every((t) => t.booted <= 20 && t.open <= 20));
   assert.ok(readdirSync(dir).includes('storm-latest.md'));
   assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /listening → 50 \/ 90 \/ 99% booted/);
+  // by default the restarted CSMS runs its HTTP side, as npm start does
+  assert.ok(run.httpPort !== undefined && run.httpPort > 0, `http port ${run.httpPort}`);
+  assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /HTTP side: on, as `npm start` runs it/);
 }));
 
-test('storm benchmark smoke run with the store on a worker thread (--sqlite-thread worker): none lost', { timeout: 30_000 }, () => withDir(async (dir) => {
-  const r = await runStormBench({ stations: 20, runs: 1, backoffMinMs: 50, backoffRangeMs: 100, sqliteThread: 'worker', outDir: dir, args: ['--smoke'], quiet: true, timeoutMs: 15_000 });
+test('storm benchmark smoke run with the store on a worker thread (--sqlite-thread worker) and no HTTP side (--rest-api off): none lost', { timeout: 30_000 }, () => withDir(async (dir) => {
+  const r = await runStormBench({ stations: 20, runs: 1, backoffMinMs: 50, backoffRangeMs: 100, sqliteThread: 'worker', restApi: false, outDir: dir, args: ['--smoke'], quiet: true, timeoutMs: 15_000 });
   assert.equal(r.runs[0]!.lost, 0);
   assert.equal(r.runs[0]!.errors, 0, r.runs[0]!.firstError);
   assert.equal(r.options.sqliteThread, 'worker');
+  assert.equal(r.runs[0]!.httpPort, undefined);
   assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /SQLite, on a worker thread/);
+  assert.match(readFileSync(join(dir, 'storm-latest.md'), 'utf8'), /HTTP side: off/);
 }));
 
 test('steady benchmark smoke run: 20 stations run the fleet mix with persistence, no CALL fails', { timeout: 30_000 }, () => withDir(async (dir) => {
@@ -261,6 +266,12 @@ test('bench/run.ts: ceiling and soak print their options; unknown names exit 1',
     assert.notEqual(r.status, 0, bad.join(' '));
     assert.match(r.stderr, /--csms-flags: expected flags like|--nodes: several CSMS processes share one store/, bad.join(' '));
   }
+});
+
+test('steady: the target is 10,000 persisted messages/s, a CALL and its CALLRESULT being two (issue 7)', () => {
+  assert.match(steadyTargetVerdict(5000), /: pass \(10,000 messages\/s\)$/);
+  assert.match(steadyTargetVerdict(4999.4), /: FAIL \(9,999 messages\/s\)$/);
+  assert.match(steadyTargetVerdict(4377), /^Target ≥ 10,000 persisted messages\/s \(CALL and CALLRESULT: 5,000 CALLs\/s\): FAIL \(8,754 messages\/s\)$/);
 });
 
 test('steady: a step that fails while the hypervisor steals over 5% of the CPU is measured again, at most twice, every attempt kept', async () => {

@@ -11,7 +11,7 @@ import { runSteadyBench, defaultSteadyOptions } from './steady-bench.ts';
 const help: Record<string, string> = {
   idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants ${idleVariants.join(',')} (default plain,deflate)] [--nodes K (default 1; 2–8: K CSMS processes as cluster nodes on PostgreSQL 127.0.0.1:5432 and NATS 127.0.0.1:4222, N/K stations each)] [--out DIR]\n`
     + '  tls: wss:// on the security profile 2 listener, stations without credentials; tls-basic: with a Basic password (scrypt on every connect: slow)\n',
-  storm: `usage: npm run bench -- storm [--stations N (default ${defaultStormOptions.stations})] [--runs N (default ${defaultStormOptions.runs})] [--backoff MIN,RANGE ms (default ${defaultStormOptions.backoffMinMs},${defaultStormOptions.backoffRangeMs})] [--sqlite-thread worker|main] [--out DIR]\n`,
+  storm: `usage: npm run bench -- storm [--stations N (default ${defaultStormOptions.stations})] [--runs N (default ${defaultStormOptions.runs})] [--backoff MIN,RANGE ms (default ${defaultStormOptions.backoffMinMs},${defaultStormOptions.backoffRangeMs})] [--sqlite-thread worker|main] [--rest-api on|off (default on: the restarted CSMS runs its REST API as npm start does)] [--out DIR]\n`,
   ceiling: `usage: npm run bench -- ceiling [--stations N (default ${defaultCeilingOptions.stations}, max 10000)] [--warmup MS (default ${defaultCeilingOptions.warmupMs})] [--duration MS (default ${defaultCeilingOptions.durationMs}, max 60000)] [--runs N (default ${defaultCeilingOptions.runs}, max 10)] [--out DIR]\n`
     + '  the fleet mix, every station keeping one CALL outstanding, against the CSMS (validation, SQLite) and a raw ws server; interleaved runs, ratio per run pair\n',
   soak: `usage: npm run bench -- soak [--duration MS (default ${defaultSoakOptions.durationMs}, max 3600000)] [--stations N (default ${defaultSoakOptions.stations})] [--rate CALLs/s offered (default ${defaultSoakOptions.rate})] [--churn N stations closed per second (default ${defaultSoakOptions.churnPerS})] [--sample-ms MS (default ${defaultSoakOptions.sampleMs})] [--runs N (default ${defaultSoakOptions.runs}, max 3)] [--out DIR]\n`
@@ -44,7 +44,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
     options: {
       stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' }, tsx: { type: 'boolean' },
       'step-ms': { type: 'string' }, rates: { type: 'string' }, profile: { type: 'boolean' }, 'alloc-profile': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      store: { type: 'string' }, 'sqlite-thread': { type: 'string' }, 'batch-interval-ms': { type: 'string' }, 'checkpoint-ms': { type: 'string' }, 'wal-restart-pages': { type: 'string' }, 'wal-flush-ahead': { type: 'string' }, 'touch-interval-ms': { type: 'string' }, 'pg-write-lanes': { type: 'string' }, 'prefill-mb': { type: 'string' }, 'sqlite-cache-mb': { type: 'string' }, 'csms-flags': { type: 'string' },
+      store: { type: 'string' }, 'sqlite-thread': { type: 'string' }, 'batch-interval-ms': { type: 'string' }, 'checkpoint-ms': { type: 'string' }, 'wal-restart-pages': { type: 'string' }, 'wal-flush-ahead': { type: 'string' }, 'touch-interval-ms': { type: 'string' }, 'pg-write-lanes': { type: 'string' }, 'prefill-mb': { type: 'string' }, 'sqlite-cache-mb': { type: 'string' }, 'csms-flags': { type: 'string' }, 'rest-api': { type: 'string' },
       nodes: { type: 'string' }, warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' },
     },
     strict: true,
@@ -72,6 +72,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
       runs: int('runs', values.runs, defaultStormOptions.runs, 1, 5),
       backoffMinMs: minMs!, backoffRangeMs: rangeMs ?? 0, precompiled: !values.tsx, outDir, args: rest,
       sqliteThread: oneOf('sqlite-thread', values['sqlite-thread'], ['main', 'worker'] as const, 'main'),
+      restApi: oneOf('rest-api', values['rest-api'], ['on', 'off'] as const, 'on') === 'on',
     });
     print(r.written);
     return r.runs.some((x) => x.lost > 0) ? 1 : 0;

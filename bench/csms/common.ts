@@ -18,7 +18,7 @@ export const rawCsmsScript = join(here, 'raw-csms-child.ts');
 /** 127.0.0.1…127.0.0.9: each source address has its own ~28 000 ephemeral ports towards one listener. */
 export const loopbackSources = Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`);
 
-export interface RunningCsms { child: BenchChild; port: number; pid: number }
+export interface RunningCsms { child: BenchChild; port: number; pid: number; /** The HTTP side's port, when it runs (restApi). */ httpPort?: number }
 
 /**
  * How the benchmarks run the CSMS child: from the esbuild bundle, as `npm start` runs the CSMS
@@ -36,8 +36,8 @@ export function csmsProcessLabel(bundle = csmsFromBundle()): string {
 /** `precompiled` (default: csmsFromBundle()): run the CSMS child from an esbuild bundle instead of through tsx. */
 export async function startCsms(cfg: CsmsChildConfig, execArgv: string[] = [], o: { precompiled?: boolean } = {}): Promise<RunningCsms> {
   const child = forkChild((o.precompiled ?? csmsFromBundle()) ? await precompiled(csmsScript) : csmsScript, execArgv);
-  const { port, pid } = await child.request<{ port: number; pid: number }>('start', cfg, 60_000);
-  return { child, port, pid };
+  const { port, pid, httpPort } = await child.request<{ port: number; pid: number; httpPort?: number }>('start', cfg, 60_000);
+  return { child, port, pid, ...(httpPort !== undefined ? { httpPort } : {}) };
 }
 
 export function startFleet(): BenchChild {

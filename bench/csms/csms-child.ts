@@ -34,6 +34,8 @@ export interface CsmsChildConfig {
   postgresUrl?: string;
   /** SQLite on its own thread (the CSMS default) or on the event loop. */
   sqliteThread?: 'worker' | 'main';
+  /** Run the HTTP side as `npm start` does (REST API and dashboard files, on an ephemeral 127.0.0.1 port); default off. */
+  restApi?: boolean;
   /** store.batchIntervalMs of the CSMS (group-commit gathering under load). */
   batchIntervalMs?: number;
   /** store.sqliteCheckpointMs of the CSMS (the checkpoint thread's interval). */
@@ -153,7 +155,7 @@ function takeLoopDelay(): { loopDelayP99Ms: number; loopDelayMaxMs: number } {
 
 
 serveOps({
-  async start(c: CsmsChildConfig): Promise<{ port: number; pid: number }> {
+  async start(c: CsmsChildConfig): Promise<{ port: number; pid: number; httpPort?: number }> {
     if (c.stallSplit) stalls ??= stallMonitor();
     const config = loadConfig({
       overrides: {
@@ -166,7 +168,7 @@ serveOps({
           touchIntervalMs: c.touchIntervalMs, sqliteCacheMb: c.sqliteCacheMb, postgresWriteLanes: c.postgresWriteLanes,
         },
         log: { level: 'silent' },
-        http: { host: '127.0.0.1', port: -1 },
+        http: { host: '127.0.0.1', port: c.restApi ? 0 : -1 },
         ocpp: { host: '127.0.0.1', port: c.tls ? -1 : c.port },
         ...(c.tls ? { tls: { port: c.port, mtlsPort: -1, certFile: c.tls.certFile, keyFile: c.tls.keyFile } } : {}),
         boot: { fetchInventory: false },
@@ -178,7 +180,7 @@ serveOps({
     });
     csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks() });
     const ports = await csms.start();
-    return { port: (c.tls ? ports.tls : ports.ocpp)!, pid: process.pid };
+    return { port: (c.tls ? ports.tls : ports.ocpp)!, pid: process.pid, ...(ports.http !== undefined ? { httpPort: ports.http } : {}) };
   },
   usage(args?: { gc?: boolean }): CsmsUsage {
     if (args?.gc && globalThis.gc) { globalThis.gc(); globalThis.gc(); }

@@ -15,6 +15,11 @@ export interface StormOptions {
   stations: number; runs: number; backoffMinMs: number; backoffRangeMs: number; /** CSMS from an esbuild bundle (default) or through tsx. */ precompiled?: boolean;
   /** store.sqliteThread of the CSMS (default: the CSMS's default, the event loop). */
   sqliteThread?: 'worker' | 'main';
+  /**
+   * The CSMS's HTTP side (REST API, dashboard files) on, as `npm start` runs it (default), or off as before
+   * session 16: the restarted process then builds no Fastify app.
+   */
+  restApi?: boolean;
   outDir: string; args: string[]; quiet?: boolean; timeoutMs?: number;
 }
 export const defaultStormOptions = { stations: 10_000, runs: 3, backoffMinMs: 500, backoffRangeMs: 1000 };
@@ -30,6 +35,8 @@ export interface StormRun {
   fromListenMs: number;
   lost: number;
   connectFailures: number;
+  /** The restarted CSMS ran its HTTP side (REST API, dashboard files): it listened on this port. */
+  httpPort?: number;
   peakRssMB: number;
   /** New CSMS listening → this share of the stations booted again (ms): whether the tail is the CSMS's rate or a few stations' back-off. */
   bootedAtMs: { p50: number; p90: number; p99: number };
@@ -52,7 +59,7 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
   const n = o.stations;
   const data = tempDataDir('storm');
   const pre = { precompiled: o.precompiled ?? csmsFromBundle() };
-  const store = { store: 'sqlite' as const, ...(o.sqliteThread ? { sqliteThread: o.sqliteThread } : {}) };
+  const store = { store: 'sqlite' as const, ...(o.sqliteThread ? { sqliteThread: o.sqliteThread } : {}), restApi: o.restApi !== false };
   let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, ...store }, [], pre);
   const port = csms.port;
   const fleet = startFleet();
@@ -103,6 +110,7 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
       stations: n, initialConnectMs: c.ms, restartMs: listeningAt - killedAt,
       fromKillMs: k.booted === n ? k.lastBootAt - killedAt : NaN, fromListenMs: k.booted === n ? k.lastBootAt - listeningAt : NaN,
       lost: n - k.booted, connectFailures: k.connectFailures, peakRssMB: peak / 1048576, bootedAtMs: firstAt, timeline, errors: k.errors, firstError: k.firstError,
+      ...(csms.httpPort !== undefined ? { httpPort: csms.httpPort } : {}),
     };
     log(`storm ${tag}: ${n} stations, restart ${run.restartMs} ms, all booted ${fmt(run.fromKillMs)} ms after the kill (${fmt(run.fromListenMs)} ms after listening), lost ${run.lost}, ${run.connectFailures} refused attempts, 50/90/99% booted ${fmt(firstAt.p50)}/${fmt(firstAt.p90)}/${fmt(firstAt.p99)} ms after listening, peak RSS ${run.peakRssMB.toFixed(0)} MB${run.errors ? `, ERRORS ${run.errors}: ${run.firstError}` : ''}`);
     return run;
@@ -122,7 +130,7 @@ export async function runStormBench(o: StormOptions): Promise<StormResult> {
   for (let i = 1; i <= o.runs; i++) runs.push(await once(o, `S${i}-`, log));
   const { outDir: _o, args: _a, quiet: _q, ...options } = o;
   const result: StormResult = {
-    benchmark: 'storm', meta, options, runs,
+    benchmark: 'storm', meta, options: { ...options, restApi: o.restApi !== false }, runs,
     fromKillMs: spread(runs.map((r) => r.fromKillMs)), fromListenMs: spread(runs.map((r) => r.fromListenMs)),
     peakRssMB: spread(runs.map((r) => r.peakRssMB)), lost: runs.reduce((a, r) => a + r.lost, 0),
   };
@@ -139,6 +147,7 @@ export function renderStorm(r: StormResult): string {
       Runs: `${r.runs.length} (min–max in brackets), a fresh SQLite database per run, reused across the restart`,
       'Station back-off': `${r.options.backoffMinMs} ms + random(0, ${r.options.backoffRangeMs}) ms, doubling after a refused attempt (max ${16 * Math.max(1, r.options.backoffMinMs)} ms; a new random part each attempt, OCPP 2.x Part 4 §5.4)`,
       'CSMS process': csmsProcessLabel(r.options.precompiled !== false),
+      'HTTP side': r.options.restApi === false ? 'off (`--rest-api off`: no REST API and no dashboard files; before session 16 every storm ran so)' : 'on, as `npm start` runs it (REST API and dashboard files on an ephemeral 127.0.0.1 port; `--rest-api off` to leave it out)',
       'Store': `SQLite, ${r.options.sqliteThread === 'worker' ? 'on a worker thread (`--sqlite-thread worker`)' : 'on the event loop (the default; `--sqlite-thread worker` for a thread of its own)'}`,
     }),
     '',
