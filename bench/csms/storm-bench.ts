@@ -55,12 +55,12 @@ export interface StormResult {
   runs: StormRun[]; fromKillMs: Spread; fromListenMs: Spread; peakRssMB: Spread; lost: number; written?: Written;
 }
 
-async function once(o: StormOptions, tag: string, log: (s: string) => void): Promise<StormRun> {
+async function once(o: StormOptions & { restApi: boolean }, tag: string, log: (s: string) => void): Promise<StormRun> {
   const n = o.stations;
   const data = tempDataDir('storm');
   const pre = { precompiled: o.precompiled ?? csmsFromBundle() };
-  const store = { store: 'sqlite' as const, ...(o.sqliteThread ? { sqliteThread: o.sqliteThread } : {}), restApi: o.restApi !== false };
-  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, ...store }, [], pre);
+  const cfg = { store: 'sqlite' as const, ...(o.sqliteThread ? { sqliteThread: o.sqliteThread } : {}), restApi: o.restApi };
+  let csms: RunningCsms | undefined = await startCsms({ dataDir: data.dir, port: 0, ...cfg }, [], pre);
   const port = csms.port;
   const fleet = startFleet();
   try {
@@ -72,7 +72,7 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
     const exited = new Promise((r) => csms!.child.proc.once('exit', r));
     csms.child.proc.kill('SIGKILL');
     await exited;
-    csms = await startCsms({ dataDir: data.dir, port, ...store }, [], pre);
+    csms = await startCsms({ dataDir: data.dir, port, ...cfg }, [], pre);
     const listeningAt = Date.now();
     const deadline = listeningAt + (o.timeoutMs ?? 60_000);
     let k: FleetCounts = await fleet.request<FleetCounts>('counts');
@@ -122,7 +122,8 @@ async function once(o: StormOptions, tag: string, log: (s: string) => void): Pro
   }
 }
 
-export async function runStormBench(o: StormOptions): Promise<StormResult> {
+export async function runStormBench(opts: StormOptions): Promise<StormResult> {
+  const o = { ...opts, restApi: opts.restApi !== false };
   checkFdLimit(o.stations);
   const meta = runMeta(['storm', ...o.args]);
   const log = (s: string): void => { if (!o.quiet) console.error(s); };
@@ -130,7 +131,7 @@ export async function runStormBench(o: StormOptions): Promise<StormResult> {
   for (let i = 1; i <= o.runs; i++) runs.push(await once(o, `S${i}-`, log));
   const { outDir: _o, args: _a, quiet: _q, ...options } = o;
   const result: StormResult = {
-    benchmark: 'storm', meta, options: { ...options, restApi: o.restApi !== false }, runs,
+    benchmark: 'storm', meta, options, runs,
     fromKillMs: spread(runs.map((r) => r.fromKillMs)), fromListenMs: spread(runs.map((r) => r.fromListenMs)),
     peakRssMB: spread(runs.map((r) => r.peakRssMB)), lost: runs.reduce((a, r) => a + r.lost, 0),
   };

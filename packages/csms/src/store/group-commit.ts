@@ -141,7 +141,6 @@ export class GroupCommit<Tx> {
     this.immediate ??= setImmediate(() => this.start());
   }
 
-
   private start(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
