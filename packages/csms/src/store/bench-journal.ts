@@ -12,6 +12,8 @@
 // mode `prune`: journal retention (Store.pruneJournal): `count` journal rows (default 200,000, ≈ 800 bytes each) of
 // 2,000 stations, then 10 prunes each of 250, 500, 1,000 and 4,000 of the oldest: time per batch and per row.
 // Env SCATTER=1 (mix, wal): a batch's CALLs come from stations far apart in key order (see oneCall).
+// Env STATIONS=N (default 2,000): the fleet's size; WARM=N: CALLs before the measured ones (default 30,000 in `wal`,
+// min(2,000, count) otherwise); CACHE_MB=N: the SQLite page cache (store.sqliteCacheMb, default 32).
 // Runs SQLite (temp file, WAL, synchronous=NORMAL) and PostgreSQL (127.0.0.1:5432/test, throwaway schema).
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -27,7 +29,7 @@ const mode = /^\d/.test(args[0] ?? '') ? 'journal' : (args.shift() ?? 'mix');
 const count = Number(args[0] ?? (mode === 'journal' ? 50_000 : mode === 'wal' ? 1000 : mode === 'prune' ? 200_000 : 20_000));
 const concurrency = Number(args[1] ?? 1000);
 const which = args[2] ?? 'both';
-const STATIONS = 2000;
+const STATIONS = Number(process.env.STATIONS ?? 2000);
 const SCATTER = process.env.SCATTER === '1';
 const frame = JSON.stringify([2, 'msg', 'MeterValues', { evseId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: 1234.5 }] }] }]);
 
@@ -99,7 +101,7 @@ async function runMix(name: string, s: Store, afterWarmUp?: () => void): Promise
     void s.appendJournal([{ stationId, direction: 'out', messageType: 3, messageId: msgId, action, payload: `[3,"${msgId}",{}]`, at: new Date() }]);
   };
   // warm-up (JIT, statement caches), not measured
-  const warm = mode === 'wal' ? Number(process.env.WARM ?? 30_000) : Math.min(2000, count);
+  const warm = process.env.WARM !== undefined ? Number(process.env.WARM) : mode === 'wal' ? 30_000 : Math.min(2000, count);
   const worker = async (n: number) => { while (next < n) await oneCall(next++); };
   await Promise.all(Array.from({ length: concurrency }, () => worker(warm)));
   lat.length = 0;
@@ -204,7 +206,7 @@ if (mode === 'wal') await runWal();
 else if (which !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
   // WAL_RESTART_PAGES=N: store.sqliteWalRestartPages (0: no restart points, the writer checkpoints itself)
-  const sqlite = await createStore({ kind: 'sqlite', path: join(dir, 'bench.db'), ...(process.env.WAL_RESTART_PAGES !== undefined && { walRestartPages: Number(process.env.WAL_RESTART_PAGES) }) });
+  const sqlite = await createStore({ kind: 'sqlite', path: join(dir, 'bench.db'), ...(process.env.WAL_RESTART_PAGES !== undefined && { walRestartPages: Number(process.env.WAL_RESTART_PAGES) }), ...(process.env.CACHE_MB !== undefined && { cacheMb: Number(process.env.CACHE_MB) }) });
   await run('sqlite', sqlite);
   console.log(`sqlite WAL file at the end: ${(statSync(join(dir, 'bench.db-wal'), { throwIfNoEntry: false })?.size ?? 0) >> 10} KB`);
   await sqlite.close();

@@ -96,6 +96,17 @@ const SAMPLES = {
   postgres: "json_agg(json_build_object('measurand', measurand, 'phase', phase, 'location', location, 'context', context, 'unit', unit, 'multiplier', multiplier, 'value', value, 'signedMeterValue', signed::json) ORDER BY id)::text",
 };
 
+// V5 (issue 7, write throughput; SQLite): an answer journaled right after its own CALL is stored with the CALL's
+// row id in call_id and left out of the station index, which becomes partial (sql-journal-pairs.ts). The index
+// is rebuilt (its rows are the same: every existing row has call_id NULL). PostgreSQL gets the column only.
+const V5_SQLITE = `
+ALTER TABLE journal ADD COLUMN call_id INTEGER;
+DROP INDEX journal_station;
+CREATE INDEX journal_station ON journal (station_id, id) WHERE call_id IS NULL;
+CREATE INDEX journal_call ON journal (call_id) WHERE call_id IS NOT NULL;
+`;
+const V5_POSTGRES = 'ALTER TABLE journal ADD COLUMN call_id BIGINT;';
+
 /** A migration is one template for both dialects, or one per dialect. */
 export type MigrationSql = string | Record<Dialect, string>;
 
@@ -104,6 +115,7 @@ export const migrations: { version: number; sql: MigrationSql }[] = [
   { version: 2, sql: V2 },
   { version: 3, sql: { sqlite: V3_EVENTS + V3_SQLITE_METER, postgres: V3_EVENTS } },
   { version: 4, sql: { sqlite: V4_READINGS.replace('$SAMPLES', SAMPLES.sqlite), postgres: V4_READINGS.replace('$SAMPLES', SAMPLES.postgres) } },
+  { version: 5, sql: { sqlite: V5_SQLITE, postgres: V5_POSTGRES } },
 ];
 
 /** Text columns that are compared/sorted use byte order ("C") in PostgreSQL, like SQLite's BINARY. */

@@ -5,12 +5,14 @@ import { checkJournal } from './common.ts';
 import { compact, int, iso, limitOf } from './logic.ts';
 import { StoreError, type Store } from './store.ts';
 import { insertMany } from './sql-writes.ts';
+import { insertJournalRows, listJournalRows, type JournalRow } from './sql-journal-pairs.ts';
 import { opt, where } from './sql-query.ts';
 import type { SqlConn } from './sql-store.ts';
 
 type Methods = Pick<Store, 'appendJournal' | 'listJournal' | 'pruneJournal'>;
 
 export interface JournalParts {
+  kind: 'sqlite' | 'postgres';
   read: SqlConn;
   lanes: GroupCommit<SqlConn>[];
   /** The lane of a station's writes. */
@@ -20,12 +22,14 @@ export interface JournalParts {
   isClosed: () => boolean;
 }
 
-export function journalMethods({ read, lanes, laneIndex, write, isClosed }: JournalParts): Methods {
+export function journalMethods({ kind, read, lanes, laneIndex, write, isClosed }: JournalParts): Methods {
   // Journal frames are lazy writes: nothing waits for them, so under load they ride along in the batches other
   // writes start instead of paying a commit of their own. Batches commit in queue order, so a CALL's journal
   // row is still durable no later than the handler's write that follows it.
-  const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) =>
-    insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
+  // SQLite stores an answer beside its CALL (sql-journal-pairs.ts); PostgreSQL indexes every row.
+  const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) => kind === 'sqlite'
+    ? insertJournalRows(db, rows as JournalRow[])
+    : insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
 
   return {
     appendJournal: async (entries) => {
@@ -45,14 +49,20 @@ export function journalMethods({ read, lanes, laneIndex, write, isClosed }: Jour
     },
 
     listJournal: async (stationId, f) => {
-      const conds: [string, ...unknown[]][] = [['station_id = ?', stationId]];
-      if (f.beforeId !== undefined) conds.push(['id < ?', int(f.beforeId, 'beforeId')]);
+      const beforeId = f.beforeId !== undefined ? int(f.beforeId, 'beforeId') : undefined;
+      const conds: [string, ...unknown[]][] = [];
       if (f.action) conds.push(['action = ?', f.action]);
       if (f.direction) conds.push(['direction = ?', f.direction]);
       if (f.since !== undefined) conds.push(['at >= ?', iso(f.since, 'since')]);
       if (f.until !== undefined) conds.push(['at <= ?', iso(f.until, 'until')]);
-      const w = where(conds);
-      return (await read.all(`SELECT * FROM journal${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limitOf(f.limit)])).map((r) => compact({
+      const limit = limitOf(f.limit);
+      let rows: Record<string, unknown>[];
+      if (kind === 'sqlite') rows = await listJournalRows(read, { stationId, ...(beforeId !== undefined && { beforeId }), conds, limit });
+      else {
+        const w = where([['station_id = ?', stationId], ...(beforeId !== undefined ? [['id < ?', beforeId] as [string, number]] : []), ...conds]);
+        rows = await read.all(`SELECT * FROM journal${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limit]);
+      }
+      return rows.map((r) => compact({
         id: Number(r.id), stationId, direction: r.direction as 'in' | 'out', messageType: Number(r.message_type), messageId: r.message_id as string,
         action: opt<string>(r.action), payload: r.payload as string, at: r.at as string,
       }));

@@ -124,8 +124,10 @@ export function createSqlStore({ kind, read, lanes, release, moreStats, folds = 
     deleteStation: (id) => writeAt(id)(async (db) => {
       await mustStation(db, id);
       folds.deleteStation(id);
+      // SQLite: the answers stored beside their CALL first (they are not in the station index: sql-journal-pairs.ts)
+      if (kind === 'sqlite') await db.run('DELETE FROM journal WHERE call_id IN (SELECT id FROM journal WHERE station_id = ? AND call_id IS NULL)', [id]);
       for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_readings', 'remote_starts', 'transaction_limits', 'stations']) {
-        await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?`, [id]);
+        await db.run(`DELETE FROM ${t} WHERE ${t === 'stations' ? 'id' : 'station_id'} = ?${t === 'journal' && kind === 'sqlite' ? ' AND call_id IS NULL' : ''}`, [id]);
       }
     }),
     setStationPasswordHash: async (id, hash) => {
@@ -252,7 +254,7 @@ export function createSqlStore({ kind, read, lanes, release, moreStats, folds = 
       }));
     },
 
-    ...journalMethods({ read, lanes, laneIndex, write, isClosed: () => closed }),
+    ...journalMethods({ kind, read, lanes, laneIndex, write, isClosed: () => closed }),
     ...retentionMethods({ read, write, writeAt }),
 
     upsertIdToken: async (t) => {

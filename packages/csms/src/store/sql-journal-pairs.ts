@@ -1,0 +1,120 @@
+// The SQLite journal's answers stored beside their CALL (issue 7, write throughput; schema V5).
+//
+// A station's journal was one entry per frame in the (station_id, id) index. The index leaf of a station is
+// a random page for each frame, and a CALL and its answer land in different commits (the answer is journaled
+// after it went out), so every CALL wrote that station's leaf twice: 2.2 of the 9 WAL frames per CALL of the
+// fleet mix (bench-journal.ts wal), ≈ 10% of the CSMS's CPU per CALL in the steady benchmark.
+//
+// Now an answer (CALLRESULT, CALLERROR, CALLRESULTERROR) that directly follows its own CALL among the station's
+// journal rows is stored with `call_id` = that CALL's row id and is not in the station index (a partial index
+// of the rows without call_id); `journal_call` (call_id) finds it, an index whose keys grow with time, so its
+// writes share the rightmost leaf. Any other row (CALLs, SENDs, answers with another frame of the station in
+// between, answers to unknown CALLs) is indexed as before.
+//
+// Why listing stays exact: an unindexed answer has no other row of its station between its CALL and itself.
+// So a station's rows with ids from one indexed row up to its next indexed row are that row and at most its
+// answer: a page read newest first, indexed rows in chunks plus the answers of the chunk's CALLs, sees every
+// row of the id range a chunk covers, and sorts them by id. PostgreSQL and the memory store index every row.
+// Retention deletes by id: where one of its batches ends between a CALL and its answer, that answer is listed no
+// more, and the next batch deletes it.
+import type { SqlConn } from './sql-store.ts';
+
+/** Journal columns in insert order; `call_id` last. */
+const JOURNAL_COLUMNS = 'station_id, direction, message_type, message_id, action, payload, at';
+const INSERT_HEAD = `INSERT INTO journal (${JOURNAL_COLUMNS}, call_id) VALUES `;
+const ROW = '(?,?,?,?,?,?,?,?)';
+/** The station's newest indexed row, and whether an answer is already stored beside it. */
+const NEWEST_INDEXED = `SELECT id, direction, message_type, message_id, EXISTS (SELECT 1 FROM journal a WHERE a.call_id = j.id) AS answered
+  FROM journal j WHERE station_id = ? AND call_id IS NULL ORDER BY id DESC LIMIT 1`;
+
+/** A journal row as the store binds it: station, direction, message type, message id, action, payload, at. */
+export type JournalRow = [string, 'in' | 'out', number, string, string | null, string, string];
+
+const isAnswer = (type: number): boolean => type === 3 || type === 4 || type === 5;
+/** `call` is a CALL that `answer` answers (same message id, other direction). */
+const answers = (answer: JournalRow, call: { direction: unknown; type: unknown; messageId: unknown }): boolean =>
+  Number(call.type) === 2 && call.messageId === answer[3] && call.direction !== answer[1];
+
+/**
+ * Inserts journal rows in order, each answer that directly follows its CALL with that CALL's id as call_id.
+ * Rows go in multi-row statements; a statement ends before an answer whose CALL is in it (that id is known
+ * only once the statement ran: SQLite gives a multi-row INSERT's rows consecutive ids).
+ */
+export async function insertJournalRows(db: SqlConn, rows: readonly JournalRow[]): Promise<void> {
+  const ids = new Array<number>(rows.length);
+  /** Index in `rows` of the station's latest row so far in this op. */
+  const latest = new Map<string, number>();
+  let start = 0;
+  const params: unknown[] = [];
+  const flush = async (end: number): Promise<void> => {
+    if (end === start) return;
+    for (let n = end - start; n > 0;) {
+      const m = Math.min(n, 64);
+      await db.run(INSERT_HEAD + Array(m).fill(ROW).join(','), params.splice(0, m * 8));
+      n -= m;
+    }
+    const last = Number((await db.all('SELECT last_insert_rowid() AS id'))[0]!.id);
+    for (let k = start; k < end; k++) ids[k] = last - (end - 1 - k);
+    start = end;
+  };
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let callId: number | null = null;
+    if (isAnswer(r[2])) {
+      const prev = latest.get(r[0]);
+      if (prev !== undefined) {
+        const p = rows[prev]!;
+        if (answers(r, { direction: p[1], type: p[2], messageId: p[3] })) {
+          if (prev >= start) await flush(i);
+          callId = ids[prev]!;
+        }
+      } else {
+        const n = (await db.all(NEWEST_INDEXED, [r[0]]))[0];
+        if (n && !Number(n.answered) && answers(r, { direction: n.direction, type: n.message_type, messageId: n.message_id })) callId = Number(n.id);
+      }
+    }
+    latest.set(r[0], i);
+    params.push(...r, callId);
+  }
+  await flush(rows.length);
+}
+
+export interface JournalQuery {
+  stationId: string;
+  beforeId?: number;
+  /** Extra conditions on a row (action, direction, time), with their parameters. */
+  conds: [string, ...unknown[]][];
+  limit: number;
+}
+
+/**
+ * A station's journal newest first: the indexed rows in chunks (an index-only read of ids), then in each chunk's
+ * id range the rows that pass the filters: its indexed rows and the answers stored beside its CALLs.
+ */
+export async function listJournalRows(read: SqlConn, q: JournalQuery): Promise<Record<string, unknown>[]> {
+  const chunk = Math.min(Math.max(q.limit, 64), 1000);
+  const filter = q.conds.map((c) => ` AND ${c[0]}`).join('');
+  const fparams = q.conds.flatMap((c) => c.slice(1));
+  const below = q.beforeId !== undefined ? ' AND id < ?' : '';
+  const bparams = q.beforeId !== undefined ? [q.beforeId] : [];
+  const out: Record<string, unknown>[] = [];
+  let upper = q.beforeId;
+  for (;;) {
+    const anchors = (await read.all(`SELECT id FROM journal WHERE station_id = ? AND call_id IS NULL${upper !== undefined ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
+      [q.stationId, ...(upper !== undefined ? [upper] : []), chunk])).map((r) => Number(r.id));
+    if (!anchors.length) return out;
+    const lo = anchors.at(-1)!;
+    const ph = anchors.map(() => '?').join(',');
+    const rows = [
+      ...(await read.all(`SELECT * FROM journal WHERE station_id = ? AND call_id IS NULL AND id >= ?${upper !== undefined ? ' AND id < ?' : ''}${filter}`,
+        [q.stationId, lo, ...(upper !== undefined ? [upper] : []), ...fparams])),
+      ...(await read.all(`SELECT * FROM journal WHERE call_id IN (${ph})${below}${filter}`, [...anchors, ...bparams, ...fparams])),
+    ].sort((a, b) => Number(b.id) - Number(a.id));
+    for (const r of rows) {
+      out.push(r);
+      if (out.length >= q.limit) return out;
+    }
+    if (anchors.length < chunk) return out;
+    upper = lo;
+  }
+}
