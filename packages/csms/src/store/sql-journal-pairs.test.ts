@@ -152,7 +152,7 @@ test('journal answers beside their CALL (SQLite): deleting a station deletes the
   assert.deepEqual(await s.listJournal('B', { limit: 10_000 }), before);
 });
 
-test('migration 5 keeps a version 4 journal listable and pairs the answers journaled after it', async (t) => {
+test('migration 5 keeps a version 4 journal listable; answers to CALLs of an earlier process are indexed, later ones paired', async (t) => {
   const path = join(tempDir(t), 'v4.db');
   const db = new Database(path);
   db.exec(SCHEMA_VERSION_DDL);
@@ -167,13 +167,42 @@ test('migration 5 keeps a version 4 journal listable and pairs the answers journ
   db.close();
   const s = await createSqliteStore({ path });
   t.after(() => s.close());
-  // c2's answer comes after the upgrade: it answers the newest row of the station, stored before the upgrade
-  await s.appendJournal([{ stationId: 'OLD', direction: 'out', messageType: 3, messageId: 'c2', action: 'Heartbeat', payload: '[3,"c2",{}]', at: new Date('2025-01-01T00:00:03.000Z') }]);
+  const frame = (direction: 'in' | 'out', messageType: number, id: string, sec: number): JournalInput =>
+    ({ stationId: 'OLD', direction, messageType, messageId: id, action: 'Heartbeat', payload: `[${messageType},"${id}"]`, at: new Date(Date.UTC(2025, 0, 1, 0, 0, sec)) });
+  await s.appendJournal([frame('out', 3, 'c2', 3)]); // answers a CALL this process did not journal: indexed
   await s.flush();
-  assert.deepEqual((await s.listJournal('OLD', { limit: 10 })).map((e) => `${e.direction} ${e.messageId}`), ['out c2', 'in c2', 'out c1', 'in c1']);
-  assert.deepEqual((await s.listJournal('OLD', { limit: 2, beforeId: 4 })).map((e) => `${e.direction} ${e.messageId}`), ['in c2', 'out c1']);
+  await s.appendJournal([frame('in', 2, 'c3', 4)]);
+  await s.flush();
+  await s.appendJournal([frame('out', 3, 'c3', 5)]); // answers this process's CALL, in a later batch: beside it
+  await s.flush();
+  assert.deepEqual((await s.listJournal('OLD', { limit: 10 })).map((e) => `${e.direction} ${e.messageId}`), ['out c3', 'in c3', 'out c2', 'in c2', 'out c1', 'in c1']);
+  assert.deepEqual((await s.listJournal('OLD', { limit: 2, beforeId: 6 })).map((e) => `${e.direction} ${e.messageId}`), ['in c3', 'out c2']);
   const check = new Database(path, { readonly: true });
   const rows = check.prepare('SELECT id, call_id FROM journal ORDER BY id').all() as { id: number; call_id: number | null }[];
   check.close();
-  assert.deepEqual(rows.map((r) => r.call_id), [null, null, null, 3]);
+  assert.deepEqual(rows.map((r) => r.call_id), [null, null, null, null, null, 5]);
+});
+
+test('journal answers beside their CALL (SQLite): another connection\'s commit in between leaves the answer indexed', async (t) => {
+  const path = join(tempDir(t), 'two.db');
+  const a = await createSqliteStore({ path });
+  const b = await createSqliteStore({ path });
+  t.after(async () => { await a.close(); await b.close(); });
+  const frame = (stationId: string, direction: 'in' | 'out', messageType: number, id: string, n: number): JournalInput =>
+    ({ stationId, direction, messageType, messageId: id, action: 'Heartbeat', payload: `p${n}`, at: new Date(T0 + n) });
+  await a.appendJournal([frame('S', 'in', 2, 'x', 1)]);
+  await a.flush();
+  await b.appendJournal([frame('S', 'out', 2, 'y', 2)]); // the CSMS on another node sends S a CALL
+  await b.flush();
+  await a.appendJournal([frame('S', 'out', 3, 'x', 3)]); // not right after its CALL any more
+  await a.flush();
+  await a.appendJournal([frame('S', 'in', 2, 'z', 4)]);
+  await a.flush();
+  await a.appendJournal([frame('S', 'out', 3, 'z', 5)]);
+  await a.flush();
+  const db = new Database(path, { readonly: true });
+  const rows = db.prepare('SELECT payload, call_id FROM journal ORDER BY id').all() as { payload: string; call_id: number | null }[];
+  db.close();
+  assert.deepEqual(rows.map((r) => [r.payload, r.call_id]), [['p1', null], ['p2', null], ['p3', null], ['p4', null], ['p5', 4]]);
+  assert.deepEqual((await b.listJournal('S', { limit: 10 })).map((e) => e.payload), ['p5', 'p4', 'p3', 'p2', 'p1']);
 });

@@ -9,7 +9,8 @@
 // journal rows is stored with `call_id` = that CALL's row id and is not in the station index (a partial index
 // of the rows without call_id); `journal_call` (call_id) finds it, an index whose keys grow with time, so its
 // writes share the rightmost leaf. Any other row (CALLs, SENDs, answers with another frame of the station in
-// between, answers to unknown CALLs) is indexed as before.
+// between, answers to unknown CALLs) is indexed as before, and so is an answer whose CALL this store instance
+// does not know to be the station's latest row (JournalTail: no read on the write path).
 //
 // Why listing stays exact: an unindexed answer has no other row of its station between its CALL and itself.
 // So a station's rows with ids from one indexed row up to its next indexed row are that row and at most its
@@ -23,10 +24,6 @@ import type { SqlConn } from './sql-store.ts';
 const JOURNAL_COLUMNS = 'station_id, direction, message_type, message_id, action, payload, at';
 const INSERT_HEAD = `INSERT INTO journal (${JOURNAL_COLUMNS}, call_id) VALUES `;
 const ROW = '(?,?,?,?,?,?,?,?)';
-/** The station's newest indexed row, and whether an answer is already stored beside it. */
-const NEWEST_INDEXED = `SELECT id, direction, message_type, message_id, EXISTS (SELECT 1 FROM journal a WHERE a.call_id = j.id) AS answered
-  FROM journal j WHERE station_id = ? AND call_id IS NULL ORDER BY id DESC LIMIT 1`;
-
 /** A journal row as the store binds it: station, direction, message type, message id, action, payload, at. */
 export type JournalRow = [string, 'in' | 'out', number, string, string | null, string, string];
 
@@ -35,12 +32,60 @@ const isAnswer = (type: number): boolean => type === 3 || type === 4 || type ===
 const answers = (answer: JournalRow, call: { direction: unknown; type: unknown; messageId: unknown }): boolean =>
   Number(call.type) === 2 && call.messageId === answer[3] && call.direction !== answer[1];
 
+/** A CALL answered no more than this long after it was journaled can be stored beside it. */
+const ANSWER_WINDOW_MS = 60_000;
+
+/**
+ * What this store instance wrote last of each station, as far as it is an unanswered CALL: the answer that comes
+ * next can go beside it with no read. Dropped when a batch rolls back, a station is deleted, or another
+ * connection committed to the file (PRAGMA data_version: cluster nodes or tools on the same file); then the
+ * answers to CALLs written before are simply indexed.
+ */
+export class JournalTail {
+  private readonly calls = new Map<string, { id: number; direction: string; messageId: string; at: number }>();
+  private version: unknown;
+  constructor(private readonly now: () => number = Date.now) {}
+
+  clear(): void {
+    this.calls.clear();
+  }
+
+  forget(stationId: string): void {
+    this.calls.delete(stationId);
+  }
+
+  /** Drops what another connection's commit may have made untrue. */
+  async check(db: SqlConn): Promise<void> {
+    const v = (await db.all('PRAGMA data_version'))[0]?.data_version;
+    if (v !== this.version) this.calls.clear();
+    this.version = v;
+  }
+
+  /** The id of the CALL `answer` answers, if that CALL is the station's latest row and recent. */
+  callOf(answer: JournalRow): number | undefined {
+    const c = this.calls.get(answer[0]);
+    if (!c || this.now() - c.at > ANSWER_WINDOW_MS) return undefined;
+    return answers(answer, { direction: c.direction, type: 2, messageId: c.messageId }) ? c.id : undefined;
+  }
+
+  /** After an op: each station's latest row, kept if it is a CALL. */
+  wrote(latest: Map<string, number>, rows: readonly JournalRow[], ids: readonly number[]): void {
+    const at = this.now();
+    for (const [station, i] of latest) {
+      const r = rows[i]!;
+      if (r[2] === 2) this.calls.set(station, { id: ids[i]!, direction: r[1], messageId: r[3], at });
+      else this.calls.delete(station);
+    }
+  }
+}
+
 /**
  * Inserts journal rows in order, each answer that directly follows its CALL with that CALL's id as call_id.
  * Rows go in multi-row statements; a statement ends before an answer whose CALL is in it (that id is known
  * only once the statement ran: SQLite gives a multi-row INSERT's rows consecutive ids).
  */
-export async function insertJournalRows(db: SqlConn, rows: readonly JournalRow[]): Promise<void> {
+export async function insertJournalRows(db: SqlConn, rows: readonly JournalRow[], tail: JournalTail): Promise<void> {
+  await tail.check(db);
   const ids = new Array<number>(rows.length);
   /** Index in `rows` of the station's latest row so far in this op. */
   const latest = new Map<string, number>();
@@ -62,21 +107,17 @@ export async function insertJournalRows(db: SqlConn, rows: readonly JournalRow[]
     let callId: number | null = null;
     if (isAnswer(r[2])) {
       const prev = latest.get(r[0]);
-      if (prev !== undefined) {
-        const p = rows[prev]!;
-        if (answers(r, { direction: p[1], type: p[2], messageId: p[3] })) {
-          if (prev >= start) await flush(i);
-          callId = ids[prev]!;
-        }
-      } else {
-        const n = (await db.all(NEWEST_INDEXED, [r[0]]))[0];
-        if (n && !Number(n.answered) && answers(r, { direction: n.direction, type: n.message_type, messageId: n.message_id })) callId = Number(n.id);
+      if (prev === undefined) callId = tail.callOf(r) ?? null;
+      else if (answers(r, { direction: rows[prev]![1], type: rows[prev]![2], messageId: rows[prev]![3] })) {
+        if (prev >= start) await flush(i);
+        callId = ids[prev]!;
       }
     }
     latest.set(r[0], i);
     params.push(...r, callId);
   }
   await flush(rows.length);
+  tail.wrote(latest, rows, ids);
 }
 
 export interface JournalQuery {

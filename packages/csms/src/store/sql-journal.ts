@@ -5,7 +5,7 @@ import { checkJournal } from './common.ts';
 import { compact, int, iso, limitOf } from './logic.ts';
 import { StoreError, type Store } from './store.ts';
 import { insertMany } from './sql-writes.ts';
-import { insertJournalRows, listJournalRows, type JournalRow } from './sql-journal-pairs.ts';
+import { insertJournalRows, listJournalRows, type JournalRow, type JournalTail } from './sql-journal-pairs.ts';
 import { opt, where } from './sql-query.ts';
 import type { SqlConn } from './sql-store.ts';
 
@@ -13,6 +13,8 @@ type Methods = Pick<Store, 'appendJournal' | 'listJournal' | 'pruneJournal'>;
 
 export interface JournalParts {
   kind: 'sqlite' | 'postgres';
+  /** SQLite: what this store journaled last of each station (an answer beside its CALL needs no read). */
+  tail: JournalTail;
   read: SqlConn;
   lanes: GroupCommit<SqlConn>[];
   /** The lane of a station's writes. */
@@ -22,13 +24,13 @@ export interface JournalParts {
   isClosed: () => boolean;
 }
 
-export function journalMethods({ kind, read, lanes, laneIndex, write, isClosed }: JournalParts): Methods {
+export function journalMethods({ kind, tail, read, lanes, laneIndex, write, isClosed }: JournalParts): Methods {
   // Journal frames are lazy writes: nothing waits for them, so under load they ride along in the batches other
   // writes start instead of paying a commit of their own. Batches commit in queue order, so a CALL's journal
   // row is still durable no later than the handler's write that follows it.
   // SQLite stores an answer beside its CALL (sql-journal-pairs.ts); PostgreSQL indexes every row.
   const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) => kind === 'sqlite'
-    ? insertJournalRows(db, rows as JournalRow[])
+    ? insertJournalRows(db, rows as JournalRow[], tail)
     : insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
 
   return {

@@ -12,6 +12,7 @@ import { opt, where } from './sql-query.ts';
 import { insertMany, touchMany } from './sql-writes.ts';
 import { insertReadings, listSamples, readingsOf } from './sql-meter.ts';
 import { addEnergy, FoldCache, loadFoldText, transactionEventWriter } from './sql-transactions.ts';
+import { JournalTail } from './sql-journal-pairs.ts';
 import type * as R from './records.ts';
 
 /** One connection or transaction: `all` returns rows, `run` the number of changed rows. */
@@ -37,6 +38,8 @@ export interface SqlStoreParts {
    * the adapter must reach it (SQLite clears it after a rolled-back batch); a fresh one otherwise.
    */
   folds?: FoldCache;
+  /** SQLite: the stations' unanswered CALLs this store journaled last (sql-journal-pairs.ts); cleared after a rolled-back batch. */
+  journalTail?: JournalTail;
   /** Adapter counters added to stats() (SQLite: the WAL restart points). */
   moreStats?: () => Partial<R.StoreStats>;
 }
@@ -56,7 +59,7 @@ function stationOf(r: Row): R.StationRecord {
   });
 }
 
-export function createSqlStore({ kind, read, lanes, release, moreStats, folds = new FoldCache() }: SqlStoreParts): Store {
+export function createSqlStore({ kind, read, lanes, release, moreStats, folds = new FoldCache(), journalTail = new JournalTail() }: SqlStoreParts): Store {
   let closed = false;
   const forUpdate = kind === 'postgres' ? ' FOR UPDATE' : '';
   const forShare = kind === 'postgres' ? ' FOR SHARE' : '';
@@ -124,6 +127,7 @@ export function createSqlStore({ kind, read, lanes, release, moreStats, folds = 
     deleteStation: (id) => writeAt(id)(async (db) => {
       await mustStation(db, id);
       folds.deleteStation(id);
+      journalTail.forget(id);
       // SQLite: the answers stored beside their CALL first (they are not in the station index: sql-journal-pairs.ts)
       if (kind === 'sqlite') await db.run('DELETE FROM journal WHERE call_id IN (SELECT id FROM journal WHERE station_id = ? AND call_id IS NULL)', [id]);
       for (const t of ['boots', 'connectors', 'variables', 'events', 'security_events', 'journal', 'local_lists', 'local_list_entries', 'transactions', 'transaction_events', 'meter_readings', 'remote_starts', 'transaction_limits', 'stations']) {
@@ -254,7 +258,7 @@ export function createSqlStore({ kind, read, lanes, release, moreStats, folds = 
       }));
     },
 
-    ...journalMethods({ kind, read, lanes, laneIndex, write, isClosed: () => closed }),
+    ...journalMethods({ kind, tail: journalTail, read, lanes, laneIndex, write, isClosed: () => closed }),
     ...retentionMethods({ read, write, writeAt }),
 
     upsertIdToken: async (t) => {

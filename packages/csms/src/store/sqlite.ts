@@ -10,6 +10,7 @@ import { migrations, render, SCHEMA_VERSION_DDL } from './migrations.ts';
 import { startCheckpointer, writerAutocheckpointPages } from './sqlite-checkpointer.ts';
 import { createSqlStore, type SqlConn } from './sql-store.ts';
 import { FoldCache } from './sql-transactions.ts';
+import { JournalTail } from './sql-journal-pairs.ts';
 import { StoreError, type Store } from './store.ts';
 
 export interface SqliteStoreOptions extends GroupCommitOptions {
@@ -188,14 +189,15 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     }
   };
   const folds = new FoldCache();
-  const batches = sqliteBatches(db, conn, beginWrite, () => folds.clear());
+  const journalTail = new JournalTail();
+  const batches = sqliteBatches(db, conn, beginWrite, () => { folds.clear(); journalTail.clear(); });
   const gc = new GroupCommit<SqlConn>(batches.execute, {
     ...opts,
     mapError: mapSqliteError,
     beforeBatch: checkpointer ? () => (checkpointer.wantsRestart ? checkpointer.restartPoint() : undefined) : undefined,
   });
   const moreStats = () => ({ lockWaits: lock.waits, lockWaitMs: lock.waitedMs, batchRetries: batches.stats.retries, ...(checkpointer && { walRestarts: checkpointer.stats.restarts, walRestartWaitMs: checkpointer.stats.waitedMs }) });
-  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], folds, moreStats, release: async () => {
+  return createSqlStore({ kind: 'sqlite', read: conn, lanes: [gc], folds, journalTail, moreStats, release: async () => {
     await checkpointer?.stop();
     db.close();
     checkpointer?.release(); // after the connection: see flushFile in sqlite-checkpointer.ts
@@ -211,7 +213,7 @@ const GUARDED_BATCHES = 50;
  * journal's copy of every page an op changes, were ≈ 3% of the store's CPU per CALL: issue 7,
  * `SCATTER=1 … bench-journal.ts mix`). When an op throws, the whole transaction is rolled back and the batch
  * runs again with a SAVEPOINT per op (the ops are re-runnable: no promise settles before the commit, and
- * `onRollback` drops in-memory state a rolled-back op may have left, the fold cache); the next
+ * `onRollback` drops in-memory state a rolled-back op may have left, the fold cache and the journal's tail); the next
  * GUARDED_BATCHES batches then take savepoints from the start, so a run of failing writes is not paid twice.
  */
 export function sqliteBatches(db: Database.Database, conn: SqlConn, beginWrite: () => Promise<void>, onRollback?: () => void): { execute: BatchExecutor<SqlConn>; stats: { retries: number } } {
