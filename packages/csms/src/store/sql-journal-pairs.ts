@@ -19,18 +19,18 @@
 // Retention deletes by id: where one of its batches ends between a CALL and its answer, that answer is listed no
 // more, and the next batch deletes it.
 import type { SqlConn } from './sql-store.ts';
+import { insertMany } from './sql-writes.ts';
 
-/** Journal columns in insert order; `call_id` last. */
-const JOURNAL_COLUMNS = 'station_id, direction, message_type, message_id, action, payload, at';
-const INSERT_HEAD = `INSERT INTO journal (${JOURNAL_COLUMNS}, call_id) VALUES `;
-const ROW = '(?,?,?,?,?,?,?,?)';
+/** The journal's columns in the order of a JournalRow (both dialects insert them). */
+export const JOURNAL_COLUMNS = 'station_id, direction, message_type, message_id, action, payload, at';
+const INSERT_PAIRED = `INSERT INTO journal (${JOURNAL_COLUMNS}, call_id)`;
 /** A journal row as the store binds it: station, direction, message type, message id, action, payload, at. */
 export type JournalRow = [string, 'in' | 'out', number, string, string | null, string, string];
 
 const isAnswer = (type: number): boolean => type === 3 || type === 4 || type === 5;
-/** `call` is a CALL that `answer` answers (same message id, other direction). */
-const answers = (answer: JournalRow, call: { direction: unknown; type: unknown; messageId: unknown }): boolean =>
-  Number(call.type) === 2 && call.messageId === answer[3] && call.direction !== answer[1];
+/** A row of this direction, message type and id is a CALL that `answer` answers (same message id, other direction). */
+const answers = (answer: JournalRow, direction: string, type: number, messageId: string): boolean =>
+  type === 2 && messageId === answer[3] && direction !== answer[1];
 
 /** A CALL answered no more than this long after it was journaled can be stored beside it. */
 const ANSWER_WINDOW_MS = 60_000;
@@ -65,7 +65,7 @@ export class JournalTail {
   callOf(answer: JournalRow): number | undefined {
     const c = this.calls.get(answer[0]);
     if (!c || this.now() - c.at > ANSWER_WINDOW_MS) return undefined;
-    return answers(answer, { direction: c.direction, type: 2, messageId: c.messageId }) ? c.id : undefined;
+    return answers(answer, c.direction, 2, c.messageId) ? c.id : undefined;
   }
 
   /** After an op: each station's latest row, kept if it is a CALL. */
@@ -81,26 +81,24 @@ export class JournalTail {
 
 /**
  * Inserts journal rows in order, each answer that directly follows its CALL with that CALL's id as call_id.
- * Rows go in multi-row statements; a statement ends before an answer whose CALL is in it (that id is known
- * only once the statement ran: SQLite gives a multi-row INSERT's rows consecutive ids).
+ * Rows go in multi-row statements (insertMany); the rows pending end before an answer whose CALL is among them
+ * (that id is known only once they are inserted: SQLite gives the rows of an INSERT consecutive ids).
  */
 export async function insertJournalRows(db: SqlConn, rows: readonly JournalRow[], tail: JournalTail): Promise<void> {
   await tail.check(db);
   const ids = new Array<number>(rows.length);
   /** Index in `rows` of the station's latest row so far in this op. */
   const latest = new Map<string, number>();
+  /** Rows from index `start` on, not inserted yet. */
   let start = 0;
-  const params: unknown[] = [];
+  let pending: unknown[][] = [];
   const flush = async (end: number): Promise<void> => {
     if (end === start) return;
-    for (let n = end - start; n > 0;) {
-      const m = Math.min(n, 64);
-      await db.run(INSERT_HEAD + Array(m).fill(ROW).join(','), params.splice(0, m * 8));
-      n -= m;
-    }
+    await insertMany(db, INSERT_PAIRED, 8, pending);
     const last = Number((await db.all('SELECT last_insert_rowid() AS id'))[0]!.id);
     for (let k = start; k < end; k++) ids[k] = last - (end - 1 - k);
     start = end;
+    pending = [];
   };
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -108,13 +106,13 @@ export async function insertJournalRows(db: SqlConn, rows: readonly JournalRow[]
     if (isAnswer(r[2])) {
       const prev = latest.get(r[0]);
       if (prev === undefined) callId = tail.callOf(r) ?? null;
-      else if (answers(r, { direction: rows[prev]![1], type: rows[prev]![2], messageId: rows[prev]![3] })) {
+      else if (answers(r, rows[prev]![1], rows[prev]![2], rows[prev]![3])) {
         if (prev >= start) await flush(i);
         callId = ids[prev]!;
       }
     }
     latest.set(r[0], i);
-    params.push(...r, callId);
+    pending.push([...r, callId]);
   }
   await flush(rows.length);
   tail.wrote(latest, rows, ids);

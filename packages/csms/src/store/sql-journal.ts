@@ -5,7 +5,7 @@ import { checkJournal } from './common.ts';
 import { compact, int, iso, limitOf } from './logic.ts';
 import { StoreError, type Store } from './store.ts';
 import { insertMany } from './sql-writes.ts';
-import { insertJournalRows, listJournalRows, type JournalRow, type JournalTail } from './sql-journal-pairs.ts';
+import { insertJournalRows, JOURNAL_COLUMNS, listJournalRows, type JournalRow, type JournalTail } from './sql-journal-pairs.ts';
 import { opt, where } from './sql-query.ts';
 import type { SqlConn } from './sql-store.ts';
 
@@ -31,7 +31,7 @@ export function journalMethods({ kind, tail, read, lanes, laneIndex, write, isCl
   // SQLite stores an answer beside its CALL (sql-journal-pairs.ts); PostgreSQL indexes every row.
   const journal = lanes.map((gc) => new Coalescer<SqlConn, unknown[]>(gc, (db, rows) => kind === 'sqlite'
     ? insertJournalRows(db, rows as JournalRow[], tail)
-    : insertMany(db, 'INSERT INTO journal (station_id, direction, message_type, message_id, action, payload, at)', 7, rows), true));
+    : insertMany(db, `INSERT INTO journal (${JOURNAL_COLUMNS})`, 7, rows), true));
 
   return {
     appendJournal: async (entries) => {
