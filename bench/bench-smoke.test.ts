@@ -13,6 +13,7 @@ import { runStormBench } from './csms/storm-bench.ts';
 import { measureAgainUnderSteal, runSteadyBench, steadyTargetVerdict, type SteadyStep } from './csms/steady-bench.ts';
 import { runCeilingBench } from './csms/ceiling-bench.ts';
 import { runSoakBench, slope } from './csms/soak-bench.ts';
+import { runInstructionsBench, stretchedTimes } from './csms/instructions-bench.ts';
 import { bootRequest, heartbeat, status, txStarted, txUpdated, txEnded } from './csms/fleet-frames.ts';
 import { prefillSqlite } from './csms/prefill.ts';
 import Database from 'better-sqlite3';
@@ -221,6 +222,27 @@ test('ceiling benchmark smoke run: the saturating fleet mix against the CSMS (SQ
   assert.match(md, /\| CSMS \/ raw ws server \| \d/);
   assert.match(md, /\| CSMS on the in-memory store \/ raw ws server [^|]*\| \d/);
 }));
+
+test('instructions benchmark smoke run: the CSMS under callgrind answers the mix; instructions per CALL by thread, object and function', { timeout: 240_000 }, () => withDir(async (dir) => {
+  const r = await runInstructionsBench({ stations: 3, rate: 4, warmupMs: 3000, durationMs: 4000, runs: 1, store: 'sqlite', outDir: dir, args: ['--smoke'], quiet: true });
+  const run = r.runs[0]!;
+  assert.equal(r.errors, 0);
+  assert.ok(run.calls > 0, `${run.calls} CALLs answered in the window`);
+  // a CALL through ws, validation, handler and SQLite costs hundreds of thousands of instructions, not a few
+  assert.ok(run.perCall.main > 50_000 && run.perCall.main < 1e9, `${run.perCall.main} on the event loop per CALL`);
+  assert.ok(run.perCall.all >= run.perCall.main);
+  assert.ok(run.commitsPerCall > 0, 'the CALLs were committed');
+  assert.ok(run.mainByObject.some(([k, v]) => k.startsWith('SQLite') && v > 0), 'SQLite\'s own code is counted on the event loop');
+  assert.ok(run.mainTop.length > 0);
+  const md = readFileSync(join(dir, 'instructions-latest.md'), 'utf8');
+  assert.match(md, /\| Event loop \(main thread\) \| [\d,]+ K/);
+}));
+
+test('instructions: the store\'s intervals are stretched by the ratio of the reference steady step to the run\'s rates', () => {
+  // 3,000 CALLs/s of 2,000 stations at 4 / 20 / 10,000 ms; 20 CALLs/s (×150) of 200 stations (×15 per station)
+  assert.deepEqual(stretchedTimes(200, 20), { batchIntervalMs: 600, sqliteCheckpointMs: 3000, touchIntervalMs: 150_000 });
+  assert.deepEqual(stretchedTimes(2000, 3000), { batchIntervalMs: 4, sqliteCheckpointMs: 20, touchIntervalMs: 10_000 });
+});
 
 test('soak benchmark smoke run: churn (closes, reconnects, boots) with the fleet mix, memory sampled, no error', { timeout: 40_000 }, () => withDir(async (dir) => {
   const r = await runSoakBench({ stations: 10, durationMs: 2500, sampleMs: 500, rate: 20, churnPerS: 4, runs: 1, outDir: dir, args: ['--smoke'], quiet: true });

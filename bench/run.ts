@@ -16,6 +16,7 @@ benchmarks:
   storm     reconnect storm after a CSMS restart (kill + start on the same port and SQLite file)
   ceiling   saturating fleet mix: CSMS (validation, SQLite) throughput as a ratio of a raw ws server's
   soak      10 minutes of churn (connects, disconnects, transactions): CSMS RSS growth, errors
+  instructions  the CSMS's CPU instructions per CALL under callgrind (repeatable on a noisy host), by thread, object, function
 
 rpc options:
   --stations N      concurrent stations (default ${defaultRpcOptions.stations})

@@ -7,6 +7,7 @@ import { runCeilingBench, defaultCeilingOptions } from './ceiling-bench.ts';
 import { runSoakBench, defaultSoakOptions } from './soak-bench.ts';
 import { runStormBench, defaultStormOptions } from './storm-bench.ts';
 import { runSteadyBench, defaultSteadyOptions } from './steady-bench.ts';
+import { runInstructionsBench, defaultInstructionsOptions } from './instructions-bench.ts';
 
 const help: Record<string, string> = {
   idle: `usage: npm run bench -- idle [--stations N (default ${defaultIdleOptions.stations}, max 60000)] [--runs N (default ${defaultIdleOptions.runs})] [--variants ${idleVariants.join(',')} (default plain,deflate)] [--nodes K (default 1; 2–8: K CSMS processes as cluster nodes on PostgreSQL 127.0.0.1:5432 and NATS 127.0.0.1:4222, N/K stations each)] [--out DIR]\n`
@@ -16,6 +17,8 @@ const help: Record<string, string> = {
     + '  the fleet mix, every station keeping one CALL outstanding, against the CSMS (validation, SQLite) and a raw ws server; interleaved runs, ratio per run pair\n',
   soak: `usage: npm run bench -- soak [--duration MS (default ${defaultSoakOptions.durationMs}, max 3600000)] [--stations N (default ${defaultSoakOptions.stations})] [--rate CALLs/s offered (default ${defaultSoakOptions.rate})] [--churn N stations closed per second (default ${defaultSoakOptions.churnPerS})] [--sample-ms MS (default ${defaultSoakOptions.sampleMs})] [--runs N (default ${defaultSoakOptions.runs}, max 3)] [--out DIR]\n`
     + '  CSMS RSS and heap after GC every sample, growth per minute over the second half, errors; one run by default (10 minutes)\n',
+  instructions: `usage: npm run bench -- instructions [--stations N (default ${defaultInstructionsOptions.stations}, max 2000)] [--rate CALLs/s offered (default ${defaultInstructionsOptions.rate}, max 100)] [--warmup MS (default ${defaultInstructionsOptions.warmupMs})] [--duration MS (default ${defaultInstructionsOptions.durationMs}, max 600000)] [--runs N (default ${defaultInstructionsOptions.runs}, max 5)] [--store sqlite|memory (default sqlite)] [--keep-dumps DIR (keep callgrind's dumps for callgrind_annotate)] [--out DIR]\n`
+    + '  the CSMS under valgrind --tool=callgrind, the steady mix at a low paced rate: instructions per CALL by thread, object file and function (needs valgrind)\n',
   steady: `usage: npm run bench -- steady [--stations N (default ${defaultSteadyOptions.stations})] [--step-ms MS (default ${defaultSteadyOptions.stepMs})] [--rates R1,R2,… offered CALLs/s] [--runs N (default ${defaultSteadyOptions.runs})] [--store sqlite|postgres|memory (default sqlite; postgres: 127.0.0.1:5432/test, throwaway schema; memory: nothing persisted, a diagnosis)] [--sqlite-thread main|worker (default main)] [--batch-interval-ms N (store.batchIntervalMs)] [--checkpoint-ms N (store.sqliteCheckpointMs, 5–10000)] [--wal-restart-pages N (store.sqliteWalRestartPages, 0–1000000; 0: none)] [--wal-flush-ahead on|off (store.sqliteWalFlushAhead, default on)] [--touch-interval-ms N (store.touchIntervalMs, 0–300000)] [--pg-write-lanes N (store.postgresWriteLanes, 1–16)] [--sqlite-cache-mb N (store.sqliteCacheMb, 2–65536)] [--prefill-mb N (SQLite: each pass starts on a database holding N MB of past traffic of the same stations, 0–20000; default 0: empty)] [--nodes K (default 1; 2–4: K CSMS processes as cluster nodes on the one SQLite file or PostgreSQL database and NATS 127.0.0.1:4222, station i on node i mod K)] [--csms-flags='--flag[=v] …' (extra Node/V8 flags of the CSMS process only, e.g. --csms-flags=--max-semi-space-size=64)] [--profile] [--alloc-profile (the CSMS's allocations per CALL and by function, every step)] [--out DIR]\n`,
 };
 
@@ -36,7 +39,7 @@ function print(w: Written | undefined): void {
   console.error(`\nwrote ${w.jsonPath}\nwrote ${w.markdownPath}`);
 }
 
-export const csmsBenchmarks = ['idle', 'storm', 'steady', 'ceiling', 'soak'] as const;
+export const csmsBenchmarks = ['idle', 'storm', 'steady', 'ceiling', 'soak', 'instructions'] as const;
 
 export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -45,7 +48,7 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
       stations: { type: 'string' }, runs: { type: 'string' }, variants: { type: 'string' }, backoff: { type: 'string' }, tsx: { type: 'boolean' },
       'step-ms': { type: 'string' }, rates: { type: 'string' }, profile: { type: 'boolean' }, 'alloc-profile': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       store: { type: 'string' }, 'sqlite-thread': { type: 'string' }, 'batch-interval-ms': { type: 'string' }, 'checkpoint-ms': { type: 'string' }, 'wal-restart-pages': { type: 'string' }, 'wal-flush-ahead': { type: 'string' }, 'touch-interval-ms': { type: 'string' }, 'pg-write-lanes': { type: 'string' }, 'prefill-mb': { type: 'string' }, 'sqlite-cache-mb': { type: 'string' }, 'csms-flags': { type: 'string' }, 'rest-api': { type: 'string' },
-      nodes: { type: 'string' }, warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' },
+      nodes: { type: 'string' }, warmup: { type: 'string' }, duration: { type: 'string' }, rate: { type: 'string' }, churn: { type: 'string' }, 'sample-ms': { type: 'string' }, 'keep-dumps': { type: 'string' },
     },
     strict: true,
   });
@@ -85,6 +88,21 @@ export async function runCsmsBench(name: typeof csmsBenchmarks[number], rest: st
       warmupMs: int('warmup', values.warmup, d.warmupMs, 0, 30_000),
       durationMs: int('duration', values.duration, d.durationMs, 100, 60_000),
       runs: int('runs', values.runs, d.runs, 1, 10), outDir, args: rest,
+    });
+    print(r.written);
+    return r.errors ? 1 : 0;
+  }
+  if (name === 'instructions') {
+    const d = defaultInstructionsOptions;
+    const r = await runInstructionsBench({
+      // Bounds: ≤ 2 000 stations, ≤ 100 CALLs/s, ≤ 10 min per window, ≤ 5 runs (default ≈ 2 × 4 min).
+      stations: int('stations', values.stations, d.stations, 1, 2000),
+      rate: int('rate', values.rate, d.rate, 1, 100),
+      warmupMs: int('warmup', values.warmup, d.warmupMs, 0, 600_000),
+      durationMs: int('duration', values.duration, d.durationMs, 1000, 600_000),
+      runs: int('runs', values.runs, d.runs, 1, 5),
+      store: oneOf('store', values.store, ['sqlite', 'memory'] as const, d.store), outDir, args: rest,
+      ...(values['keep-dumps'] !== undefined && { keepDumps: values['keep-dumps'] }),
     });
     print(r.written);
     return r.errors ? 1 : 0;

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forkChild, type BenchChild } from '../lib/ipc.ts';
+import { forkChild, type BenchChild, type ChildWrapper } from '../lib/ipc.ts';
 import { precompiled } from '../lib/precompile.ts';
 import type { CsmsChildConfig, CsmsUsage, GcByKind } from './csms-child.ts';
 import { noStalls, type StallSplit } from '../lib/stall-split.ts';
@@ -33,10 +33,13 @@ export function csmsProcessLabel(bundle = csmsFromBundle()): string {
   return bundle ? 'esbuild bundle, as `npm start` runs it (scripts/build.ts)' : 'TypeScript through tsx (`--tsx`), compiled at start';
 }
 
-/** `precompiled` (default: csmsFromBundle()): run the CSMS child from an esbuild bundle instead of through tsx. */
-export async function startCsms(cfg: CsmsChildConfig, execArgv: string[] = [], o: { precompiled?: boolean } = {}): Promise<RunningCsms> {
-  const child = forkChild((o.precompiled ?? csmsFromBundle()) ? await precompiled(csmsScript) : csmsScript, execArgv);
-  const { port, pid, httpPort } = await child.request<{ port: number; pid: number; httpPort?: number }>('start', cfg, 60_000);
+/**
+ * `precompiled` (default: csmsFromBundle()): run the CSMS child from an esbuild bundle instead of through tsx.
+ * `wrap`: run its node under another program (valgrind); `startTimeoutMs`: how long it may take to listen (default 60 s).
+ */
+export async function startCsms(cfg: CsmsChildConfig, execArgv: string[] = [], o: { precompiled?: boolean; wrap?: ChildWrapper; startTimeoutMs?: number } = {}): Promise<RunningCsms> {
+  const child = forkChild((o.precompiled ?? csmsFromBundle()) ? await precompiled(csmsScript) : csmsScript, execArgv, o.wrap);
+  const { port, pid, httpPort } = await child.request<{ port: number; pid: number; httpPort?: number }>('start', cfg, o.startTimeoutMs ?? 60_000);
   return { child, port, pid, ...(httpPort !== undefined ? { httpPort } : {}) };
 }
 

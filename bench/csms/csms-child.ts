@@ -59,6 +59,12 @@ export interface CsmsChildConfig {
   cluster?: { nodeId: string; subjectPrefix: string; natsUrl?: string };
   /** Split the event loop's stalls by what the main thread did (steady; a 5 ms timer, so off for the others). */
   stallSplit?: boolean;
+  /**
+   * The store's timings set after the configuration is checked, beyond its bounds (`instructions`: a CSMS
+   * slowed down 50–100× by valgrind gets its batch, checkpoint and last-seen intervals stretched alike, so that
+   * a commit, a checkpoint and a last-seen write cover as many CALLs as at full speed).
+   */
+  stretchedTimes?: { batchIntervalMs: number; sqliteCheckpointMs: number; touchIntervalMs: number };
 }
 
 export interface CsmsUsage {
@@ -178,6 +184,7 @@ serveOps({
         } : {}),
       },
     });
+    if (c.stretchedTimes) Object.assign(config.store, c.stretchedTimes);
     csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks() });
     const ports = await csms.start();
     return { port: (c.tls ? ports.tls : ports.ocpp)!, pid: process.pid, ...(ports.http !== undefined ? { httpPort: ports.http } : {}) };

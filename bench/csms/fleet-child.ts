@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { serveOps } from '../lib/ipc.ts';
 import { loopLateness } from '../lib/loop-lateness.ts';
 import { quantile } from '../lib/stats.ts';
-import { bootRequest, heartbeat, cycleStep, uniform } from './fleet-frames.ts';
+import { bootRequest, heartbeat, cycleStep, random, uniform } from './fleet-frames.ts';
 
 // The fleet's IPC types (connect arguments, counts, marks) live in fleet-types.ts.
 import type { FleetConnectArgs, FleetCounts, SteadyMark } from './fleet-types.ts';
@@ -114,7 +114,7 @@ function onMessage(s: Station, data: WebSocket.RawData): void {
 
 function backoffMs(s: Station): number {
   const b = args!.backoff;
-  return Math.min(b.maxMs, b.minMs * 2 ** Math.min(s.failures, 10)) + Math.random() * b.rangeMs;
+  return Math.min(b.maxMs, b.minMs * 2 ** Math.min(s.failures, 10)) + random() * b.rangeMs;
 }
 
 function clearStation(s: Station): void {
@@ -244,7 +244,7 @@ function churnStart(o: { perS: number }): null {
   churnTimer = setInterval(() => {
     owed += (o.perS * tickMs) / 1000;
     for (let tries = 0; owed >= 1 && tries < 20; tries++) {
-      const s = stations[Math.floor(Math.random() * stations.length)];
+      const s = stations[Math.floor(random() * stations.length)];
       if (!s?.booted || s.ws?.readyState !== WebSocket.OPEN) continue;
       owed--;
       counts.churned++;

@@ -61,7 +61,24 @@ export function txEnded(transactionId: string, seqNo: number, energyWh: number, 
  */
 export const mixRatePerStation = 29 / (25 * 37.5 + 165) + 1 / 300;
 
-export const uniform = (lo: number, hi: number): number => lo + Math.random() * (hi - lo);
+/**
+ * The mix's random numbers: Math.random, or with CHARGEWIRE_BENCH_SEED set a seeded generator (mulberry32),
+ * so that runs of `instructions` offer the same sequence of CALLs.
+ */
+export const random: () => number = (() => {
+  const seed = process.env['CHARGEWIRE_BENCH_SEED'];
+  if (seed === undefined || seed === '') return Math.random;
+  let a = Number(seed) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+})();
+
+export const uniform = (lo: number, hi: number): number => lo + random() * (hi - lo);
 
 /** A station's charging-cycle state (fleet-child.ts keeps one per station). */
 export interface CycleState { identity: string; tx?: { id: string; seqNo: number; left: number; energy: number }; txCount: number }

@@ -37,11 +37,16 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
+/** A program the child's node runs under (valgrind for `instructions`): `execPath args… node …`. */
+export interface ChildWrapper { execPath: string; args: string[] }
+
 /** Fork a TypeScript child with tsx and wait until it is ready to take requests. */
-export function forkChild(script: string, extraExecArgv: string[] = []): BenchChild {
+export function forkChild(script: string, extraExecArgv: string[] = [], wrap?: ChildWrapper): BenchChild {
+  // a precompiled child (.mjs, bench/lib/precompile.ts) starts without tsx
+  const nodeArgs = [...(script.endsWith('.mjs') ? [] : ['--import', 'tsx']), '--expose-gc', ...extraExecArgv];
   const proc = fork(script, [], {
-    // a precompiled child (.mjs, bench/lib/precompile.ts) starts without tsx
-    execArgv: [...(script.endsWith('.mjs') ? [] : ['--import', 'tsx']), '--expose-gc', ...extraExecArgv],
+    // wrapped: `<wrapper> <its args> node <node args> script` (the IPC channel is inherited through the wrapper)
+    ...(wrap ? { execPath: wrap.execPath, execArgv: [...wrap.args, process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });

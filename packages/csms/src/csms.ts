@@ -11,6 +11,7 @@ import type { JournalInput, Store } from './store/store.ts';
 import type { EventBus } from './bus/bus.ts';
 import { createConfiguredBus } from './bus/index.ts';
 import { busWants } from './bus/memory.ts';
+import { isoNow } from './iso-time.ts';
 import { createLogger, stationLogger } from './log.ts';
 import { createMetrics, recordCall, registerStoreMetrics, type CsmsMetrics } from './metrics.ts';
 import { authenticateStation, type AuthContext } from './auth.ts';
@@ -145,8 +146,8 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     // (a bus that can tell nobody listens, the memory bus, saves building the event)
     if (e.messageType !== 2 || !busWants(bus, 'message')) return;
     bus.publish(e.action
-      ? { type: 'message', stationId: e.stationId, direction: e.direction, action: e.action, at: new Date().toISOString() }
-      : { type: 'message', stationId: e.stationId, direction: e.direction, at: new Date().toISOString() });
+      ? { type: 'message', stationId: e.stationId, direction: e.direction, action: e.action, at: isoNow() }
+      : { type: 'message', stationId: e.stationId, direction: e.direction, at: isoNow() });
   };
   const hookEnv: HookEnv = { metrics, touch };
   const retention = createRetention(config.retention ?? defaultConfig.retention, { store: () => runtime.store, log, pruned: metrics.journalPruned, historyPruned: metrics.historyPruned });

@@ -6,6 +6,7 @@ import type {
   OperationalStatusEnumType, StatusNotificationRequest, StatusNotificationResponse,
 } from '@chargewire/ocpp/types';
 import type { Block, BlockContext, CsmsRuntime } from '../runtime.ts';
+import { isoNow } from '../iso-time.ts';
 
 const CONNECTOR_STATUSES: readonly ConnectorStatusEnumType[] = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'];
 
@@ -39,7 +40,7 @@ export async function applyAvailabilityEvents(csms: CsmsRuntime, stationId: stri
 }
 
 export async function heartbeat(ctx: BlockContext, _req: HeartbeatRequest): Promise<HeartbeatResponse> {
-  const now = new Date().toISOString();
+  const now = isoNow();
   // [G02.FR.04] any message means the station is available: lastSeen is kept by the session hooks.
   ctx.csms.bus.publish({ type: 'station.heartbeat', stationId: ctx.stationId, at: now });
   // [G02.FR.03] the response carries the CSMS's current time

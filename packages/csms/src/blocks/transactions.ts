@@ -14,6 +14,7 @@ import { ChargingError, maskToken, resolveIdToken, sameIdToken, stationVariable,
 import { stationVersion } from '../runtime.ts';
 import { busWants } from '../bus/memory.ts';
 import { applyCentralCost } from './tariff-cost.ts';
+import { isoNow } from '../iso-time.ts';
 
 // ---- remote starts and limits: kept in the Store, so they survive a CSMS restart --------------------------
 
@@ -142,7 +143,7 @@ export async function transactionEvent(ctx: BlockContext, req: TransactionEventR
   const wantsTx = busWants(csms.bus, type);
   const wantsMeter = busWants(csms.bus, 'meter.values');
   if (!result.duplicate && (wantsTx || wantsMeter)) {
-    const at = new Date().toISOString();
+    const at = isoNow();
     if (wantsTx) csms.bus.publish({ type, stationId, transactionId: id, ...(tx.evseId !== undefined && { evseId: tx.evseId }), ...(tx.energyWh !== undefined && { energyWh: tx.energyWh }), at });
     const count = wantsMeter ? (req.meterValue ?? []).reduce((n, mv) => n + mv.sampledValue.length, 0) : 0;
     if (count) csms.bus.publish({ type: 'meter.values', stationId, evseId: req.evse?.id ?? tx.evseId ?? 0, transactionId: id, count, at });

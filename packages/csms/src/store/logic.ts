@@ -3,6 +3,7 @@
 import { hash } from 'node:crypto';
 import type { MeterValueType, TransactionEventRequest } from '@chargewire/ocpp/types';
 import { StoreError } from './store.ts';
+import { isoTime } from '../iso-time.ts';
 import type { MeterValueRow, Timestamp, TransactionRecord } from './records.ts';
 
 export function invalid(field: string, why: string): StoreError {
@@ -18,8 +19,10 @@ export function iso(t: Timestamp, field: string): string {
   // most timestamps already are in that form (stations and our own Dates write it): checked without a Date
   if (typeof t === 'string' && isCanonicalIso(t)) return t;
   const d = t instanceof Date ? t : typeof t === 'string' ? new Date(t) : new Date(Number.NaN);
-  if (Number.isNaN(d.getTime())) throw invalid(field, `not a valid timestamp (${String(t)})`);
-  const out = d.toISOString();
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) throw invalid(field, `not a valid timestamp (${String(t)})`);
+  // (a CALL's Dates, its receipt, journal frames and last-seen, are formatted here: isoTime, not toISOString)
+  const out = isoTime(ms);
   if (typeof t === 'string') {
     lastIsoIn = t;
     lastIsoOut = out;

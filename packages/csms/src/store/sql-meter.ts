@@ -62,7 +62,42 @@ export const READING_COLUMNS = 'station_id, evse_id, transaction_id, timestamp, 
 
 /** Parameter rows of readings, in READING_COLUMNS order. */
 export function readingParams(stationId: string, evseId: number, readings: ReturnType<typeof readingsOf>, transactionId?: string): unknown[][] {
-  return readings.map((g) => [stationId, evseId, transactionId ?? '', g.timestamp, JSON.stringify(g.samples)]);
+  return readings.map((g) => [stationId, evseId, transactionId ?? '', g.timestamp, samplesJson(g.samples)]);
+}
+
+/** A string as JSON.stringify writes it: as is between quotes unless a character needs escaping. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+const jsonValue = (v: unknown): string =>
+  typeof v === 'string' ? jsonString(v) : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : JSON.stringify(v) ?? 'null';
+
+/**
+ * JSON.stringify of readingsOf's samples, the same text (sql-meter.test.ts), written for speed: their keys are
+ * known and in toStored's order, so only values are serialized (issue 7: a TransactionEvent's samples were a
+ * third of the ≈ 200 strings JSON.stringify wrote per CALL, `npm run bench -- instructions`).
+ */
+export function samplesJson(samples: readonly StoredSample[]): string {
+  let out = '[';
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (i) out += ',';
+    out += `{"measurand":${jsonValue(s.measurand)}`;
+    if (s.phase !== undefined) out += `,"phase":${jsonValue(s.phase)}`;
+    if (s.location !== undefined) out += `,"location":${jsonValue(s.location)}`;
+    if (s.context !== undefined) out += `,"context":${jsonValue(s.context)}`;
+    if (s.unit !== undefined) out += `,"unit":${jsonValue(s.unit)}`;
+    if (s.multiplier !== undefined) out += `,"multiplier":${jsonValue(s.multiplier)}`;
+    out += `,"value":${jsonValue(s.value)}`;
+    if (s.signedMeterValue !== undefined) out += `,"signedMeterValue":${jsonValue(s.signedMeterValue)}`;
+    out += '}';
+  }
+  return `${out}]`;
 }
 
 const INSERT_READING = `INSERT INTO meter_readings (${READING_COLUMNS}) VALUES (?, CAST(? AS INTEGER), ?, ?, ?) ON CONFLICT DO NOTHING`;
