@@ -227,7 +227,7 @@ test('instructions benchmark smoke run: the CSMS under callgrind answers the mix
   const r = await runInstructionsBench({ stations: 3, rate: 4, warmupMs: 3000, durationMs: 4000, runs: 1, store: 'sqlite', outDir: dir, args: ['--smoke'], quiet: true });
   const run = r.runs[0]!;
   assert.equal(r.errors, 0);
-  assert.ok(run.calls > 0, `${run.calls} CALLs answered in the window`);
+  assert.ok(run.calls > 0 && run.due > 0, `${run.calls} CALLs answered in the window, ${run.due} due`);
   // a CALL through ws, validation, handler and SQLite costs hundreds of thousands of instructions, not a few
   assert.ok(run.perCall.main > 50_000 && run.perCall.main < 1e9, `${run.perCall.main} on the event loop per CALL`);
   assert.ok(run.perCall.all >= run.perCall.main);

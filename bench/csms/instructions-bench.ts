@@ -47,6 +47,11 @@ export type ThreadRole = 'main' | 'checkpoint' | 'helpers';
 export interface InstructionsRun {
   run: number;
   calls: number;
+  /** CALLs of the mix that came due in the window: well over `calls`'s count = the CSMS fell behind. */
+  due: number;
+  /** The fleet's latency in the window (due → CALLRESULT), ms: seconds = a backlog, whose CALLs were partly worked before the window. */
+  p50Ms: number;
+  p99Ms: number;
   seconds: number;
   byAction: Record<string, number>;
   commitsPerCall: number;
@@ -144,7 +149,7 @@ async function oneRun(o: InstructionsOptions, run: number, log: (s: string) => v
     const byAction: Record<string, number> = {};
     for (const [k, v] of Object.entries(m1.byAction)) byAction[k] = v - (m0.byAction[k] ?? 0);
     const r: InstructionsRun = {
-      run, calls, seconds: (m1.at - m0.at) / 1000, byAction,
+      run, calls, due: m1.due - m0.due, p50Ms: m1.latencyMs.p50, p99Ms: m1.latencyMs.p99, seconds: (m1.at - m0.at) / 1000, byAction,
       commitsPerCall: (u1.storeBatches - u0.storeBatches) / calls, storeItemsPerCall: (u1.storeItems - u0.storeItems) / calls,
       errors: m1.errors - m0.errors, perCall,
       mainByObject: [...byLabel].map(([k, v]): [string, number] => [k, per(v)]).sort((a, b) => b[1] - a[1]),
@@ -155,7 +160,7 @@ async function oneRun(o: InstructionsOptions, run: number, log: (s: string) => v
       }),
       threads: rows,
     };
-    log(`instructions run ${run}: ${calls} CALLs in ${r.seconds.toFixed(0)} s, ${fmt(perCall.all / 1000)} K instructions per CALL (event loop ${fmt(perCall.main / 1000)} K, checkpoint ${fmt(perCall.checkpoint / 1000)} K, helpers ${fmt(perCall.helpers / 1000)} K), ${r.commitsPerCall.toFixed(2)} commits per CALL`);
+    log(`instructions run ${run}: ${calls} CALLs (${r.due} due, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms) in ${r.seconds.toFixed(0)} s, ${fmt(perCall.all / 1000)} K instructions per CALL (event loop ${fmt(perCall.main / 1000)} K, checkpoint ${fmt(perCall.checkpoint / 1000)} K, helpers ${fmt(perCall.helpers / 1000)} K), ${r.commitsPerCall.toFixed(2)} commits per CALL`);
     return r;
   } finally {
     await fleet.request('disconnect', undefined, 120_000).catch(() => {});
@@ -208,8 +213,8 @@ export function renderInstructions(r: InstructionsResult): string {
       ['Repeatability: event loop (max − min) / median', `${r.mainSpreadPct.toFixed(2)}%`],
     ]),
     '',
-    mdTable(['Run', 'CALLs', 'Commits per CALL', 'Store items per CALL', 'Event loop', 'Checkpoint', 'Helpers', 'All', 'Errors'], r.runs.map((x) => [
-      String(x.run), String(x.calls), x.commitsPerCall.toFixed(2), x.storeItemsPerCall.toFixed(2), k(x.perCall.main), k(x.perCall.checkpoint), k(x.perCall.helpers), k(x.perCall.all), String(x.errors),
+    mdTable(['Run', 'CALLs', 'Due', 'p50 / p99 ms', 'Commits per CALL', 'Store items per CALL', 'Event loop', 'Checkpoint', 'Helpers', 'All', 'Errors'], r.runs.map((x) => [
+      String(x.run), String(x.calls), String(x.due), `${x.p50Ms.toFixed(0)} / ${x.p99Ms.toFixed(0)}`, x.commitsPerCall.toFixed(2), x.storeItemsPerCall.toFixed(2), k(x.perCall.main), k(x.perCall.checkpoint), k(x.perCall.helpers), k(x.perCall.all), String(x.errors),
     ])),
     '',
     ...(first ? [
