@@ -35,6 +35,8 @@ test('isoTime equals toISOString on 200,000 random times, in runs within one day
 test('isoTime rejects what toISOString rejects, and a fractional time value is written as a Date would', () => {
   assert.throws(() => isoTime(Number.NaN), RangeError);
   assert.throws(() => isoTime(MAX + 1), RangeError);
+  assert.equal(isoTime(MAX), new Date(MAX).toISOString()); // its day cached: the next millisecond is still out of range
+  assert.throws(() => isoTime(MAX + 1), RangeError);
   assert.throws(() => isoTime(Infinity), RangeError);
   isoTime(Date.UTC(2026, 0, 1)); // a day cached
   assert.equal(isoTime(Date.UTC(2026, 0, 1) + 0.7), new Date(Date.UTC(2026, 0, 1) + 0.7).toISOString());

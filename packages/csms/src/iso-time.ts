@@ -4,6 +4,8 @@
 // last-seen). Here the UTC day's prefix is kept, and the time of day is put together from small tables.
 
 const DAY_MS = 86_400_000;
+/** The largest time value a Date holds (its day's first millisecond: the cached day may not run past it). */
+const MAX_TIME = 8.64e15;
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
@@ -17,7 +19,7 @@ export function isoTime(ms: number): string {
   if (ms === lastMs) return lastText;
   let out: string;
   const t = ms - dayStart;
-  if (t >= 0 && t < DAY_MS && Number.isInteger(ms)) {
+  if (t >= 0 && t < DAY_MS && ms <= MAX_TIME && Number.isInteger(ms)) {
     const s = Math.floor(t / 1000);
     out = `${dayPrefix}${TWO[Math.floor(s / 3600)]}:${TWO[Math.floor(s / 60) % 60]}:${TWO[s % 60]}.${THREE[t % 1000]}Z`;
   } else {
