@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { canonicalJson, eventFingerprint, iso, isCanonicalIso } from './logic.ts';
+import { canonicalJson, eventCanonical, eventFingerprint, flattenMeterValues, iso, isCanonicalIso } from './logic.ts';
 
 /** The first implementation (map/join), kept as the reference for the output format. */
 function reference(v: unknown): string {
@@ -18,7 +18,7 @@ function reference(v: unknown): string {
 function randomValue(depth: number, rnd: () => number): unknown {
   const r = rnd();
   if (depth <= 0 || r < 0.35) {
-    const kinds = [() => null, () => true, () => false, () => Math.round(rnd() * 1e6) / 100, () => -7, () => 'a"b\\c\u00e9\u2028', () => '', () => undefined];
+    const kinds = [() => null, () => true, () => false, () => Math.round(rnd() * 1e6) / 100, () => -7, () => 'a"b\\c\u00e9\u2028', () => '', () => undefined, () => 'Sample.Periodic', () => 'tab\there\u0001', () => 'lone\ud800', () => '\ud83d\ude00'];
     return kinds[Math.floor(rnd() * kinds.length)]!();
   }
   if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 4) }, () => randomValue(depth - 1, rnd));
@@ -65,6 +65,47 @@ test('eventFingerprint: a known TransactionEvent keeps its fingerprint (stored o
   const { seqNo: _s, offline: _o, ...rest } = req;
   assert.equal(fp, createHash('sha256').update(reference(rest)).digest('base64url'));
   assert.match(fp, /^[A-Za-z0-9_-]{43}$/);
+});
+
+test('eventCanonical: json is the canonical JSON of the whole request, fingerprint that of the request without seqNo, offline and customData (2,000 random events)', () => {
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const members = ['seqNo', 'eventType', 'offline', 'customData', 'timestamp', 'transactionInfo', 'meterValue', 'Zeta', 'évse', 'a'];
+  for (let n = 0; n < 2000; n++) {
+    const req: Record<string, unknown> = {};
+    // members in a random order, some undefined, some absent
+    for (const k of [...members].sort(() => rnd() - 0.5)) if (rnd() < 0.7) req[k] = rnd() < 0.1 ? undefined : randomValue(3, rnd);
+    const { seqNo: _s, offline: _o, customData: _c, ...rest } = req;
+    const got = eventCanonical(req as never);
+    assert.equal(got.json, reference(req), JSON.stringify(req));
+    assert.equal(got.fingerprint, createHash('sha256').update(reference(rest)).digest('base64url'), JSON.stringify(req));
+    assert.equal(eventFingerprint(req as never), got.fingerprint);
+  }
+});
+
+test('flattenMeterValues: rows have the members and member order of the first (spread) version, for every combination of optional fields', () => {
+  const optional = ['measurand', 'phase', 'location', 'context', 'unit', 'multiplier', 'signedMeterValue'] as const;
+  for (let mask = 0; mask < 1 << optional.length; mask++) {
+    const has = (k: (typeof optional)[number]) => (mask & (1 << optional.indexOf(k))) !== 0;
+    const sv: Record<string, unknown> = { value: mask / 8 };
+    if (has('measurand')) sv.measurand = 'Power.Active.Import';
+    if (has('phase')) sv.phase = 'L2';
+    if (has('location')) sv.location = 'Inlet';
+    if (has('context')) sv.context = 'Sample.Clock';
+    if (has('unit') || has('multiplier')) sv.unitOfMeasure = { ...(has('unit') && { unit: 'kW' }), ...(has('multiplier') && { multiplier: -1 }) };
+    if (has('signedMeterValue')) sv.signedMeterValue = { signedMeterData: 'AA==', signingMethod: 'x', encodingMethod: 'y' };
+    const timestamp = '2026-11-30T00:00:00.000Z';
+    const [row] = flattenMeterValues([{ timestamp, sampledValue: [sv] }] as never);
+    const u = sv.unitOfMeasure as { unit?: string; multiplier?: number } | undefined;
+    const spread = {
+      timestamp, measurand: sv.measurand ?? 'Energy.Active.Import.Register',
+      ...(sv.phase !== undefined && { phase: sv.phase }), ...(sv.location !== undefined && { location: sv.location }),
+      ...(sv.context !== undefined && { context: sv.context }), ...(u?.unit !== undefined && { unit: u.unit }),
+      ...(u?.multiplier !== undefined && { multiplier: u.multiplier }), value: sv.value,
+      ...(sv.signedMeterValue !== undefined && { signedMeterValue: sv.signedMeterValue }),
+    };
+    assert.equal(JSON.stringify(row), JSON.stringify(spread), `mask ${mask}`);
+  }
 });
 
 /** What iso() returned before its fast path: the Date round trip, or STORE_ERR_INVALID. */

@@ -4,6 +4,7 @@ import { hash } from 'node:crypto';
 import type { MeterValueType, TransactionEventRequest } from '@chargewire/ocpp/types';
 import { StoreError } from './store.ts';
 import { isoTime } from '../iso-time.ts';
+import { jsonString } from './json-text.ts';
 import type { MeterValueRow, Timestamp, TransactionRecord } from './records.ts';
 
 export function invalid(field: string, why: string): StoreError {
@@ -82,7 +83,7 @@ export function tokenKey(idToken: string, type: string): string {
   return `${idToken.toLowerCase()}\u001f${type}`;
 }
 
-/** Quoted object keys with their colon, e.g. `"seqNo":` (OCPP payloads use few distinct keys). */
+/** Quoted object keys with their colon, e.g. `"seqNo":`. */
 const quotedKeys = new Map<string, string>();
 
 /**
@@ -93,7 +94,7 @@ const quotedKeys = new Map<string, string>();
  * version (logic.test.ts), so stored fingerprints keep matching.
  */
 export function canonicalJson(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
@@ -106,42 +107,77 @@ export function canonicalJson(v: unknown): string {
     return `${out}]`;
   }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
-  // keys in code-unit order, as Array.prototype.sort's default would put them; an insertion sort in place,
-  // because sort() allocates a work copy of the array each time: a quarter of all the bytes the CSMS
-  // allocated per TransactionEvent was this function, most of it in sort() (session 6, sampling heap profile)
-  if (keys.length > 32) keys.sort();
-  else {
-    for (let i = 1; i < keys.length; i++) {
-      const k = keys[i]!;
-      let j = i - 1;
-      if (keys[j]! <= k) continue;
-      while (j >= 0 && keys[j]! > k) {
-        keys[j + 1] = keys[j]!;
-        j--;
-      }
-      keys[j + 1] = k;
-    }
-  }
   let out = '{';
-  for (const k of keys) {
+  for (const k of sortedKeys(o)) {
     const x = o[k];
     if (x === undefined) continue;
     if (out.length > 1) out += ',';
-    let qk = quotedKeys.get(k);
-    if (qk === undefined) {
-      qk = `${JSON.stringify(k)}:`;
-      if (quotedKeys.size < 4096) quotedKeys.set(k, qk);
-    }
-    out += qk + canonicalJson(x);
+    out += quotedKey(k) + canonicalJson(x);
   }
   return `${out}}`;
 }
 
+/** An object's own keys in code-unit order, as Array.prototype.sort's default would put them. */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  // an insertion sort in place, because sort() allocates a work copy of the array each time: a quarter of
+  // all the bytes the CSMS allocated per TransactionEvent was canonicalJson, most of it in sort() (session 6,
+  // sampling heap profile)
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    if (keys[j]! <= k) continue;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/** `"key":`, cached (OCPP payloads use few distinct keys). */
+function quotedKey(k: string): string {
+  let qk = quotedKeys.get(k);
+  if (qk === undefined) {
+    qk = `${JSON.stringify(k)}:`;
+    if (quotedKeys.size < 4096) quotedKeys.set(k, qk);
+  }
+  return qk;
+}
+
+/** The members a TransactionEvent's fingerprint leaves out. */
+const NOT_FINGERPRINTED = new Set(['seqNo', 'offline', 'customData']);
+
+/**
+ * A TransactionEvent's canonical JSON (`json`, the whole request) and its fingerprint (the identity of its
+ * content: everything but seqNo, offline and customData), from one serialization: the fingerprint's text is
+ * the canonical JSON of the request without those members, byte for byte (logic.test.ts). The SQL store
+ * keeps `json` as the event row's copy of the request, so the request is not serialized a second time
+ * (issue 7).
+ */
+export function eventCanonical(req: TransactionEventRequest): { fingerprint: string; json: string } {
+  const o = req as unknown as Record<string, unknown>;
+  let all = '{';
+  let kept = '{';
+  for (const k of sortedKeys(o)) {
+    const x = o[k];
+    if (x === undefined) continue;
+    const member = quotedKey(k) + canonicalJson(x);
+    if (all.length > 1) all += ',';
+    all += member;
+    if (NOT_FINGERPRINTED.has(k)) continue;
+    if (kept.length > 1) kept += ',';
+    kept += member;
+  }
+  // one-shot (Node ≥ 20.12): no Hash object per event
+  return { fingerprint: hash('sha256', `${kept}}`, 'base64url'), json: `${all}}` };
+}
+
 /** Identity of a TransactionEvent's content: everything but seqNo, offline and customData. */
 export function eventFingerprint(req: TransactionEventRequest): string {
-  const { seqNo: _s, offline: _o, customData: _c, ...rest } = req;
-  return hash('sha256', canonicalJson(rest), 'base64url'); // one-shot (Node ≥ 20.12): no Hash object per event
+  return eventCanonical(req).fingerprint;
 }
 
 export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
@@ -170,17 +206,18 @@ function flattenOnce(meterValues: MeterValueType[]): FlatRow[] {
     if (!Array.isArray(mv.sampledValue)) throw invalid(`meterValue[${i}].sampledValue`, 'must be an array');
     mv.sampledValue.forEach((sv, j) => {
       if (typeof sv?.value !== 'number' || !Number.isFinite(sv.value)) throw invalid(`meterValue[${i}].sampledValue[${j}].value`, 'must be a finite number');
-      rows.push({
-        timestamp,
-        measurand: sv.measurand ?? ENERGY_REGISTER,
-        ...(sv.phase !== undefined && { phase: sv.phase }),
-        ...(sv.location !== undefined && { location: sv.location }),
-        ...(sv.context !== undefined && { context: sv.context }),
-        ...(sv.unitOfMeasure?.unit !== undefined && { unit: sv.unitOfMeasure.unit }),
-        ...(sv.unitOfMeasure?.multiplier !== undefined && { multiplier: sv.unitOfMeasure.multiplier }),
-        value: sv.value,
-        ...(sv.signedMeterValue !== undefined && { signedMeterValue: sv.signedMeterValue }),
-      });
+      // members assigned one by one, in this order, rather than spread from temporary objects: 6–8× faster
+      // for a TransactionEvent's samples (issue 7); the rows have the same members in the same order
+      const row: FlatRow = { timestamp, measurand: sv.measurand ?? ENERGY_REGISTER } as FlatRow;
+      if (sv.phase !== undefined) row.phase = sv.phase;
+      if (sv.location !== undefined) row.location = sv.location;
+      if (sv.context !== undefined) row.context = sv.context;
+      const unit = sv.unitOfMeasure;
+      if (unit?.unit !== undefined) row.unit = unit.unit;
+      if (unit?.multiplier !== undefined) row.multiplier = unit.multiplier;
+      row.value = sv.value;
+      if (sv.signedMeterValue !== undefined) row.signedMeterValue = sv.signedMeterValue;
+      rows.push(row);
     });
   });
   return rows;

@@ -37,3 +37,44 @@ test('readingParams carries the samples JSON in the last column', () => {
   assert.deepEqual(row!.slice(0, 4), ['CS-1', 1, 'T-1', '2026-11-30T12:00:00.000Z']);
   assert.deepEqual(JSON.parse(row![4] as string), [{ measurand: 'Power.Active.Import', unit: 'W', value: 5 }]);
 });
+
+/** readingsOf as first written (a Map of groups, a Set of key strings per group), the reference for its result. */
+function readingsByKeys(rows: ReturnType<typeof flattenMeterValues>): { timestamp: string; samples: unknown[] }[] {
+  const keyOf = (s: { measurand: string; phase?: string | null; location?: string | null; context?: string | null }) =>
+    `${s.measurand}\u001f${s.phase || ''}\u001f${s.location || ''}\u001f${s.context || ''}`;
+  const out = new Map<string, { timestamp: string; samples: unknown[]; keys: Set<string> }>();
+  for (const r of rows) {
+    let g = out.get(r.timestamp);
+    if (!g) out.set(r.timestamp, (g = { timestamp: r.timestamp, samples: [], keys: new Set() }));
+    const k = keyOf(r);
+    if (g.keys.has(k)) continue;
+    g.keys.add(k);
+    const { timestamp: _t, ...sample } = r;
+    g.samples.push(sample);
+  }
+  return [...out.values()].map(({ timestamp, samples }) => ({ timestamp, samples }));
+}
+
+test('readingsOf groups by timestamp and keeps the first of repeated keys as keying every sample did (short and long groups, interleaved timestamps)', () => {
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const times = ['2026-11-30T00:00:00.000Z', '2026-11-30T00:00:15.000Z', '2026-11-30T00:00:30.000Z'];
+  for (let n = 0; n < 1500; n++) {
+    const meterValue = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({
+      timestamp: pick(times),
+      // up to 40 samples: past the length from which repeated keys are found with a Set
+      sampledValue: Array.from({ length: 1 + Math.floor(rnd() * (rnd() < 0.2 ? 40 : 8)) }, () => {
+        const sv: Record<string, unknown> = { value: Math.floor(rnd() * 100) };
+        if (rnd() < 0.8) sv.measurand = pick(['Energy.Active.Import.Register', 'Current.Import', 'SoC']);
+        if (rnd() < 0.5) sv.phase = pick(['L1', 'L2', 'L3', '']);
+        if (rnd() < 0.5) sv.location = pick(['Outlet', 'EV', '']);
+        if (rnd() < 0.5) sv.context = pick(['Sample.Periodic', 'Transaction.End']);
+        if (rnd() < 0.5) sv.unitOfMeasure = { unit: pick(['Wh', 'A']) };
+        return sv;
+      }),
+    }));
+    const rows = flattenMeterValues(meterValue as never);
+    assert.equal(JSON.stringify(readingsOf(rows)), JSON.stringify(readingsByKeys(rows)), JSON.stringify(meterValue));
+  }
+});

@@ -7,6 +7,7 @@
 // per sampled value (station, evse, transaction, timestamp, measurand, phase, location, context).
 import type { flattenMeterValues } from './logic.ts';
 import { ENERGY_REGISTER, compact, registerReadings } from './logic.ts';
+import { jsonString } from './json-text.ts';
 import type { SqlConn } from './sql-store.ts';
 import type * as R from './records.ts';
 
@@ -30,32 +31,53 @@ export const SAMPLE_SLOTS = 1000;
 const keyOf = (s: { measurand: string; phase?: string | null; location?: string | null; context?: string | null }) =>
   `${s.measurand}\u001f${s.phase || ''}\u001f${s.location || ''}\u001f${s.context || ''}`;
 
-const toStored = (r: Flat): StoredSample => ({
-  measurand: r.measurand,
-  ...(r.phase !== undefined && { phase: r.phase }),
-  ...(r.location !== undefined && { location: r.location }),
-  ...(r.context !== undefined && { context: r.context }),
-  ...(r.unit !== undefined && { unit: r.unit }),
-  ...(r.multiplier !== undefined && { multiplier: r.multiplier }),
-  value: r.value,
-  ...(r.signedMeterValue !== undefined && { signedMeterValue: r.signedMeterValue }),
-});
+/** A flat row as a stored sample: the same members but the timestamp, in this order (assigned, not spread: issue 7). */
+function toStored(r: Flat): StoredSample {
+  const s = { measurand: r.measurand } as StoredSample;
+  if (r.phase !== undefined) s.phase = r.phase;
+  if (r.location !== undefined) s.location = r.location;
+  if (r.context !== undefined) s.context = r.context;
+  if (r.unit !== undefined) s.unit = r.unit;
+  if (r.multiplier !== undefined) s.multiplier = r.multiplier;
+  s.value = r.value;
+  if (r.signedMeterValue !== undefined) s.signedMeterValue = r.signedMeterValue;
+  return s;
+}
 
 /**
  * The readings of one write: flattened rows grouped by timestamp, in order, each group's samples without
  * repeated keys (the first one wins, as the old unique index kept the first row of a multi-row insert).
  */
 export function readingsOf(rows: Flat[]): { timestamp: string; samples: StoredSample[] }[] {
-  const out = new Map<string, { timestamp: string; samples: StoredSample[]; keys: Set<string> }>();
+  // issue 7: a TransactionEvent has one timestamp and a few samples, so groups and repeated keys are found by
+  // comparing, without a Map, a Set and a key string per sample (keyed only for long groups); same result
+  // as keying every sample by keyOf (sql-meter.test.ts)
+  const out: { timestamp: string; samples: StoredSample[]; keys?: Set<string> }[] = [];
+  let g: (typeof out)[number] | undefined;
   for (const r of rows) {
-    let g = out.get(r.timestamp);
-    if (!g) out.set(r.timestamp, (g = { timestamp: r.timestamp, samples: [], keys: new Set() }));
-    const k = keyOf(r);
-    if (g.keys.has(k)) continue;
-    g.keys.add(k);
+    if (g?.timestamp !== r.timestamp) {
+      g = out.find((x) => x.timestamp === r.timestamp);
+      if (!g) out.push((g = { timestamp: r.timestamp, samples: [] }));
+    }
+    if (g.samples.length < KEYED_FROM) {
+      if (g.samples.some((s) => sameKey(s, r))) continue;
+    } else {
+      g.keys ??= new Set(g.samples.map(keyOf));
+      const k = keyOf(r);
+      if (g.keys.has(k)) continue;
+      g.keys.add(k);
+    }
     g.samples.push(toStored(r));
   }
-  return [...out.values()].map(({ timestamp, samples }) => ({ timestamp, samples }));
+  return out.map(({ timestamp, samples }) => ({ timestamp, samples }));
+}
+
+/** Samples in a group from which repeated keys are found with a Set of key strings rather than by comparing. */
+const KEYED_FROM = 16;
+
+/** keyOf(a) === keyOf(b), without building the strings (the four are enumerations: none holds U+001F). */
+function sameKey(a: StoredSample, b: Flat): boolean {
+  return a.measurand === b.measurand && (a.phase || '') === (b.phase || '') && (a.location || '') === (b.location || '') && (a.context || '') === (b.context || '');
 }
 
 export const READING_COLUMNS = 'station_id, evse_id, transaction_id, timestamp, samples';
@@ -63,15 +85,6 @@ export const READING_COLUMNS = 'station_id, evse_id, transaction_id, timestamp, 
 /** Parameter rows of readings, in READING_COLUMNS order. */
 export function readingParams(stationId: string, evseId: number, readings: ReturnType<typeof readingsOf>, transactionId?: string): unknown[][] {
   return readings.map((g) => [stationId, evseId, transactionId ?? '', g.timestamp, samplesJson(g.samples)]);
-}
-
-/** A string as JSON.stringify writes it: as is between quotes unless a character needs escaping. */
-function jsonString(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
-  }
-  return `"${s}"`;
 }
 
 const jsonValue = (v: unknown): string =>

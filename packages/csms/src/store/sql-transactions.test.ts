@@ -11,7 +11,8 @@ import pg from 'pg';
 import type { TransactionEventRequest } from '@chargewire/ocpp/types';
 import { createPostgresStore } from './postgres.ts';
 import { createSqliteStore } from './sqlite.ts';
-import { FoldCache } from './sql-transactions.ts';
+import { FoldCache, eventRowJson } from './sql-transactions.ts';
+import { eventCanonical } from './logic.ts';
 import type { Store } from './store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -23,6 +24,25 @@ const ev = (seqNo: number, wh: number, o: Partial<TransactionEventRequest> = {})
   ...o,
 });
 const meta = (m: string) => ({ receivedAt: new Date(), messageId: m });
+
+test('eventRowJson: parsed, the event row is the record JSON.stringify wrote before (the request with its keys sorted)', () => {
+  const cases: [string, TransactionEventRequest, string][] = [
+    ['CS-1', ev(0, 100), 'm-0'],
+    ['CS-"quoted"\\', ev(3, 250.5, { offline: true, customData: { vendorId: 'V\u0001', x: [1, null] } as never, idToken: { idToken: 'Tök', type: 'ISO14443' } }), 'id-\ud800'],
+    ['CS-2', ev(7, 1e21, { eventType: 'Ended', triggerReason: 'EVDeparted', offline: false }), ''],
+  ];
+  for (const [stationId, req, messageId] of cases) {
+    const receivedAt = at(99);
+    const text = eventRowJson(stationId, req, req.timestamp, receivedAt, messageId, eventCanonical(req).json);
+    const before = JSON.stringify({
+      stationId, transactionId: req.transactionInfo.transactionId, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason,
+      timestamp: req.timestamp, offline: !!req.offline, receivedAt, messageId, request: req,
+    });
+    assert.deepEqual(JSON.parse(text), JSON.parse(before));
+    // the record's own members keep JSON.stringify's text and order; only the request's keys are sorted
+    assert.equal(text.slice(0, text.indexOf(',"request":')), before.slice(0, before.indexOf(',"request":')));
+  }
+});
 
 async function twoWriters(a: Store, b: Store): Promise<void> {
   await a.registerStation({ id: 'CS-CACHE', securityProfile: 1 });

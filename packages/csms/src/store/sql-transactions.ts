@@ -9,7 +9,8 @@
 // differs, and the write is redone uncached); SQLite checks it in the fold UPDATE and, when it differs,
 // rolls the write back and redoes it uncached.
 import type { TransactionEventRequest } from '@chargewire/ocpp/types';
-import { eventFingerprint, flattenMeterValues, foldTransaction, iso, registerReadings, withEnergy, type FoldState } from './logic.ts';
+import { canonicalJson, eventCanonical, flattenMeterValues, foldTransaction, iso, registerReadings, withEnergy, type FoldState } from './logic.ts';
+import { jsonString } from './json-text.ts';
 import { earlyRegisterWh, insertReadings, mergeReading, readingParams, readingsOf } from './sql-meter.ts';
 import type { SqlConn } from './sql-store.ts';
 import { EVENT_IF_NEW, foldUpdate, pgEventWrite, txColumns } from './sql-writes.ts';
@@ -88,6 +89,17 @@ export class FoldCache {
   }
 }
 
+/**
+ * The event row's JSON: the TransactionEventRecord without its id, as JSON.stringify would write it but for
+ * the request, which is its canonical JSON (`requestJson`, from eventCanonical: keys sorted), so that the
+ * request is serialized once per event, not twice (issue 7). Parsed, it equals the record (sql-transactions.test.ts).
+ */
+export function eventRowJson(stationId: string, req: TransactionEventRequest, timestamp: string, receivedAt: string, messageId: string, requestJson: string): string {
+  return `{"stationId":${jsonString(stationId)},"transactionId":${jsonString(req.transactionInfo.transactionId)},"seqNo":${canonicalJson(req.seqNo)},`
+    + `"eventType":${jsonString(req.eventType)},"triggerReason":${jsonString(req.triggerReason)},"timestamp":${jsonString(timestamp)},`
+    + `"offline":${req.offline ? 'true' : 'false'},"receivedAt":${jsonString(receivedAt)},"messageId":${jsonString(messageId)},"request":${requestJson}}`;
+}
+
 /** The cached fold did not match the stored one (SQLite): the write is rolled back and redone uncached. */
 class StaleFold extends Error {}
 const isStale = (err: unknown): boolean => err instanceof StaleFold || (err as { cause?: unknown })?.cause instanceof StaleFold;
@@ -122,15 +134,11 @@ export async function saveFold(db: SqlConn, s: FoldState, text: string, prev?: F
 export function transactionEventWriter({ kind, cache, writeAt }: TransactionWriteParts) {
   return async (stationId: string, req: TransactionEventRequest, meta: R.TransactionEventMeta): Promise<R.ApplyTransactionResult> => {
     const receivedAt = iso(meta.receivedAt, 'receivedAt');
-    const fingerprint = eventFingerprint(req);
+    const { fingerprint, json } = eventCanonical(req);
     const id = req.transactionInfo.transactionId;
     const key = FoldCache.key(stationId, id);
     const timestamp = iso(req.timestamp, 'timestamp');
-    const rec: Omit<R.TransactionEventRecord, 'id'> = {
-      stationId, transactionId: id, seqNo: req.seqNo, eventType: req.eventType, triggerReason: req.triggerReason, timestamp,
-      offline: !!req.offline, receivedAt, messageId: meta.messageId, request: req,
-    };
-    const row = [stationId, id, req.seqNo, meta.messageId, fingerprint, timestamp, JSON.stringify(rec)];
+    const row = [stationId, id, req.seqNo, meta.messageId, fingerprint, timestamp, eventRowJson(stationId, req, timestamp, receivedAt, meta.messageId, json)];
     const flat = flattenMeterValues(req.meterValue ?? []);
     const readings = readingsOf(flat);
 
