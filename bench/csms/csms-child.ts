@@ -64,7 +64,8 @@ export interface CsmsChildConfig {
    * slowed down 50–100× by valgrind gets its batch, checkpoint and last-seen intervals stretched alike, so that
    * a commit, a checkpoint and a last-seen write cover as many CALLs as at full speed).
    */
-  stretchedTimes?: { batchIntervalMs: number; sqliteCheckpointMs: number; touchIntervalMs: number };
+  /** Store intervals set after the configuration's bounds are checked (instructions-bench.ts); batchMaxDelayMs: the group commit's maxDelayMs. */
+  stretchedTimes?: { batchIntervalMs: number; batchMaxDelayMs?: number; sqliteCheckpointMs: number; touchIntervalMs: number };
 }
 
 export interface CsmsUsage {
@@ -184,8 +185,9 @@ serveOps({
         } : {}),
       },
     });
-    if (c.stretchedTimes) Object.assign(config.store, c.stretchedTimes);
-    csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks() });
+    const { batchMaxDelayMs, ...times } = c.stretchedTimes ?? {};
+    Object.assign(config.store, times);
+    csms = createCsms(config, { logger: pino({ level: 'silent' }) as never, blocks: benchBlocks(), ...(batchMaxDelayMs !== undefined && { storeBatching: { maxDelayMs: batchMaxDelayMs } }) });
     const ports = await csms.start();
     return { port: (c.tls ? ports.tls : ports.ocpp)!, pid: process.pid, ...(ports.http !== undefined ? { httpPort: ports.http } : {}) };
   },

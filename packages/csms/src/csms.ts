@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { defaultConfig, type CsmsConfig } from './config.ts';
 import type { Block, CsmsRuntime } from './runtime.ts';
 import type { JournalInput, Store } from './store/store.ts';
+import type { GroupCommitOptions } from './store/group-commit.ts';
 import type { EventBus } from './bus/bus.ts';
 import { createConfiguredBus } from './bus/index.ts';
 import { busWants } from './bus/memory.ts';
@@ -35,6 +36,12 @@ export interface CreateCsmsOptions {
   blocks?: readonly Block[];
   /** Mount the REST API on the HTTP app (default true when http.port >= 0). */
   api?: boolean;
+  /**
+   * Group-commit options of the configured store beyond what the configuration sets (benchmarks: `npm run
+   * bench -- instructions` stretches `maxDelayMs` with store.batchIntervalMs, so that commits carry as many
+   * writes as at the load it stands for).
+   */
+  storeBatching?: Pick<GroupCommitOptions, 'maxDelayMs'>;
 }
 
 export interface CsmsAddresses {
@@ -57,9 +64,9 @@ export interface Csms {
 }
 
 /** Open the store the configuration names (store/index.ts createStore). */
-export async function openConfiguredStore(cfg: CsmsConfig): Promise<Store> {
+export async function openConfiguredStore(cfg: CsmsConfig, extra: Pick<GroupCommitOptions, 'maxDelayMs'> = {}): Promise<Store> {
   const { createStore } = await import('./store/index.ts');
-  const batching = { minIntervalMs: cfg.store.batchIntervalMs };
+  const batching = { minIntervalMs: cfg.store.batchIntervalMs, ...extra };
   if (cfg.store.kind === 'memory') return createStore({ kind: 'memory' });
   if (cfg.store.kind === 'postgres') return createStore({ kind: 'postgres', url: cfg.store.postgresUrl, writeLanes: cfg.store.postgresWriteLanes, ...batching });
   mkdirSync(cfg.dataDir, { recursive: true });
@@ -210,7 +217,7 @@ export function createCsms(config: CsmsConfig, opts: CreateCsmsOptions = {}): Cs
     // The signing CA files (certificates.*) are checked before anything opens: a CA that cannot sign stops the
     // start with CSMS_ERR_CA_FILES rather than showing up at the first SignCertificate (A02/A03).
     await loadConfiguredCertificateAuthorities(runtime);
-    store ??= await openConfiguredStore(config);
+    store ??= await openConfiguredStore(config, opts.storeBatching);
     await bus.ready?.(); // a networked bus (NATS) is connected before stations can publish to it
     await cluster?.start();
     registerStoreMetrics(metrics, store);
