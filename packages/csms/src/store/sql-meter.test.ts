@@ -55,13 +55,17 @@ function readingsByKeys(rows: ReturnType<typeof flattenMeterValues>): { timestam
   return [...out.values()].map(({ timestamp, samples }) => ({ timestamp, samples }));
 }
 
-test('readingsOf groups by timestamp and keeps the first of repeated keys as keying every sample did (short and long groups, interleaved timestamps)', () => {
+test('readingsOf groups by timestamp and keeps the first of repeated keys as keying every sample did (short and long groups, interleaved timestamps, backlogs of many timestamps)', () => {
   let seed = 5;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const times = ['2026-11-30T00:00:00.000Z', '2026-11-30T00:00:15.000Z', '2026-11-30T00:00:30.000Z'];
+  const few = ['2026-11-30T00:00:00.000Z', '2026-11-30T00:00:15.000Z', '2026-11-30T00:00:30.000Z'];
+  // a backlog: up to 60 MeterValues of 40 timestamps, past the count from which groups are found through a Map
+  const many = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(2026, 10, 30, 0, i)).toISOString());
   for (let n = 0; n < 1500; n++) {
-    const meterValue = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({
+    const backlog = n % 5 === 0;
+    const times = backlog ? many : few;
+    const meterValue = Array.from({ length: 1 + Math.floor(rnd() * (backlog ? 60 : 3)) }, () => ({
       timestamp: pick(times),
       // up to 40 samples: past the length from which repeated keys are found with a Set
       sampledValue: Array.from({ length: 1 + Math.floor(rnd() * (rnd() < 0.2 ? 40 : 8)) }, () => {
