@@ -49,21 +49,15 @@ function toStored(r: Flat): StoredSample {
  * repeated keys (the first one wins, as the old unique index kept the first row of a multi-row insert).
  */
 export function readingsOf(rows: Flat[]): { timestamp: string; samples: StoredSample[] }[] {
-  // issue 7: a TransactionEvent has one timestamp and a few samples, so groups and repeated keys are found by
-  // comparing, without a Map, a Set and a key string per sample (keyed only for long groups); same result
-  // as keying every sample by keyOf (sql-meter.test.ts)
-  const out: { timestamp: string; samples: StoredSample[]; keys?: Set<string> }[] = [];
-  /** Groups by timestamp, once there are many (a station's backlog of MeterValues): no quadratic search. */
-  let index: Map<string, (typeof out)[number]> | undefined;
-  let g: (typeof out)[number] | undefined;
+  // issue 7: a TransactionEvent has one timestamp and a few samples, so repeated keys are found by comparing,
+  // without a Set and a key string per sample (keyed only for long groups); same result as keying every
+  // sample by keyOf (sql-meter.test.ts)
+  const groups = new Map<string, { timestamp: string; samples: StoredSample[]; keys?: Set<string> }>();
+  let g: { timestamp: string; samples: StoredSample[]; keys?: Set<string> } | undefined;
   for (const r of rows) {
     if (g?.timestamp !== r.timestamp) {
-      g = index ? index.get(r.timestamp) : out.find((x) => x.timestamp === r.timestamp);
-      if (!g) {
-        out.push((g = { timestamp: r.timestamp, samples: [] }));
-        if (index) index.set(r.timestamp, g);
-        else if (out.length >= INDEXED_FROM) index = new Map(out.map((x) => [x.timestamp, x]));
-      }
+      g = groups.get(r.timestamp);
+      if (!g) groups.set(r.timestamp, (g = { timestamp: r.timestamp, samples: [] }));
     }
     if (g.samples.length < KEYED_FROM) {
       if (g.samples.some((s) => sameKey(s, r))) continue;
@@ -75,13 +69,11 @@ export function readingsOf(rows: Flat[]): { timestamp: string; samples: StoredSa
     }
     g.samples.push(toStored(r));
   }
-  return out.map(({ timestamp, samples }) => ({ timestamp, samples }));
+  return [...groups.values()].map(({ timestamp, samples }) => ({ timestamp, samples }));
 }
 
 /** Samples in a group from which repeated keys are found with a Set of key strings rather than by comparing. */
 const KEYED_FROM = 16;
-/** Groups from which a group is found through a Map rather than by comparing timestamps. */
-const INDEXED_FROM = 16;
 
 /** keyOf(a) === keyOf(b), without building the strings (the four are enumerations: none holds U+001F). */
 function sameKey(a: StoredSample, b: Flat): boolean {
